@@ -1,0 +1,104 @@
+"""Turning gradients into updates: clipping, the SGD update and one whole training step."""
+
+import numpy as np
+
+from .loss import compute_loss
+from .sequence import rnn_backward, rnn_forward
+
+#: Gradients of the state rather than of a parameter. Clipping passes them through unchanged
+#: and leaves them out of the global norm.
+STATE_GRADIENTS = frozenset({"da0", "da_prev", "dc0", "dc_prev", "dx", "dxt"})
+
+
+def _check_threshold(name, value):
+    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive, finite number; got {value!r}")
+
+
+def clip(gradients, max_value):
+    """Clip each parameter gradient entrywise to [-max_value, max_value].
+
+    Returns a new dict with every key of ``gradients``: parameter gradients clipped, state
+    gradients (da0, da_prev, ...) copied unchanged. The caller's arrays are not modified.
+    Clipping by value can change the direction of the update; clip_by_norm cannot.
+
+    Arguments:
+        gradients -- dict of gradient arrays, e.g. dWax, dWaa, dWya, dba, dby, da0
+        max_value -- positive threshold
+    Returns:
+        dict with the same keys and shapes
+    """
+    _check_threshold("max_value", max_value)
+    return {
+        key: g.copy() if key in STATE_GRADIENTS else np.clip(g, -max_value, max_value)
+        for key, g in gradients.items()
+    }
+
+
+def global_norm(gradients):
+    """sqrt(sum of squares) over all parameter gradients together (state gradients left out)."""
+    return float(
+        np.sqrt(sum(np.vdot(g, g).real for key, g in gradients.items() if key not in STATE_GRADIENTS))
+    )
+
+
+def clip_by_norm(gradients, max_norm):
+    """Rescale all parameter gradients together so that their global norm is at most max_norm.
+
+    If ||g|| = sqrt(sum over parameters of sum(g^2)) exceeds max_norm, every parameter gradient
+    is multiplied by max_norm / ||g||; the direction of the update is kept. State gradients are
+    copied unchanged. The caller's arrays are not modified.
+
+    Arguments:
+        gradients -- dict of gradient arrays
+        max_norm -- positive threshold
+    Returns:
+        dict with the same keys and shapes
+    """
+    _check_threshold("max_norm", max_norm)
+    norm = global_norm(gradients)
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return {key: g.copy() if key in STATE_GRADIENTS else g * scale for key, g in gradients.items()}
+
+
+def update_parameters(parameters, gradients, learning_rate):
+    """Gradient-descent step, in place: W <- W - learning_rate * dW for every parameter.
+
+    Arguments:
+        parameters -- dict of parameter arrays, updated in place
+        gradients -- dict holding "d" + name for every name in parameters
+        learning_rate -- step size
+    Returns:
+        parameters (the same dict, for convenience)
+    """
+    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+    if missing:
+        raise ValueError(f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}")
+    for name, value in parameters.items():
+        grad = gradients[f"d{name}"]
+        if np.shape(grad) != np.shape(value):
+            raise ValueError(f"d{name} must have the shape of {name}, {np.shape(value)}; got {np.shape(grad)}")
+        value -= learning_rate * grad
+    return parameters
+
+
+def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
+    """One training step: forward, loss, backpropagation through time, clip by value, update.
+
+    Arguments:
+        X -- inputs, (n_x, m, T_x)
+        Y -- true distributions, (n_y, m, T_x); all-zero columns are padding
+        a_prev -- initial hidden state, (n_a, m)
+        parameters -- dict of Wax, Waa, Wya, ba, by; updated in place
+        learning_rate -- step size of the update
+        clip_value -- gradients are clipped entrywise to [-clip_value, clip_value]
+    Returns:
+        loss -- summed cross-entropy of the batch before the update, a float
+        gradients -- the clipped gradients (dWax, dWaa, dWya, dba, dby, da0)
+        a_last -- hidden state after the last step, (n_a, m)
+    """
+    a, y_hat, caches = rnn_forward(X, a_prev, parameters)
+    loss = compute_loss(y_hat, Y)
+    gradients = clip(rnn_backward(X, Y, parameters, caches), clip_value)
+    update_parameters(parameters, gradients, learning_rate)
+    return loss, gradients, np.ascontiguousarray(a[:, :, -1])
