@@ -105,7 +105,9 @@ def measure(size, torch, rounds):
 
 
 def print_table(rows, peak, fraction):
-    print(f"one training step, float64, one thread; median of the rounds; peak {peak / 1e9:.1f} GFLOP/s")
+    print(
+        f"one training step, float64, one thread; median of the rounds; peak {peak / 1e9:.1f} GFLOP/s"
+    )
     header = f"{'n_a':>4} {'m':>4} {'T_x':>4} {'rnn_lib ms':>11} {'torch ms':>9} {'torch/rnn_lib':>14} {'goal':>5} {'met?':>5}"
     print(header)
     for row in rows:
@@ -113,7 +115,9 @@ def print_table(rows, peak, fraction):
             torch_part = f"{row['torch_ms']:9.3f} {row['ratio']:14.2f} {row['goal']:5.1f} {('yes' if row['met'] else 'NO'):>5}"
         else:
             torch_part = f"{'-':>9} {'-':>14} {row['goal']:5.1f} {'-':>5}"
-        print(f"{row['n_a']:4d} {row['m']:4d} {row['T_x']:4d} {row['rnn_lib_ms']:11.3f} {torch_part}")
+        print(
+            f"{row['n_a']:4d} {row['m']:4d} {row['T_x']:4d} {row['rnn_lib_ms']:11.3f} {torch_part}"
+        )
     n_a, m, T_x = PEAK_SIZE
     print(
         f"at (n_a, m, T_x) = ({n_a}, {m}, {T_x}): {step_flops(*PEAK_SIZE) / 1e9:.3f} GFLOP per step "
