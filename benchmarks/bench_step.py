@@ -31,7 +31,6 @@ import statistics
 import time
 
 import _common
-
 import numpy as np
 
 #: The goals of issue 8, as PyTorch time / rnn_lib time, per (n_a, m, T_x).
