@@ -8,8 +8,10 @@ BLAS/OpenMP thread.
 
 Timing: after a warm-up, each side runs batches of steps long enough (~40 ms) for the clock to be
 accurate; the two sides alternate batch by batch (and swap who goes first every round), so both
-see the same load on a shared machine. The table gives the median time per step over the rounds,
-and the ratio is the median of the per-round ratios torch / rnn_lib (each round's two batches ran
+see the same load on a shared machine. The clock is the process's CPU time by default (both
+sides are single-threaded, so it equals the wall time on an idle machine, but it does not count
+the time the process waits for a core when other jobs run); ``--clock wall`` uses wall time.
+The table gives the median time per step over the rounds, and the ratio is the median of the per-round ratios torch / rnn_lib (each round's two batches ran
 side by side in time). Higher ratio = rnn_lib faster.
 
 Fraction of peak: the machine's float64 matrix-multiply peak is measured in the same run as the
@@ -22,7 +24,7 @@ analytically as its dense matrix products (elementwise work such as tanh and exp
 rnn_lib does the x-products as column lookups and sums (one-hot inputs), so this is the dense
 equivalent: the FLOPs a dense implementation would spend, divided by the best step time.
 
-Usage: python benchmarks/bench_step.py [--json] [--rounds N]
+Usage: python benchmarks/bench_step.py [--json] [--rounds N] [--clock cpu|wall]
 """
 
 import argparse
@@ -30,7 +32,7 @@ import json
 import statistics
 import time
 
-import _common
+import _common  # first: pins BLAS and OpenMP to one thread before numpy loads
 import numpy as np
 
 #: The goals of issue 8, as PyTorch time / rnn_lib time, per (n_a, m, T_x).
@@ -45,82 +47,82 @@ def step_flops(n_a, m, T_x, n_x=_common.VOCABULARY, n_y=_common.VOCABULARY):
     return 2 * m * T_x * (3 * n_a**2 + 2 * n_a * n_x + 3 * n_a * n_y)
 
 
-def matmul_peak(n=1024, repeats=5):
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def seconds_per_call(step, count, clock):
+    """Seconds per call of step, over count calls, on clock."""
+    start = clock()
+    for _ in range(count):
+        step()
+    return (clock() - start) / count
+
+
+def matmul_peak(clock, n=1024, repeats=5):
     """Best single-threaded float64 np.matmul rate of two n x n matrices, in FLOP/s."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
     out = np.empty((n, n))
-    np.matmul(a, b, out=out)
-    best = min(_timed(lambda: np.matmul(a, b, out=out), 1) for _ in range(repeats))
-    return 2 * n**3 / best
+    product = lambda: np.matmul(a, b, out=out)  # noqa: E731
+    product()
+    return 2 * n**3 / min(seconds_per_call(product, 1, clock) for _ in range(repeats))
 
 
-def _timed(step, count):
-    """Seconds per call of step, over count calls."""
-    start = time.perf_counter()
-    for _ in range(count):
-        step()
-    return (time.perf_counter() - start) / count
-
-
-def calibrate(step, batch_seconds=0.04):
-    """Warm up step, then return how many calls take about batch_seconds."""
-    per_call = min(_timed(step, 1) for _ in range(3))
-    return max(1, round(batch_seconds / per_call))
-
-
-def compare(steps, rounds):
+def compare(steps, rounds, clock, batch_seconds=0.04):
     """Alternate batches of each named step function; per-round seconds per call, by name."""
-    counts = {name: calibrate(step) for name, step in steps.items()}
+    counts = {}
+    for name, step in steps.items():  # warm up, and size the batches to about batch_seconds
+        per_call = min(seconds_per_call(step, 1, clock) for _ in range(3))
+        counts[name] = max(1, round(batch_seconds / per_call))
     times = {name: [] for name in steps}
     order = list(steps)
     for _ in range(rounds):
         for name in order:
-            times[name].append(_timed(steps[name], counts[name]))
+            times[name].append(seconds_per_call(steps[name], counts[name], clock))
         order.reverse()
     return times
 
 
-def measure(size, torch, rounds):
+def measure(size, torch, rounds, clock):
     """One row of the table, as a dict."""
     steps = {"rnn_lib": _common.rnn_lib_step_function(*size)}
     if torch is not None:
         steps["torch"] = _common.torch_step_function(torch, *size)
-    times = compare(steps, rounds)
+    times = compare(steps, rounds, clock)
+    n_a, m, T_x = size
     row = {
-        "n_a": size[0],
-        "m": size[1],
-        "T_x": size[2],
+        "n_a": n_a,
+        "m": m,
+        "T_x": T_x,
         "rnn_lib_ms": 1e3 * statistics.median(times["rnn_lib"]),
         "rnn_lib_best_ms": 1e3 * min(times["rnn_lib"]),
-        "goal": GOALS.get(size),
+        "goal": GOALS[size],
     }
     if torch is not None:
         ratios = [t / r for t, r in zip(times["torch"], times["rnn_lib"])]
         row["torch_ms"] = 1e3 * statistics.median(times["torch"])
         row["ratio"] = statistics.median(ratios)
-        row["met"] = row["goal"] is not None and row["ratio"] >= row["goal"]
+        row["met"] = row["ratio"] >= row["goal"]
     return row
 
 
-def print_table(rows, peak, fraction):
-    print(
-        f"one training step, float64, one thread; median of the rounds; peak {peak / 1e9:.1f} GFLOP/s"
-    )
-    header = f"{'n_a':>4} {'m':>4} {'T_x':>4} {'rnn_lib ms':>11} {'torch ms':>9} {'torch/rnn_lib':>14} {'goal':>5} {'met?':>5}"
-    print(header)
-    for row in rows:
+def print_table(result):
+    print(f"One training step, float64, one thread ({result['clock']} time, median of the rounds)")
+    print(f"{'n_a':>4} {'m':>4} {'T_x':>4} {'rnn_lib ms':>11} {'torch ms':>9}", end="")
+    print(f" {'torch/rnn_lib':>14} {'goal':>5} {'met?':>5}")
+    for row in result["rows"]:
+        print(f"{row['n_a']:4d} {row['m']:4d} {row['T_x']:4d} {row['rnn_lib_ms']:11.3f}", end="")
         if "torch_ms" in row:
-            torch_part = f"{row['torch_ms']:9.3f} {row['ratio']:14.2f} {row['goal']:5.1f} {('yes' if row['met'] else 'NO'):>5}"
+            met = "yes" if row["met"] else "NO"
+            print(f" {row['torch_ms']:9.3f} {row['ratio']:14.2f} {row['goal']:5.1f} {met:>5}")
         else:
-            torch_part = f"{'-':>9} {'-':>14} {row['goal']:5.1f} {'-':>5}"
-        print(
-            f"{row['n_a']:4d} {row['m']:4d} {row['T_x']:4d} {row['rnn_lib_ms']:11.3f} {torch_part}"
-        )
+            print(f" {'-':>9} {'-':>14} {row['goal']:5.1f} {'-':>5}")
     n_a, m, T_x = PEAK_SIZE
     print(
-        f"at (n_a, m, T_x) = ({n_a}, {m}, {T_x}): {step_flops(*PEAK_SIZE) / 1e9:.3f} GFLOP per step "
-        f"(dense equivalent), best step reaches {100 * fraction:.0f}% of the matmul peak"
+        f"float64 matmul peak of this machine: {result['peak_gflops']:.1f} GFLOP/s (one thread); "
+        f"at ({n_a}, {m}, {T_x}) a step is {step_flops(*PEAK_SIZE) / 1e9:.3f} GFLOP (dense "
+        f"equivalent), and the best rnn_lib step reaches {100 * result['peak_fraction']:.0f}% "
+        "of the peak"
     )
 
 
@@ -128,18 +130,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--rounds", type=int, default=15, help="alternating rounds per size")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu", help="what to time")
     args = parser.parse_args()
+    clock = CLOCKS[args.clock]
     torch = _common.import_torch()
-    peak = matmul_peak()
-    rows = [measure(size, torch, args.rounds) for size in _common.SIZES]
-    peak = max(peak, matmul_peak())  # measured before and after, in case the machine was busy
+    peak = matmul_peak(clock)
+    rows = [measure(size, torch, args.rounds, clock) for size in _common.SIZES]
+    peak = max(peak, matmul_peak(clock))  # before and after, in case the machine was busy
     big = next(row for row in rows if (row["n_a"], row["m"], row["T_x"]) == PEAK_SIZE)
-    fraction = step_flops(*PEAK_SIZE) / (1e-3 * big["rnn_lib_best_ms"]) / peak
+    result = {
+        "clock": args.clock,
+        "peak_gflops": peak / 1e9,
+        "peak_fraction": step_flops(*PEAK_SIZE) / (1e-3 * big["rnn_lib_best_ms"]) / peak,
+        "rows": rows,
+    }
     if args.json:
-        result = {"peak_gflops": peak / 1e9, "peak_fraction": fraction, "rows": rows}
         print(json.dumps(result, indent=2))
     else:
-        print_table(rows, peak, fraction)
+        print_table(result)
 
 
 if __name__ == "__main__":
