@@ -12,9 +12,11 @@ are then one contiguous block, the loop never allocates, and the states a<t-1> o
 without copying. The public arrays keep the seed's (n_a, m, T_x) layout, as views.
 """
 
+import math
+import threading
+
 import numpy as np
 
-from .activations import softmax
 from .cell import CellCache
 from .shapes import check_parameters, check_shape
 
@@ -93,24 +95,34 @@ def _one_hot_rows(X):
         integer array (T_x m,), time-major (entry t m + i is x<t> of example i): the row of the
         1, or n_x for an all-zero (padding) column; None if X has any other column
     """
-    n_x = X.shape[0]
-    peaks = X.argmax(axis=0)  # (m, T_x)
-    is_one = np.take_along_axis(X, peaks[np.newaxis], axis=0)[0] == 1
-    # Every column whose largest entry is 1 holds at least one non-zero. If X holds no more
-    # non-zeros than there are such columns, each of them holds exactly one (that 1) and every
-    # other column is all zero. A NaN anywhere breaks the count, so it is never mistaken.
-    if np.count_nonzero(X) != np.count_nonzero(is_one):
+    n_x, m, T_x = X.shape
+    columns = X.reshape(n_x, m * T_x)
+    # Every non-zero entry must be a 1 (a NaN fails this too), and no column may hold two.
+    if np.count_nonzero(columns) != np.count_nonzero(columns == 1):
         return None
-    return np.where(is_one, peaks, n_x).T.ravel()
+    # Per column, the number of 1s and the sum of their row indices: exact, since they are
+    # sums of small integers; for a column with a single 1, the sum is its row.
+    ones, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
+    if ones.max() > 1:
+        return None
+    rows = np.where(ones == 1, rows, n_x).astype(np.intp)
+    return rows.reshape(m, T_x).T.ravel()
 
 
-def _input_projection(X, Wax, ba, out):
+def _time_major_rows(X, scratch):
+    """X as (T_x m, n_x): row t m + i is x<t> of example i, the order of the rows of states."""
+    n_x, m, T_x = X.shape
+    rows = scratch.empty("x_rows", (T_x, m, n_x))
+    np.copyto(rows, X.transpose(2, 1, 0))
+    return rows.reshape(T_x * m, n_x)
+
+
+def _input_projection(X, Wax, ba, out, scratch):
     """Fill out (T_x, m, n_a) with (Wax x<t> + ba)^T for every step t, all steps at once."""
-    n_x = X.shape[0]
     rows = out.reshape(-1, out.shape[-1])  # (T_x m, n_a), a view
     one_hot = _one_hot_rows(X)
     if one_hot is None:
-        np.matmul(X.transpose(2, 1, 0).reshape(-1, n_x), Wax.T, out=rows)
+        np.matmul(_time_major_rows(X, scratch), Wax.T, out=rows)
         rows += ba.T
     else:
         # Wax times a column of the identity is exactly that column of Wax (the other terms
@@ -119,11 +131,46 @@ def _input_projection(X, Wax, ba, out):
         np.take(table, one_hot, axis=0, out=rows, mode="clip")
 
 
-def forward_states(X, a0, parameters):
+class FreshArrays:
+    """Where forward_states and backward_states get their work arrays: here, always new ones."""
+
+    @staticmethod
+    def empty(name, shape):
+        """A new uninitialised float64 array of the given shape (name is ignored)."""
+        return np.empty(shape)
+
+
+class ScratchBuffers(threading.local):
+    """Work arrays reused from one call to the next: one per name, per thread, grown as needed.
+
+    A new array larger than ~128 kB costs a page fault per 4 kB page when it is first written
+    (the memory allocator hands large blocks back to the operating system when they are freed).
+    At mid sizes that is a quarter of a training step, so optimize, whose work arrays die with
+    the call, reuses them; the public functions, whose results outlive it, use FreshArrays.
+    """
+
+    def __init__(self):
+        self.arrays = {}
+
+    def empty(self, name, shape):
+        """An uninitialised float64 array of the given shape, in the memory last used for name."""
+        size = math.prod(shape)
+        array = self.arrays.get(name)
+        if array is None or array.size < size:
+            array = self.arrays[name] = np.empty(size)
+        return array[:size].reshape(shape)
+
+
+#: The work arrays of optim.optimize, kept between training steps (a few MB at most).
+TRAINING_SCRATCH = ScratchBuffers()
+
+
+def forward_states(X, a0, parameters, scratch=FreshArrays):
     """rnn_forward without the shape checks; the hidden states in the internal layout.
 
     Arguments:
         X, a0, parameters -- as for rnn_forward, already checked
+        scratch -- where the arrays come from: FreshArrays, or ScratchBuffers to reuse memory
     Returns:
         states -- a0 then a<0> .. a<T_x - 1>, transposed: (T_x + 1, m, n_a)
         y_hat -- predicted distributions, (n_y, T_x, m)
@@ -131,9 +178,9 @@ def forward_states(X, a0, parameters):
     Waa, Wya = parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = X.shape
     n_a, n_y = Waa.shape[0], Wya.shape[0]
-    states = np.empty((T_x + 1, m, n_a))
+    states = scratch.empty("states", (T_x + 1, m, n_a))
     states[0] = a0.T
-    _input_projection(X, parameters["Wax"], parameters["ba"], out=states[1:])
+    _input_projection(X, parameters["Wax"], parameters["ba"], states[1:], scratch)
     # Row form of the recurrence: a<t>^T = tanh(a<t-1>^T Waa^T + (Wax x<t> + ba)^T), in place.
     Waa_T = Waa.T
     recurrent = np.empty((m, n_a))
@@ -142,10 +189,15 @@ def forward_states(X, a0, parameters):
         z += np.matmul(states[t - 1], Waa_T, out=recurrent)
         np.tanh(z, out=z)
 
-    # Output projection and softmax of every step at once.
-    hidden = states[1:].reshape(T_x * m, n_a)
-    y_hat = softmax(Wya @ hidden.T + parameters["by"]).reshape(n_y, T_x, m)
-    return states, y_hat
+    # Output projection and softmax of every step at once, in one buffer: the same operations
+    # as activations.softmax, in place.
+    y_hat = scratch.empty("y_hat", (n_y, T_x * m))
+    np.matmul(Wya, states[1:].reshape(T_x * m, n_a).T, out=y_hat)
+    y_hat += parameters["by"]
+    y_hat -= y_hat.max(axis=0)
+    np.exp(y_hat, out=y_hat)
+    y_hat /= y_hat.sum(axis=0)
+    return states, y_hat.reshape(n_y, T_x, m)
 
 
 def rnn_forward(X, a0, parameters):
@@ -168,43 +220,58 @@ def rnn_forward(X, a0, parameters):
     return states[1:].transpose(2, 1, 0), y_hat.transpose(0, 2, 1), caches
 
 
-def backward_states(X, Y, parameters, states, y_hat):
-    """rnn_backward without the shape checks, from forward_states' states and y_hat.
+def output_gradient(y_hat, Y, out):
+    """dz_y<t> = y_hat<t> * sum(y<t>) - y<t> for every step: y_hat - y, or 0 for padding.
 
     Arguments:
-        X, Y, parameters -- as for rnn_backward, already checked
-        states -- (T_x + 1, m, n_a), as forward_states returns them
-        y_hat -- (n_y, T_x, m), as forward_states returns it
+        y_hat -- predicted distributions, (n_y, T_x, m), as forward_states returns them
+        Y -- true distributions, (n_y, m, T_x)
+        out -- where to write the result, (n_y, T_x, m); may be y_hat itself
     Returns:
-        the dict rnn_backward returns
+        out
+    """
+    y_steps = Y.transpose(0, 2, 1)
+    np.multiply(y_hat, y_steps.sum(axis=0), out=out)
+    out -= y_steps
+    return out
+
+
+def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
+    """rnn_backward without the shape checks, from forward_states' states and output_gradient.
+
+    Arguments:
+        X, parameters -- as for rnn_backward, already checked
+        states -- (T_x + 1, m, n_a), as forward_states returns them
+        dzy -- gradient of the loss with respect to the output logits, (n_y, T_x, m)
+        scratch -- where the work arrays come from: FreshArrays, or ScratchBuffers
+    Returns:
+        the dict rnn_backward returns (always new arrays)
     """
     Waa, Wya = parameters["Waa"], parameters["Wya"]
     n_x, m, T_x = X.shape
     n_a, n_y = Waa.shape[0], Wya.shape[0]
     hidden = states[1:].reshape(T_x * m, n_a)  # a<t>^T, one row per step and example
     previous = states[:-1].reshape(T_x * m, n_a)  # a<t-1>^T, the same rows one step earlier
-
-    # Output layer, every step at once. sum(y) is 1 for a real step and 0 for padding.
-    y_steps = Y.transpose(0, 2, 1)
-    dzy = (y_hat * y_steps.sum(axis=0) - y_steps).reshape(n_y, T_x * m)
+    dzy = dzy.reshape(n_y, T_x * m)
 
     # The recurrence, backwards, in row form. dz starts as (Wya^T dz_y)^T and becomes dz<t>^T in
     # place; tanh'(z) = 1 - a^2 is computed for all steps at once.
-    dz = (dzy.T @ Wya).reshape(T_x, m, n_a)
-    tanh_slope = np.square(hidden)
+    dz = scratch.empty("dz", (T_x * m, n_a))
+    np.matmul(dzy.T, Wya, out=dz)
+    tanh_slope = scratch.empty("tanh_slope", (T_x * m, n_a))
+    np.square(hidden, out=tanh_slope)
     np.subtract(1.0, tanh_slope, out=tanh_slope)
-    tanh_slope = tanh_slope.reshape(T_x, m, n_a)
+    dz_steps = dz.reshape(T_x, m, n_a)
+    slope_steps = tanh_slope.reshape(T_x, m, n_a)
     da = np.zeros((m, n_a))  # gradient of the loss after step t with respect to a<t>, transposed
     for t in range(T_x - 1, -1, -1):
-        dz_t = dz[t]
+        dz_t = dz_steps[t]
         dz_t += da
-        dz_t *= tanh_slope[t]
+        dz_t *= slope_steps[t]
         np.matmul(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
 
-    dz = dz.reshape(T_x * m, n_a)
-    x_rows = X.transpose(2, 1, 0).reshape(T_x * m, n_x)
     return {
-        "dWax": dz.T @ x_rows,
+        "dWax": dz.T @ _time_major_rows(X, scratch),
         "dWaa": dz.T @ previous,
         "dWya": dzy @ hidden,
         "dba": dz.sum(axis=0).reshape(n_a, 1),
@@ -238,4 +305,5 @@ def rnn_backward(X, Y, parameters, caches):
     known = check_sequence_inputs(X, caches.a0, parameters)
     check_shape("Y", Y, ("n_y", "m", "T_x"), known)
     check_shape("caches.a (stored time-major)", caches.a, ("n_a", "T_x", "m"), known)
-    return backward_states(X, Y, parameters, caches.states, caches.y_hat)
+    dzy = output_gradient(caches.y_hat, Y, out=np.empty_like(caches.y_hat))
+    return backward_states(X, parameters, caches.states, dzy)
