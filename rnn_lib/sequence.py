@@ -255,19 +255,18 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
     dzy = dzy.reshape(n_y, T_x * m)
 
     # The recurrence, backwards, in row form. dz starts as (Wya^T dz_y)^T and becomes dz<t>^T in
-    # place; tanh'(z) = 1 - a^2 is computed for all steps at once.
+    # place; tanh'(z) = 1 - a^2 is computed step by step, while a<t> is still in the cache.
     dz = scratch.empty("dz", (T_x * m, n_a))
     np.matmul(dzy.T, Wya, out=dz)
-    tanh_slope = scratch.empty("tanh_slope", (T_x * m, n_a))
-    np.square(hidden, out=tanh_slope)
-    np.subtract(1.0, tanh_slope, out=tanh_slope)
     dz_steps = dz.reshape(T_x, m, n_a)
-    slope_steps = tanh_slope.reshape(T_x, m, n_a)
+    tanh_slope = np.empty((m, n_a))
     da = np.zeros((m, n_a))  # gradient of the loss after step t with respect to a<t>, transposed
     for t in range(T_x - 1, -1, -1):
         dz_t = dz_steps[t]
         dz_t += da
-        dz_t *= slope_steps[t]
+        np.square(states[t + 1], out=tanh_slope)
+        np.subtract(1.0, tanh_slope, out=tanh_slope)
+        dz_t *= tanh_slope
         np.matmul(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
 
     return {
