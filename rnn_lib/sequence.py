@@ -97,24 +97,30 @@ def _one_hot_rows(X):
     """
     n_x, m, T_x = X.shape
     columns = X.reshape(n_x, m * T_x)
-    # Every non-zero entry must be a 1 (a NaN fails this too), and no column may hold two.
-    if np.count_nonzero(columns) != np.count_nonzero(columns == 1):
+    # Per column, the sum of its entries and the sum of their row indices times the entries.
+    # A column whose sum is 1 holds at least one non-zero; if X holds no more non-zeros than
+    # there are such columns, each of them holds exactly one, which is then 1 (its sum), and
+    # every other column is all zero. NaN and inf break the count. For a column whose single
+    # non-zero is a 1 in row k, the second sum is exactly k.
+    sums, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
+    is_one_hot = sums == 1
+    if np.count_nonzero(columns) != np.count_nonzero(is_one_hot):
         return None
-    # Per column, the number of 1s and the sum of their row indices: exact, since they are
-    # sums of small integers; for a column with a single 1, the sum is its row.
-    ones, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
-    if ones.max() > 1:
-        return None
-    rows = np.where(ones == 1, rows, n_x).astype(np.intp)
+    rows = np.where(is_one_hot, rows, n_x).astype(np.intp)
     return rows.reshape(m, T_x).T.ravel()
 
 
-def _time_major_rows(X, scratch):
-    """X as (T_x m, n_x): row t m + i is x<t> of example i, the order of the rows of states."""
+def _time_major_rows(X, scratch, ones_column=False):
+    """X as (T_x m, n_x): row t m + i is x<t> of example i, the order of the rows of states.
+
+    With ones_column, a column of ones is appended, (T_x m, n_x + 1): the input of a bias.
+    """
     n_x, m, T_x = X.shape
-    rows = scratch.empty("x_rows", (T_x, m, n_x))
-    np.copyto(rows, X.transpose(2, 1, 0))
-    return rows.reshape(T_x * m, n_x)
+    rows = scratch.empty("x_rows", (T_x, m, n_x + ones_column))
+    np.copyto(rows[:, :, :n_x], X.transpose(2, 1, 0))
+    if ones_column:
+        rows[:, :, n_x] = 1.0
+    return rows.reshape(T_x * m, n_x + ones_column)
 
 
 def _input_projection(X, Wax, ba, out, scratch):
@@ -269,12 +275,14 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
         dz_t *= tanh_slope
         np.matmul(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
 
+    # dWax and dba in one product: ba is the weight of an input that is always 1. Computed as
+    # (x^T dz)^T rather than dz^T x: the same sums, faster in BLAS for these shapes.
+    dWax_dba = (_time_major_rows(X, scratch, ones_column=True).T @ dz).T
     return {
-        # (x^T dz)^T rather than dz^T x: the same sums, faster in BLAS for these shapes.
-        "dWax": np.ascontiguousarray((_time_major_rows(X, scratch).T @ dz).T),
+        "dWax": dWax_dba[:, :n_x].copy(),
         "dWaa": dz.T @ previous,
         "dWya": dzy @ hidden,
-        "dba": dz.sum(axis=0).reshape(n_a, 1),
+        "dba": dWax_dba[:, n_x:].copy(),
         "dby": dzy.sum(axis=1, keepdims=True),
         "da0": np.ascontiguousarray(da.T),
     }
