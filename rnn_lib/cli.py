@@ -12,6 +12,7 @@ import sys
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import (
+    build_vocabulary,
     dinosaur_names_path,
     index_maps,
     load_names,
@@ -213,6 +214,7 @@ def _train(args):
         hidden=args.hidden,
         optimizer=args.optimizer,
         seed=args.seed,
+        chars=build_vocabulary(names),  # the whole corpus's: the dev names may hold rarer letters
         progress=not args.no_progress,
         **options,
     )
