@@ -113,6 +113,48 @@ def find_unknown_character(names, char_to_ix):
     return None
 
 
+def name_indices(names, char_to_ix):
+    """Each name as an int array of vocabulary indices (without the closing "\\n").
+
+    Raises:
+        ValueError naming the first name (by position) and character not in char_to_ix
+    """
+    unknown = find_unknown_character(names, char_to_ix)
+    if unknown is not None:
+        position, character = unknown
+        raise ValueError(
+            f"name {position} ({names[position]!r}) has the character {character!r}, "
+            "which is not in the vocabulary"
+        )
+    return [np.array([char_to_ix[c] for c in name], dtype=np.intp) for name in names]
+
+
+def encode_indices(indices, n_x, end=0):
+    """One-hot X, Y (n_x, m, T_x) of names given as index arrays (see encode_names for the layout).
+
+    Arguments:
+        indices -- list of m int arrays, one per name, as name_indices returns them
+        n_x -- vocabulary size
+        end -- index of the end-of-name token
+    Returns:
+        X, Y -- float64 arrays of shape (n_x, m, T_x), T_x = longest name + 1
+    """
+    if not len(indices):
+        raise ValueError("names must hold at least one name; got an empty list")
+    m = len(indices)
+    lengths = np.fromiter((len(ix) for ix in indices), dtype=np.intp, count=m)
+    T_x = int(lengths.max()) + 1
+    X = np.zeros((n_x, m, T_x))
+    Y = np.zeros((n_x, m, T_x))
+    flat = np.concatenate(indices) if lengths.sum() else np.zeros(0, dtype=np.intp)
+    name = np.repeat(np.arange(m), lengths)
+    step = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    X[flat, name, step + 1] = 1.0  # input at step t is the character t - 1
+    Y[flat, name, step] = 1.0  # target at step t is the character t
+    Y[end, np.arange(m), lengths] = 1.0  # then the end of the name
+    return X, Y
+
+
 def encode_names(names, char_to_ix):
     """One-hot inputs and targets of a batch of names, padded to the longest: X, Y (n_x, m, T_x).
 
@@ -127,26 +169,7 @@ def encode_names(names, char_to_ix):
     Returns:
         X, Y -- float64 arrays of shape (n_x, m, T_x), n_x = len(char_to_ix)
     """
-    if not names:
-        raise ValueError("names must hold at least one name; got an empty list")
-    unknown = find_unknown_character(names, char_to_ix)
-    if unknown is not None:
-        position, character = unknown
-        raise ValueError(
-            f"name {position} ({names[position]!r}) has the character {character!r}, "
-            "which is not in the vocabulary"
-        )
-    n_x, m = len(char_to_ix), len(names)
-    T_x = max(len(name) for name in names) + 1
-    X = np.zeros((n_x, m, T_x))
-    Y = np.zeros((n_x, m, T_x))
-    end = char_to_ix[END]
-    for j, name in enumerate(names):
-        indices = [char_to_ix[c] for c in name]
-        steps = np.arange(len(indices) + 1)
-        X[indices, j, steps[1:]] = 1.0
-        Y[indices + [end], j, steps] = 1.0
-    return X, Y
+    return encode_indices(name_indices(names, char_to_ix), len(char_to_ix), char_to_ix[END])
 
 
 def count_chars(names):

@@ -17,10 +17,12 @@ from tqdm.auto import tqdm
 from .data import (
     build_vocabulary,
     count_chars,
+    encode_indices,
     encode_names,
     find_unknown_character,
     index_maps,
     length_grouped_batches,
+    name_indices,
 )
 from .loss import compute_loss, perplexity
 from .optim import Adam, clip_by_norm, optimize, update_parameters
@@ -162,12 +164,27 @@ def _check_positive(name, value, integer=False):
 
 
 def _make_step(optimizer, learning_rate):
-    """The update rule: a function (parameters, gradients) -> None that changes parameters."""
+    """The update rule: a function (parameters, gradients, rate) that changes parameters in place."""
     if optimizer == "adam":
-        return Adam(learning_rate).step
+        adam = Adam(learning_rate)
+
+        def adam_step(parameters, gradients, rate):
+            adam.learning_rate = rate
+            adam.step(parameters, gradients)
+
+        return adam_step
     if optimizer == "sgd":
-        return lambda parameters, gradients: update_parameters(parameters, gradients, learning_rate)
+        return update_parameters
     raise ValueError(f"optimizer must be 'adam' or 'sgd'; got {optimizer!r}")
+
+
+def _make_schedule(schedule, learning_rate, total_steps):
+    """The learning rate of step k = 0, 1, ...: constant, or falling linearly towards 0."""
+    if schedule == "constant":
+        return lambda k: learning_rate
+    if schedule == "linear":
+        return lambda k: learning_rate * (1.0 - k / total_steps)
+    raise ValueError(f"schedule must be 'linear' or 'constant'; got {schedule!r}")
 
 
 def _make_clipper(clip_kind, threshold):
@@ -186,18 +203,24 @@ def train(
     dev_names=None,
     *,
     hidden=50,
-    epochs=40,
-    batch_size=16,
-    learning_rate=0.01,
+    epochs=10,
+    batch_size=64,
+    learning_rate=0.05,
     optimizer="adam",
     clip="norm",
     clip_threshold=1.0,
+    schedule="linear",
     seed=0,
     chars=None,
     cell="rnn",
     progress=True,
 ):
     """Train on minibatches of names; deterministic given seed.
+
+    The defaults are the project's recipe for the dinosaur names (benchmarks/train_vs_seed.py):
+    10 epochs of 64 names per step, Adam at 0.05 falling linearly to 0, global-norm clipping
+    at 1. On a 90/10 split it reaches a lower dev loss than the seed's 22,001 one-name SGD
+    steps in under a tenth of their time.
 
     Each epoch shuffles the names into length-grouped batches (data.length_grouped_batches).
     Per batch, every name starts from a zero state; the objective is the batch's mean
@@ -216,6 +239,8 @@ def train(
         clip -- "norm" (rescale to global norm <= clip_threshold), "value" (entrywise to
             [-clip_threshold, clip_threshold]) or "none"
         clip_threshold -- positive threshold for clip
+        schedule -- "linear": the learning rate falls linearly from learning_rate towards 0 over
+            the run (large steps early, fine ones at the end); "constant": it stays fixed
         seed -- seed of the initial weights and of the shuffling
         chars -- the vocabulary ("\\n" first); default build_vocabulary(train_names)
         cell -- the architecture's name in CELLS
@@ -234,6 +259,7 @@ def train(
     architecture = _get_cell(cell)
     step = _make_step(optimizer, learning_rate)
     clipper = _make_clipper(clip, clip_threshold)
+    _make_schedule(schedule, learning_rate, 1)  # checks the name before any work
     if not train_names:
         raise ValueError("train_names must hold at least one name; got none")
     chars = build_vocabulary(train_names) if chars is None else chars
@@ -250,9 +276,11 @@ def train(
         "optimizer": optimizer,
         "clip": clip,
         "clip_threshold": clip_threshold,
+        "schedule": schedule,
         "seed": seed,
     }
 
+    indices = dict(zip(train_names, name_indices(train_names, char_to_ix), strict=True))
     rng = np.random.default_rng(seed)
     parameters = architecture.initialize(hidden, len(chars), len(chars), rng)
     history = {
@@ -265,20 +293,27 @@ def train(
             "dev_perplexity",
         )
     }
+    batches = length_grouped_batches(train_names, batch_size, rng)
+    rate = _make_schedule(schedule, learning_rate, epochs * len(batches))  # same count each epoch
     smoothed = None
+    k = 0
     start = time.perf_counter()
     with tqdm(total=epochs, unit="epoch", disable=not progress, leave=False) as bar:
         for epoch in range(1, epochs + 1):
+            if epoch > 1:
+                batches = length_grouped_batches(train_names, batch_size, rng)
             epoch_loss, epoch_chars = 0.0, 0
-            for batch in length_grouped_batches(train_names, batch_size, rng):
-                X, Y = encode_names(batch, char_to_ix)
+            for batch in batches:
+                X, Y = encode_indices([indices[name] for name in batch], len(chars))
                 a, y_hat, caches = architecture.forward(
                     X, np.zeros((hidden, len(batch))), parameters
                 )
                 n_chars = count_chars(batch)
                 loss = compute_loss(y_hat, Y)
                 gradients = architecture.backward(X, Y, parameters, caches)
-                step(parameters, clipper({k: g / n_chars for k, g in gradients.items()}))
+                mean_gradients = {key: g / n_chars for key, g in gradients.items()}
+                step(parameters, clipper(mean_gradients), rate(k))
+                k += 1
                 epoch_loss += loss
                 epoch_chars += n_chars
                 smoothed = (

@@ -138,6 +138,20 @@ def test_train_without_dev_set_records_nan():
     assert all(math.isnan(v) for v in result.history["dev_loss_per_char"])
 
 
+def mean_gradient(parameters, names, char_to_ix):
+    """Mean per-character gradient of the names, one name at a time (no padding involved)."""
+    n_a = parameters["Waa"].shape[0]
+    summed = {f"d{name}": 0.0 for name in parameters}
+    for name in names:
+        X, Y = encode_names([name], char_to_ix)
+        _, _, caches = rnn_forward(X, np.zeros((n_a, 1)), parameters)
+        for key, g in rnn_backward(X, Y, parameters, caches).items():
+            if key in summed:
+                summed[key] = summed[key] + g
+    n_chars = sum(len(n) + 1 for n in names)
+    return {key: g / n_chars for key, g in summed.items()}
+
+
 def test_one_sgd_step_is_the_mean_per_character_gradient():
     names = NAMES[:6]
     chars = build_vocabulary(names)
@@ -147,17 +161,28 @@ def test_one_sgd_step_is_the_mean_per_character_gradient():
         seed=2, progress=False,
     )  # fmt: skip
     start = initialize_parameters(7, len(chars), len(chars), rng=np.random.default_rng(2))
-    summed = {f"d{name}": 0.0 for name in start}
-    for name in names:  # one name at a time: no padding involved
-        X, Y = encode_names([name], char_to_ix)
-        _, _, caches = rnn_forward(X, np.zeros((7, 1)), start)
-        for key, g in rnn_backward(X, Y, start, caches).items():
-            if key in summed:
-                summed[key] = summed[key] + g
-    n_chars = sum(len(n) + 1 for n in names)
+    gradients = mean_gradient(start, names, char_to_ix)
     for name, value in start.items():
-        expected = value - 0.3 * summed[f"d{name}"] / n_chars
+        expected = value - 0.3 * gradients[f"d{name}"]
         np.testing.assert_allclose(result.parameters[name], expected, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize(("schedule", "second_rate"), [("linear", 0.15), ("constant", 0.3)])
+def test_learning_rate_schedule(schedule, second_rate):
+    # Two SGD steps on one batch: the linear schedule halves the rate for the second.
+    names = NAMES[:5]
+    chars = build_vocabulary(names)
+    char_to_ix, _ = index_maps(chars)
+    result = train(
+        names, hidden=6, epochs=2, batch_size=5, learning_rate=0.3, optimizer="sgd", clip="none",
+        schedule=schedule, seed=1, progress=False,
+    )  # fmt: skip
+    expected = initialize_parameters(6, len(chars), len(chars), rng=np.random.default_rng(1))
+    for rate in (0.3, second_rate):
+        gradients = mean_gradient(expected, names, char_to_ix)
+        expected = {name: value - rate * gradients[f"d{name}"] for name, value in expected.items()}
+    for name, value in expected.items():
+        np.testing.assert_allclose(result.parameters[name], value, rtol=1e-10, atol=1e-13)
 
 
 def test_clipping_by_norm_bounds_the_step():
@@ -191,6 +216,7 @@ def test_progress_false_writes_nothing(capsys):
         ({"clip": "sometimes"}, "clip"),
         ({"clip_threshold": -1.0}, "clip_threshold"),
         ({"cell": "lstm"}, "cell"),
+        ({"schedule": "cosine"}, "schedule"),
     ],
 )
 def test_train_rejects_nonsense_settings(options, message):
