@@ -69,7 +69,9 @@ def main():
     names = load_names(args.data)
     train_names, dev_names = split_names(names, 0.1, 0)  # the split the CLI makes with --seed 0
     char_to_ix, _ = index_maps(SEED_CHARS)
-    print(f"{len(names)} names: {len(train_names)} train, {len(dev_names)} dev; 1 BLAS thread\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{len(names)} names: {len(train_names)} train, {len(dev_names)} dev; 1 BLAS thread")
+    print(f"{os.cpu_count()} cores, load average {load} (other work slows every row alike)\n")
     rows = []
 
     seed = seed_functions(args.seed_notebook)

@@ -165,6 +165,16 @@ def test_length_grouping_wastes_little_padding():
     assert plain > 0.3
 
 
+def test_shipped_corpus_in_default_batches_is_almost_free_of_padding():
+    names = load_dinosaur_names()
+    grouped = padding_fraction(length_grouped_batches(names, 64, rng=0))
+    by_order = padding_fraction([names[i : i + 64] for i in range(0, len(names), 64)])
+    print(
+        f"dinos.txt in batches of 64: padding {grouped:.3f} grouped, {by_order:.3f} in file order"
+    )
+    assert grouped < 0.08 and by_order > 0.25
+
+
 def test_padding_fraction_counts_padded_steps():
     # "ab" + "\n" is 3 steps, "abcd" + "\n" is 5: the batch has 2 * 5 steps, 2 of them padding.
     assert padding_fraction([["ab", "abcd"]]) == pytest.approx(0.2)
