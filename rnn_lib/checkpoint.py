@@ -63,6 +63,18 @@ def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None)
     except BaseException:
         os.unlink(temporary)
         raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder):
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_model(parameters, chars):

@@ -5,6 +5,7 @@ the culprit, and exit status 2 (bad arguments) or 1 (bad files, failed runs); ne
 """
 
 import argparse
+import inspect
 import json
 import math
 import os
@@ -22,6 +23,13 @@ from .data import (
 from .sampling import sample_names
 from .train import evaluate, train
 
+#: train()'s defaults, shown by --help and used when an option is not given.
+TRAIN_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(train).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line on stderr (exit status 2)."""
@@ -30,14 +38,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text):
+def _integer(text, low, high):
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer; got {text!r}")
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be an integer from {low} to {high}; got {text!r}")
     return value
+
+
+def _positive_int(text):
+    return _integer(text, 1, 10**9)
+
+
+def _hidden_size(text):
+    return _integer(text, 1, 4096)
+
+
+def _sample_count(text):
+    return _integer(text, 1, 10**6)
+
+
+def _seed(text):
+    return _integer(text, 0, 2**63 - 1)
 
 
 def _positive_float(text):
@@ -86,46 +110,71 @@ def build_parser():
         help="checkpoint to write; its folder must exist (default: model.npz)",
     )
     t.add_argument(
-        "--hidden", metavar="N", type=_positive_int, default=50, help="hidden units (default: 50)"
+        "--hidden",
+        metavar="N",
+        type=_hidden_size,
+        default=TRAIN_DEFAULTS["hidden"],
+        help="hidden units, 1 to 4096 (default: %(default)s)",
     )
     t.add_argument(
-        "--epochs", metavar="N", type=_positive_int, default=None, help="passes over the data"
+        "--epochs",
+        metavar="N",
+        type=_positive_int,
+        default=TRAIN_DEFAULTS["epochs"],
+        help="passes over the training names (default: %(default)s)",
     )
     t.add_argument(
-        "--batch-size", metavar="N", type=_positive_int, default=None, help="names per step"
+        "--batch-size",
+        metavar="N",
+        type=_positive_int,
+        default=TRAIN_DEFAULTS["batch_size"],
+        help="names per update step (default: %(default)s)",
     )
     t.add_argument(
-        "--learning-rate", metavar="R", type=_positive_float, default=None, help="step size"
+        "--learning-rate",
+        metavar="R",
+        type=_positive_float,
+        default=TRAIN_DEFAULTS["learning_rate"],
+        help="step size at the start (default: %(default)s)",
     )
     t.add_argument(
-        "--optimizer", choices=("adam", "sgd"), default="adam", help="update rule (default: adam)"
+        "--schedule",
+        choices=("linear", "constant"),
+        default=TRAIN_DEFAULTS["schedule"],
+        help="learning rate falling linearly to 0 over the run, or constant (default: %(default)s)",
+    )
+    t.add_argument(
+        "--optimizer",
+        choices=("adam", "sgd"),
+        default=TRAIN_DEFAULTS["optimizer"],
+        help="update rule (default: %(default)s)",
     )
     t.add_argument(
         "--clip",
         choices=("norm", "value", "none"),
-        default=None,
-        help="gradient clipping: by global norm, entrywise by value, or none",
+        default=TRAIN_DEFAULTS["clip"],
+        help="gradient clipping: by global norm, entrywise by value, or none (default: %(default)s)",
     )
     t.add_argument(
         "--clip-threshold",
         metavar="C",
         type=_positive_float,
-        default=None,
-        help="clipping threshold",
+        default=TRAIN_DEFAULTS["clip_threshold"],
+        help="the global norm or the entry size that clipping allows (default: %(default)s)",
     )
     t.add_argument(
         "--dev-fraction",
         metavar="F",
         type=_fraction,
         default=0.1,
-        help="share of the names held out as the dev set (default: 0.1)",
+        help="share of the names held out as the dev set (default: %(default)s)",
     )
     t.add_argument(
         "--seed",
         metavar="S",
-        type=int,
-        default=0,
-        help="seed of the split, weights and shuffling (default: 0)",
+        type=_seed,
+        default=TRAIN_DEFAULTS["seed"],
+        help="seed of the split, the weights and the shuffling (default: %(default)s)",
     )
     t.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
 
@@ -138,7 +187,7 @@ def build_parser():
         "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
     )
     s.add_argument(
-        "-n", metavar="N", type=_positive_int, default=10, help="how many names (default: 10)"
+        "-n", metavar="N", type=_sample_count, default=10, help="how many names (default: 10)"
     )
     s.add_argument(
         "--temperature",
@@ -162,7 +211,7 @@ def build_parser():
         help="longest name (default: 50)",
     )
     s.add_argument(
-        "--seed", metavar="S", type=int, default=None, help="seed of the draws (default: fresh)"
+        "--seed", metavar="S", type=_seed, default=None, help="seed of the draws (default: fresh)"
     )
 
     e = commands.add_parser(
@@ -197,26 +246,20 @@ def _train(args):
     _check_output_path(args.out)
     names = load_names(args.data or dinosaur_names_path())
     train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
-    options = {
-        key: value
-        for key, value in (
-            ("epochs", args.epochs),
-            ("batch_size", args.batch_size),
-            ("learning_rate", args.learning_rate),
-            ("clip", args.clip),
-            ("clip_threshold", args.clip_threshold),
-        )
-        if value is not None
-    }
     result = train(
         train_names,
         dev_names,
         hidden=args.hidden,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
         optimizer=args.optimizer,
+        clip=args.clip,
+        clip_threshold=args.clip_threshold,
+        schedule=args.schedule,
         seed=args.seed,
         chars=build_vocabulary(names),  # the whole corpus's: the dev names may hold rarer letters
         progress=not args.no_progress,
-        **options,
     )
     hyperparameters = dict(result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data)
     save_checkpoint(args.out, result.parameters, result.chars, hyperparameters, result.history)
@@ -281,6 +324,9 @@ def main(argv=None):
         command(args)
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)

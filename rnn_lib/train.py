@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .data import (
     build_vocabulary,
@@ -117,7 +117,8 @@ def rnn_model(
 
     Each step takes the next name of a freshly shuffled pass over inputs, runs it from a zero
     hidden state (names are independent), and calls rnn_lib.optimize (forward, loss, BPTT,
-    clip to [-clip_value, clip_value], W <- W - learning_rate dW).
+    clip to [-clip_value, clip_value], W <- W - learning_rate dW). Names are encoded by
+    data.encode_names, which treats index 0 like any other (the seed's `if idx:` did not).
 
     Arguments:
         inputs -- list of names
