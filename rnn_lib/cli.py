@@ -57,7 +57,11 @@ def _hidden_size(text):
 
 
 def _sample_count(text):
-    return _integer(text, 1, 10**6)
+    return _integer(text, 1, 100_000)
+
+
+def _name_length(text):
+    return _integer(text, 1, 10_000)
 
 
 def _seed(text):
@@ -206,7 +210,7 @@ def build_parser():
     s.add_argument(
         "--max-length",
         metavar="N",
-        type=_positive_int,
+        type=_name_length,
         default=50,
         help="longest name (default: 50)",
     )

@@ -29,6 +29,7 @@ from .optim import Adam, clip_by_norm, optimize, update_parameters
 from .optim import clip as clip_by_value
 from .params import initialize_parameters
 from .sequence import rnn_backward, rnn_forward
+from .shapes import check_parameters
 
 #: The seed's vocabulary: end of name, then a-z.
 SEED_CHARS = "\nabcdefghijklmnopqrstuvwxyz"
@@ -40,10 +41,15 @@ class Cell(NamedTuple):
     initialize: Callable  # (n_a, n_x, n_y, rng) -> parameters
     forward: Callable  # (X, a0, parameters) -> (a, y_hat, caches)
     backward: Callable  # (X, Y, parameters, caches) -> gradients "d" + name
+    hidden_size: Callable  # parameters -> n_a, the size of the initial state a0
+
+
+def _rnn_hidden_size(parameters):
+    return check_parameters(parameters)["n_a"][0]
 
 
 #: The architectures train and evaluate know, by name. The only place that picks a cell.
-CELLS = {"rnn": Cell(initialize_parameters, rnn_forward, rnn_backward)}
+CELLS = {"rnn": Cell(initialize_parameters, rnn_forward, rnn_backward, _rnn_hidden_size)}
 
 
 class Evaluation(NamedTuple):
@@ -95,16 +101,16 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     Returns:
         Evaluation(loss_per_char, perplexity, names, chars)
     """
-    forward = _get_cell(cell).forward
     if not names:
         raise ValueError("names must hold at least one name to evaluate; got none")
     _check_known_characters(names, char_to_ix, "evaluation")
-    by_length = sorted(names, key=len)
-    n_a = parameters["Waa"].shape[0]
+    architecture = _get_cell(cell)
+    n_a = architecture.hidden_size(parameters)
+    by_length = sorted(names, key=len)  # batches of similar lengths: little padding
     total = 0.0
     for start in range(0, len(by_length), batch_size):
         X, Y = encode_names(by_length[start : start + batch_size], char_to_ix)
-        _, y_hat, _ = forward(X, np.zeros((n_a, X.shape[1])), parameters)
+        _, y_hat, _ = architecture.forward(X, np.zeros((n_a, X.shape[1])), parameters)
         total += compute_loss(y_hat, Y)
     chars = count_chars(names)
     return Evaluation(total / chars, perplexity(total / chars), len(names), chars)

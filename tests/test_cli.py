@@ -223,6 +223,7 @@ def test_missing_and_corrupt_checkpoints_are_named(trained, tmp_path, capsys, co
     [
         ("-n", "0"),
         ("-n", "10000000"),
+        ("--max-length", "1000000"),
         ("--seed", "x"),
         ("--temperature", "0"),
         ("--temperature", "-2"),
