@@ -132,8 +132,8 @@ def test_sequence_equals_looping_the_cell(rng):
 
 
 def test_gates_lie_strictly_inside_their_ranges(rng):
-    p = random_parameters(rng, scale=3.0)
-    x, a0 = 3 * rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M))
+    p = random_parameters(rng, scale=1.5)
+    x, a0 = 2 * rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M))
     caches = lstm_forward(x, a0, p)[3]
     for t in range(T_X):
         step = caches.step(t)
