@@ -13,10 +13,6 @@ import numpy as np
 from .activations import softmax
 
 
-def _column_symbols(array):
-    return ("m", "T_x")[: np.ndim(array) - 1]
-
-
 def _check_layer(Wy, **arrays):
     """Check that every array has Wy's sizes on axis 0 and that the columns agree."""
     if np.ndim(Wy) != 2:
@@ -26,9 +22,9 @@ def _check_layer(Wy, **arrays):
     for name, array in arrays.items():
         units, size = ("n_a", n_a) if name == "a" else ("n_y", n_y)
         shape = np.shape(array)
-        expected = "(" + ", ".join((units, *_column_symbols(array))) + ")"
         if len(shape) not in (2, 3):
-            raise ValueError(f"{name} must be {expected} with 2 or 3 dimensions; got {shape}")
+            raise ValueError(f"{name} must be ({units}, m) or ({units}, m, T_x); got {shape}")
+        expected = "(" + ", ".join((units, "m", "T_x")[: len(shape)]) + ")"
         if shape[0] != size:
             raise ValueError(f"{name} must be {expected} with {units}={size} from Wy; got {shape}")
         if columns is None:
