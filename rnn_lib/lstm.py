@@ -10,8 +10,9 @@ Every gate reads the stacked input [a_prev; xt] of shape (n_a + n_x, m):
     y_hat = softmax(Wy a + by)
 The cell state starts at zero. The cell functions are the readable version; lstm_forward and
 lstm_backward are the fast one: the four gates form one stacked weight, the input part of every
-step's pre-activation is one matrix product before the loop, the output layer one after it, and
-per-step arrays are stored time-major, (n, T_x, m), so one step is a block of contiguous rows.
+step's pre-activation is one matrix product before the loop, the output layer one after it, the
+gates' local derivatives are computed for all steps before the backward loop, and per-step
+arrays are stored step-major, (T_x, n, m), so that one step is one contiguous block.
 """
 
 from typing import NamedTuple
@@ -34,9 +35,10 @@ LSTM_PARAM_SYMBOLS = gated_param_symbols(("f", "i", "c", "o"))
 #: The LSTM's parameters in one fixed order (gates first, then the output layer).
 LSTM_PARAM_NAMES = tuple(LSTM_PARAM_SYMBOLS)
 
-#: The order of the gates in the stacked weight of the fast path: the three sigmoid gates, so
-#: that one sigmoid call covers them, then the tanh candidate.
-_STACK_ORDER = ("f", "i", "o", "c")
+#: The order of the gates in the stacked weight of the fast path: the three sigmoid gates first,
+#: so that one sigmoid call covers them, and f, i, c~ adjacent, since their pre-activation
+#: gradients are all dc times a local factor.
+_STACK_ORDER = ("o", "f", "i", "c")
 
 
 def initialize_lstm_parameters(n_a, n_x, n_y, rng=None):
@@ -149,26 +151,24 @@ def lstm_cell_backward(da_next, dc_next, cache):
 class LSTMCache(NamedTuple):
     """What lstm_backward needs from lstm_forward; ``step(t)`` gives step t's LSTMCellCache.
 
-    States and gates are stored time-major, so that one step is a block of contiguous rows.
+    States and gates are stored step-major, (T_x, n, m), so that one step is one contiguous
+    block: elementwise operations on a step then run ~3x faster than on a strided slice.
     """
 
     x: np.ndarray  # (n_x, m, T_x)  the inputs
-    a: np.ndarray  # (n_a, T_x + 1, m)  a[:, 0] = a0, a[:, t + 1] = hidden state of step t
-    c: np.ndarray  # (n_a, T_x + 1, m)  c[:, 0] = 0, c[:, t + 1] = cell state of step t
-    gates: np.ndarray  # (4 n_a, T_x, m)  f, i, o, c~ of every step, stacked in this order
-    tanh_c: np.ndarray  # (n_a, T_x, m)  tanh(c) of every step
-    y_hat: np.ndarray  # (n_y, T_x, m)  predicted distributions
+    a: np.ndarray  # (T_x + 1, n_a, m)  a[0] = a0, a[t + 1] = hidden state of step t
+    c: np.ndarray  # (T_x + 1, n_a, m)  c[0] = 0, c[t + 1] = cell state of step t
+    gates: np.ndarray  # (T_x, 4 n_a, m)  o, f, i, c~ of every step, stacked in this order
+    tanh_c: np.ndarray  # (T_x, n_a, m)  tanh(c) of every step
+    y_hat: np.ndarray  # (n_y, m, T_x)  predicted distributions
     parameters: dict  # the parameters of the forward pass
 
     def step(self, t):
         """The LSTMCellCache of step t, as lstm_cell_forward would have returned it."""
         t = range(self.x.shape[2])[t]  # negative indices and bounds, as for a list
-        f, i, o, cc = np.split(self.gates[:, t, :], 4)
-        a, c = self.a, self.c
-        xt = self.x[:, :, t]
-        return LSTMCellCache(
-            a[:, t + 1], c[:, t + 1], a[:, t], c[:, t], f, i, cc, o, xt, self.parameters
-        )
+        o, f, i, cc = np.split(self.gates[t], 4)
+        a, c, xt = self.a, self.c, self.x[:, :, t]
+        return LSTMCellCache(a[t + 1], c[t + 1], a[t], c[t], f, i, cc, o, xt, self.parameters)
 
 
 def _stacked_weights(parameters, n_a):
@@ -194,39 +194,32 @@ def lstm_forward(x, a0, parameters):
     x = np.asarray(x)
     a0 = np.asarray(a0)
     check_gated_sequence(x, a0, parameters, LSTM_PARAM_SYMBOLS)
-    n_x, m, T_x = x.shape
-    n_a = a0.shape[0]
+    T_x, n_a, m = x.shape[2], a0.shape[0], a0.shape[1]
     Wa, Wx, b = _stacked_weights(parameters, n_a)
 
-    # The input part of every step's pre-activations at once, stored (4 n_a, T_x, m). In the
-    # loop each step's block becomes its gates, in place.
-    x_steps = x.transpose(0, 2, 1).reshape(n_x, T_x * m)
-    gates = (Wx @ x_steps + b).reshape(4 * n_a, T_x, m)
-    a = np.empty((n_a, T_x + 1, m))
-    c = np.empty((n_a, T_x + 1, m))
-    tanh_c = np.empty((n_a, T_x, m))
-    a[:, 0] = a0
-    c[:, 0] = 0.0
+    # The input part of every step's pre-activations at once, (T_x, 4 n_a, m). In the loop
+    # each step's block becomes its gates, in place.
+    gates = np.matmul(Wx, x.transpose(2, 0, 1)) + b
+    a = np.empty((T_x + 1, n_a, m))
+    c = np.empty((T_x + 1, n_a, m))
+    tanh_c = np.empty((T_x, n_a, m))
+    a[0] = a0
+    c[0] = 0.0
     for t in range(T_x):
-        z = gates[:, t, :]
-        z += Wa @ a[:, t]
-        z[: 3 * n_a] = sigmoid(z[: 3 * n_a])  # f, i, o
+        z = gates[t]
+        z += Wa @ a[t]
+        z[: 3 * n_a] = sigmoid(z[: 3 * n_a])  # o, f, i
         np.tanh(z[3 * n_a :], out=z[3 * n_a :])  # c~
-        f, i, o, cc = np.split(z, 4)
-        np.multiply(f, c[:, t], out=c[:, t + 1])
-        c[:, t + 1] += i * cc
-        np.tanh(c[:, t + 1], out=tanh_c[:, t])
-        np.multiply(o, tanh_c[:, t], out=a[:, t + 1])
+        o, f, i, cc = np.split(z, 4)
+        np.multiply(f, c[t], out=c[t + 1])
+        c[t + 1] += i * cc
+        np.tanh(c[t + 1], out=tanh_c[t])
+        np.multiply(o, tanh_c[t], out=a[t + 1])
 
-    y_hat = output_layer_forward(a[:, 1:], parameters["Wy"], parameters["by"])
+    states = a[1:].transpose(1, 2, 0)  # (n_a, m, T_x), a view
+    y_hat = output_layer_forward(states, parameters["Wy"], parameters["by"])
     caches = LSTMCache(x, a, c, gates, tanh_c, y_hat, parameters)
-    transpose = (0, 2, 1)
-    return (
-        a[:, 1:].transpose(transpose),
-        y_hat.transpose(transpose),
-        c[:, 1:].transpose(transpose),
-        caches,
-    )
+    return states, y_hat, c[1:].transpose(1, 2, 0), caches
 
 
 def lstm_backward(da, caches):
@@ -246,36 +239,39 @@ def lstm_backward(da, caches):
         state), and dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo in the parameters' shapes
     """
     x, a, c, gates, tanh_c, _, parameters = caches
-    known = check_gated_sequence(x, a[:, 0], parameters, LSTM_PARAM_SYMBOLS)
+    known = check_gated_sequence(x, a[0], parameters, LSTM_PARAM_SYMBOLS)
     check_shape("da", da, ("n_a", "m", "T_x"), known)
-    n_x, m, T_x = x.shape
-    n_a = a.shape[0]
+    T_x, n_a, m = gates.shape[0], a.shape[1], a.shape[2]
     Wa, Wx, _ = _stacked_weights(parameters, n_a)
 
-    da_steps = np.ascontiguousarray(np.transpose(da, (0, 2, 1)))  # (n_a, T_x, m)
-    dz = np.empty_like(gates)  # gate pre-activation gradients, (4 n_a, T_x, m)
+    # Everything in the step equations that does not depend on da or dc, for all steps at once:
+    #   dz_o = da<t> * tanh(c) o (1 - o)     dc = dc_next + da<t> * o (1 - tanh(c)^2)
+    #   [dz_f; dz_i; dz_c] = dc * [c_prev f (1 - f); c~ i (1 - i); i (1 - c~^2)]
+    o, f, i, cc = np.split(gates, 4, axis=1)
+    per_da_o = tanh_c * o * (1.0 - o)
+    per_da_c = o * (1.0 - tanh_c**2)
+    per_dc = np.stack((c[:-1] * f * (1.0 - f), cc * i * (1.0 - i), i * (1.0 - cc**2)), axis=1)
+
+    da_steps = np.ascontiguousarray(np.transpose(da, (2, 0, 1)))  # (T_x, n_a, m)
+    dz = np.empty_like(gates)  # gate pre-activation gradients, (T_x, 4 n_a, m)
     da_next = np.zeros((n_a, m))
     dc_next = np.zeros((n_a, m))
     for t in range(T_x - 1, -1, -1):
-        f, i, o, cc = np.split(gates[:, t, :], 4)
-        dz_f, dz_i, dz_o, dz_c = np.split(dz[:, t, :], 4)
-        da_t = da_steps[:, t] + da_next
-        tc = tanh_c[:, t]
-        dc = dc_next + da_t * o * (1.0 - tc * tc)
-        dz_f[...] = dc * c[:, t] * f * (1.0 - f)
-        dz_i[...] = dc * cc * i * (1.0 - i)
-        dz_o[...] = da_t * tc * o * (1.0 - o)
-        dz_c[...] = dc * i * (1.0 - cc * cc)
-        dc_next = dc * f
-        da_next = Wa.T @ dz[:, t, :]
+        da_t = da_steps[t] + da_next
+        dc = dc_next + da_t * per_da_c[t]
+        np.multiply(da_t, per_da_o[t], out=dz[t, :n_a])
+        np.multiply(dc, per_dc[t], out=dz[t, n_a:].reshape(3, n_a, m))
+        dc_next = dc * f[t]
+        da_next = Wa.T @ dz[t]
 
-    # Weight gradients summed over all steps at once; a[:, :-1] is a<t-1> for every step t.
-    dz_flat = dz.reshape(4 * n_a, T_x * m)
-    x_steps = x.transpose(0, 2, 1).reshape(n_x, T_x * m)
-    dW = np.concatenate((dz_flat @ a[:, :-1].reshape(n_a, T_x * m).T, dz_flat @ x_steps.T), axis=1)
-    db = dz_flat.sum(axis=1, keepdims=True)
-    dx = (Wx.T @ dz_flat).reshape(n_x, T_x, m).transpose(0, 2, 1)
-    gradients = {"dx": dx, "da0": da_next, "dc0": dc_next}
+    # Weight gradients: sums over the steps and the examples, as one matrix product each over
+    # the (step, example) columns; a[:-1] is a<t-1> for every step t.
+    dz_columns = dz.transpose(1, 0, 2).reshape(4 * n_a, T_x * m)
+    a_prev_columns = a[:-1].transpose(1, 0, 2).reshape(n_a, T_x * m)
+    x_columns = x.transpose(0, 2, 1).reshape(-1, T_x * m)
+    dW = np.concatenate((dz_columns @ a_prev_columns.T, dz_columns @ x_columns.T), axis=1)
+    db = dz.sum(axis=(0, 2))[:, None]
+    gradients = {"dx": np.matmul(Wx.T, dz).transpose(1, 2, 0), "da0": da_next, "dc0": dc_next}
     rows = dict(zip(_STACK_ORDER, np.split(np.arange(4 * n_a), 4), strict=True))
     for g in ("f", "i", "c", "o"):
         gradients[f"dW{g}"] = dW[rows[g]]
