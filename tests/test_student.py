@@ -372,7 +372,9 @@ END_LINE = FIXTURE.splitlines().index("    ### END SOLUTION") + 1
 def test_malformed_regions_are_refused_and_nothing_is_written(
     text, line, complaint, tmp_path, capsys
 ):
-    make_student.make_student(write_fixture(tmp_path / "good"), tmp_path / "student")
+    # An earlier edition, from another notebook: a half-written run would show beside it.
+    earlier = write_fixture(tmp_path / "good", name="01_earlier.py")
+    make_student.make_student(earlier, tmp_path / "student")
     before = {p.name: p.read_bytes() for p in (tmp_path / "student").iterdir()}
     bad = write_fixture(tmp_path / "bad")
     write_fixture(bad, text, name="02_broken.py")
