@@ -6,5 +6,10 @@ one line; a failing one raises CheckFailed with the output, the entry and a like
 
 from ._compare import CheckFailed
 from .cell import check_rnn_cell_forward
+from .vanishing import check_gradient_norms_through_time
 
-__all__ = ["CheckFailed", "check_rnn_cell_forward"]
+__all__ = [
+    "CheckFailed",
+    "check_gradient_norms_through_time",
+    "check_rnn_cell_forward",
+]
