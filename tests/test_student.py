@@ -10,6 +10,7 @@ they land. The solution regions are read here independently of the generator's o
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from jupytext.cli import jupytext as jupytext_cli
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -277,6 +279,13 @@ def test_fixture_edition_is_a_clean_jupytext_pair(fixture_edition):
     # Jupyter complains about a pair whose .ipynb is newer than its .py.
     py_time = (fixture_edition / "01_fixture.py").stat().st_mtime
     assert (fixture_edition / "01_fixture.ipynb").stat().st_mtime <= py_time
+
+
+def test_jupytext_sync_finds_the_pair_in_step(fixture_edition, tmp_path):
+    copy = shutil.copytree(fixture_edition, tmp_path / "copy")
+    before = {p.name: p.read_bytes() for p in copy.iterdir()}
+    jupytext_cli(["--sync", str(copy / "01_fixture.ipynb")])
+    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
 
 
 def test_two_runs_write_the_same_files(fixture_edition, tmp_path):

@@ -131,8 +131,7 @@ def write_edition(notebooks_dir, folder):
         notebook = student_notebook(source.read_text(encoding="utf-8"), source)
         # The .ipynb first, then the .py: Jupyter warns when a .py is older than its .ipynb.
         for suffix, fmt in ((".ipynb", "ipynb"), (".py", "py:percent")):
-            target = Path(folder) / source.with_suffix(suffix).name
-            target.write_text(jupytext.writes(notebook, fmt=fmt), encoding="utf-8")
+            jupytext.write(notebook, Path(folder) / source.with_suffix(suffix).name, fmt=fmt)
     (Path(folder) / STAMP).write_text(
         "Written by tools/make_student.py; `make student` replaces this whole folder.\n",
         encoding="utf-8",
