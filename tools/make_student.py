@@ -29,6 +29,7 @@ replaces the output folder; a failed run leaves an existing student edition as i
 """
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -128,7 +129,8 @@ def write_edition(notebooks_dir, folder):
     if not sources:
         raise ValueError(f"no {NOTEBOOK_GLOB} in {notebooks_dir}: nothing to write")
     for source in sources:
-        notebook = student_notebook(source.read_text(encoding="utf-8"), source)
+        shown = os.path.relpath(source)  # errors name notebooks/NN_topic.py when run from the root
+        notebook = student_notebook(source.read_text(encoding="utf-8"), shown)
         # The .ipynb first, then the .py: Jupyter warns when a .py is older than its .ipynb.
         for suffix, fmt in ((".ipynb", "ipynb"), (".py", "py:percent")):
             jupytext.write(notebook, Path(folder) / source.with_suffix(suffix).name, fmt=fmt)
@@ -147,7 +149,8 @@ def make_student(notebooks_dir, out_dir):
     delete).
     """
     out_dir = Path(out_dir)
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / STAMP).exists():
+    foreign = out_dir.is_file() or (out_dir.is_dir() and any(out_dir.iterdir()))
+    if foreign and not (out_dir / STAMP).exists():
         raise ValueError(
             f"{out_dir} exists and is not a student edition (no {STAMP} in it); "
             "choose another --out or remove it yourself"
@@ -167,7 +170,7 @@ def make_student(notebooks_dir, out_dir):
 
 
 def main(argv=None):
-    """Command line: write the edition, print one line per notebook, or one error line."""
+    """Command line: write the edition and say so in one line, or print one error line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "student", help="output folder")
     parser.add_argument(
