@@ -264,6 +264,17 @@ def test_exercises_are_boxes_and_solutions_are_folded(html_dir, name):
     assert len(folded) == solutions, f"{name}: {solutions} solution cells, {len(folded)} folded"
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_equations_and_exercises_are_numbered_from_one_on_each_page(html_dir, name):
+    text = (html_dir / f"{name}.html").read_text(encoding="utf8")
+    for label, pattern in (
+        ("equations", r'class="eqno">\((\d+)\)'),
+        ("exercises", r'<span class="caption-number">Exercise (\d+) </span>'),
+    ):
+        numbers = [int(n) for n in re.findall(pattern, text)]
+        assert numbers == list(range(1, len(numbers) + 1)), f"{name}: {label} numbered {numbers}"
+
+
 def test_bibliography_lists_the_references(html_dir):
     text = (html_dir / "book/references.html").read_text(encoding="utf8").lower()
     for author in ("Elman", "Werbos", "Bengio", "Pascanu", "Hochreiter", "Cho", "Gers"):
