@@ -7,6 +7,7 @@ ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax
 
 from .activations import softmax, tanh
 from .cell import CellCache, rnn_cell_backward, rnn_cell_forward
+from .diagnostics import gradient_norms_through_time
 from .gradcheck import gradient_check, numerical_gradient, relative_error, rnn_gradient_check
 from .loss import compute_loss, perplexity
 from .optim import clip, clip_by_norm, global_norm, optimize, update_parameters
@@ -22,6 +23,7 @@ __all__ = [
     "compute_loss",
     "global_norm",
     "gradient_check",
+    "gradient_norms_through_time",
     "initialize_parameters",
     "numerical_gradient",
     "optimize",

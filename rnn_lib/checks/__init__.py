@@ -1,0 +1,15 @@
+"""Checks that the notebooks' exercise cells call: each says precisely what is wrong and why.
+
+Usage in a notebook: ``checks.check_rnn_cell_forward(rnn_cell_forward)``. A passing check prints
+one line; a failing one raises CheckFailed with the output, the entry and a likely cause.
+"""
+
+from ._compare import CheckFailed
+from .cell import check_rnn_cell_forward
+from .vanishing import check_gradient_norms_through_time
+
+__all__ = [
+    "CheckFailed",
+    "check_gradient_norms_through_time",
+    "check_rnn_cell_forward",
+]
