@@ -332,8 +332,8 @@ def train(
             history["dev_loss_per_char"].append(dev.loss_per_char if dev else float("nan"))
             history["dev_perplexity"].append(dev.perplexity if dev else float("nan"))
             history["seconds"].append(time.perf_counter() - start)
+            bar.update()
             bar.set_postfix_str(
                 f"loss {smoothed:.3f}" + (f", dev {dev.loss_per_char:.3f}" if dev else "")
             )
-            bar.update()
     return TrainResult(parameters, chars, hyperparameters, history)

@@ -201,7 +201,7 @@ def test_clipping_by_norm_bounds_the_step():
 def test_progress_bar_shows_the_smoothed_loss(capsys):
     quick(epochs=2, progress=True)
     err = capsys.readouterr().err
-    assert "1/2" in err and "loss " in err and "dev " in err
+    assert "2/2" in err and "loss " in err and "dev " in err
 
 
 def test_progress_false_writes_nothing(capsys):
