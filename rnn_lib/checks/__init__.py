@@ -6,5 +6,11 @@ one line; a failing one raises CheckFailed with the output, the entry and a like
 
 from ._compare import CheckFailed
 from .cell import check_rnn_cell_forward
+from .clipping import check_clip, check_clip_by_norm
 
-__all__ = ["CheckFailed", "check_rnn_cell_forward"]
+__all__ = [
+    "CheckFailed",
+    "check_rnn_cell_forward",
+    "check_clip",
+    "check_clip_by_norm",
+]
