@@ -1,3 +1,18 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 04 · Exploding gradients and clipping
 #
@@ -156,8 +171,8 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With gain 0.5 the gradient loses about a factor of 2.5 per step and is gone (below $10^{-20}$)
-# long before the start: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
+# With gain 0.5 the gradient loses about a factor of 2.5 per step and has shrunk to $10^{-24}$ by
+# the start of the sequence: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
 # by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too: tanh's slope
 # below 1 tips the balance, which is why the bound {eq}`eq-04-bound` is only an upper limit.
 #

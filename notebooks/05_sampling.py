@@ -1,3 +1,18 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 05 · Sampling: from the softmax to a name
 #
@@ -31,8 +46,8 @@ np.set_printoptions(precision=4, suppress=True)
 # ## 1. A model to sample from
 #
 # We need a model that has learned something. A few dozen dinosaur names, written out here, are
-# enough for a small RNN ($n_a = 32$) to pick up their letters and endings in well under a second
-# of training with the library's recommended recipe (minibatches, Adam, clipping by global norm;
+# enough for a small RNN ($n_a = 32$) to pick up their letters and endings in about a second of
+# training with the library's recommended recipe (minibatches, Adam, clipping by global norm;
 # notebook 06 takes it apart). The vocabulary is the newline `"\n"`, index 0, which ends every
 # name, followed by the 26 letters.
 
