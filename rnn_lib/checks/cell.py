@@ -47,8 +47,10 @@ def check_rnn_cell_forward(cell_forward):
         expected_y,
         mistakes=[
             ("the bias by is missing from the output", softmax(p["Wya"] @ expected_a)),
-            ("softmax normalises over axis 1 (the batch); each column (axis 0) must sum to 1",
-             softmax(zy.T).T),
+            (
+                "softmax normalises over axis 1 (the batch); each column (axis 0) must sum to 1",
+                softmax(zy.T).T,
+            ),
             ("y_hat_t is the raw score Wya a_next + by: apply softmax", zy),
         ],
     )
