@@ -52,7 +52,7 @@ np.set_printoptions(precision=4, suppress=True)
 #    = \operatorname{diag}\!\left(1 - a^{\langle t\rangle} \odot a^{\langle t\rangle}\right)
 #      W_{aa} $$ (eq-04-jacobian)
 #
-# Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step alone. The chain rule carries its
+# Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step, $T = T_x$, alone. The chain rule carries its
 # gradient back one step at a time, and unrolling that from step $T$ to step $t$ gives a product:
 #
 # $$ \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle t\rangle}}
@@ -135,9 +135,7 @@ for gain in gains:
     profiles[gain] = state_norms, dWaa_norms
     rho = np.max(np.abs(np.linalg.eigvals(parameters["Waa"])))
     da0 = rnn_lib.rnn_backward(X, Y, parameters, caches)["da0"]
-    assert np.isclose(
-        state_norms[-1], np.linalg.norm(da0)
-    )  # the cell loop agrees with rnn_backward
+    assert np.isclose(state_norms[-1], np.linalg.norm(da0)), "cell loop and rnn_backward disagree"
     print(
         f"gain {gain}: spectral radius {rho:.2f}, "
         f"|dL/da| one step back {state_norms[0]:.3g}, {T_x} steps back {state_norms[-1]:.3g}"
