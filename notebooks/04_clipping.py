@@ -493,9 +493,9 @@ plt.show()
 # ## Summary
 #
 # - Back-propagating through $T$ steps multiplies the gradient by $T$ Jacobians
-#   $\operatorname{diag}(1 - a \odot a)\,W_{aa}$ {eq}`eq-04-product`; when $W_{aa}$ stretches more
-#   than tanh's slope shrinks, the gradient grows exponentially with the distance in time (on a log
-#   axis, a straight line).
+#   $\operatorname{diag}(1 - a \odot a)\,W_{aa}$ ({eq}`eq-04-jacobian`, {eq}`eq-04-product`);
+#   when $W_{aa}$ stretches more than tanh's slope shrinks, the gradient grows exponentially with
+#   the distance in time (on a log axis, a straight line).
 # - The exploding part of the weight gradient comes from the steps furthest from the loss, and a
 #   few such gradients are enough to wreck a model.
 # - Clipping by value {eq}`eq-04-clip-value` caps each entry; it changes the direction of the
