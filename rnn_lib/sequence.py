@@ -102,7 +102,8 @@ def _one_hot_rows(X):
     # there are such columns, each of them holds exactly one, which is then 1 (its sum), and
     # every other column is all zero. NaN and inf break the count. For a column whose single
     # non-zero is a 1 in row k, the second sum is exactly k.
-    sums, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
+    with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 and overflow fail the count
+        sums, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
     is_one_hot = sums == 1
     if np.count_nonzero(columns) != np.count_nonzero(is_one_hot):
         return None
