@@ -111,17 +111,17 @@ def _one_hot_rows(X):
     return rows.reshape(m, T_x).T.ravel()
 
 
-def _time_major_rows(X, scratch, ones_column=False):
-    """X as (T_x m, n_x): row t m + i is x<t> of example i, the order of the rows of states.
+def _time_major_columns(X, scratch, ones_row=False):
+    """X as (n_x, T_x m): column t m + i is x<t> of example i, the order of the rows of states.
 
-    With ones_column, a column of ones is appended, (T_x m, n_x + 1): the input of a bias.
+    With ones_row, a row of ones is appended, (n_x + 1, T_x m): the input of a bias.
     """
     n_x, m, T_x = X.shape
-    rows = scratch.empty("x_rows", (T_x, m, n_x + ones_column))
-    np.copyto(rows[:, :, :n_x], X.transpose(2, 1, 0))
-    if ones_column:
-        rows[:, :, n_x] = 1.0
-    return rows.reshape(T_x * m, n_x + ones_column)
+    columns = scratch.empty("x_columns", (n_x + ones_row, T_x, m))
+    np.copyto(columns[:n_x], X.transpose(0, 2, 1))
+    if ones_row:
+        columns[n_x] = 1.0
+    return columns.reshape(n_x + ones_row, T_x * m)
 
 
 def _input_projection(X, Wax, ba, out, scratch):
@@ -129,7 +129,7 @@ def _input_projection(X, Wax, ba, out, scratch):
     rows = out.reshape(-1, out.shape[-1])  # (T_x m, n_a), a view
     one_hot = _one_hot_rows(X)
     if one_hot is None:
-        np.matmul(_time_major_rows(X, scratch), Wax.T, out=rows)
+        np.matmul(_time_major_columns(X, scratch).T, Wax.T, out=rows)
         rows += ba.T
     else:
         # Wax times a column of the identity is exactly that column of Wax (the other terms
@@ -277,8 +277,8 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
         np.matmul(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
 
     # dWax and dba in one product: ba is the weight of an input that is always 1. Computed as
-    # (x^T dz)^T rather than dz^T x: the same sums, faster in BLAS for these shapes.
-    dWax_dba = (_time_major_rows(X, scratch, ones_column=True).T @ dz).T
+    # (x dz)^T rather than dz^T x^T: the same sums, faster in BLAS for these shapes.
+    dWax_dba = (_time_major_columns(X, scratch, ones_row=True) @ dz).T
     return {
         "dWax": dWax_dba[:, :n_x].copy(),
         "dWaa": dz.T @ previous,
