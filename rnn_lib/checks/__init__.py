@@ -5,6 +5,19 @@ one line; a failing one raises CheckFailed with the output, the entry and a like
 """
 
 from ._compare import CheckFailed
-from .cell import check_rnn_cell_forward
+from .bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
+from .cell import check_rnn_cell_forward, check_softmax, check_tanh
+from .sequence import check_compute_loss, check_encode_name, check_rnn_forward
 
-__all__ = ["CheckFailed", "check_rnn_cell_forward"]
+__all__ = [
+    "CheckFailed",
+    "check_compute_loss",
+    "check_encode_name",
+    "check_numerical_gradient",
+    "check_rnn_backward",
+    "check_rnn_cell_backward",
+    "check_rnn_cell_forward",
+    "check_rnn_forward",
+    "check_softmax",
+    "check_tanh",
+]

@@ -35,11 +35,15 @@ def expect_array(name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{name} should be an array of numbers; got {type(got).__name__}") from None
+        raise CheckFailed(
+            f"{name} should be an array of numbers; got {type(got).__name__}"
+        ) from None
     for description, wrong in mistakes:
         wrong = np.asarray(wrong)
         if got.shape == wrong.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
-            if not (wrong.shape == expected.shape and np.allclose(wrong, expected, rtol=rtol, atol=atol)):
+            if not (
+                wrong.shape == expected.shape and np.allclose(wrong, expected, rtol=rtol, atol=atol)
+            ):
                 raise CheckFailed(f"{name} is wrong: {description}")
     if got.shape != expected.shape:
         hint = " (transposed?)" if got.shape == expected.shape[::-1] else ""
@@ -63,4 +67,6 @@ def expect_keys(name, got, expected_keys):
         raise CheckFailed(f"{name} should be a dict; got {type(got).__name__}")
     missing = [k for k in expected_keys if k not in got]
     if missing:
-        raise CheckFailed(f"{name} lacks {', '.join(missing)}; expected the keys {', '.join(expected_keys)}")
+        raise CheckFailed(
+            f"{name} lacks {', '.join(missing)}; expected the keys {', '.join(expected_keys)}"
+        )

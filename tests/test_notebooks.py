@@ -1,0 +1,70 @@
+"""The notebooks as files: every .py has its .ipynb, the two say the same, and outputs are stored.
+
+nbval (run by plain `pytest`, see pyproject.toml) re-executes each notebook and compares the
+outputs; these tests catch what nbval cannot: a .py edited without re-syncing the .ipynb, a
+notebook committed without outputs, a half of a pair left behind.
+"""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SCRIPTS = sorted(NOTEBOOKS.glob("*.py"))
+IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def ids(paths):
+    return [p.name for p in paths]
+
+
+def test_there_are_notebooks():
+    assert IPYNBS, f"no notebooks found in {NOTEBOOKS}"
+
+
+@pytest.mark.parametrize("path", SCRIPTS + IPYNBS, ids=ids(SCRIPTS + IPYNBS))
+def test_every_notebook_has_its_pair(path):
+    partner = path.with_suffix(".ipynb" if path.suffix == ".py" else ".py")
+    assert partner.exists(), (
+        f"{path.name} has no {partner.name}: run `jupytext --sync {path.name}` in notebooks/"
+    )
+
+
+@pytest.mark.parametrize("path", SCRIPTS + IPYNBS, ids=ids(SCRIPTS + IPYNBS))
+def test_no_notebook_is_named_like_a_test(path):
+    assert not path.name.startswith("test_"), (
+        f"{path.name}: pytest would collect it as a test module; rename it NN_topic"
+    )
+
+
+@pytest.mark.parametrize("path", IPYNBS, ids=ids(IPYNBS))
+def test_py_and_ipynb_say_the_same(path):
+    script = path.with_suffix(".py")
+    if not script.exists():
+        pytest.skip(f"{script.name} missing (reported by test_every_notebook_has_its_pair)")
+    rendered = jupytext.writes(jupytext.read(path), fmt="py:percent")
+    assert rendered == script.read_text(encoding="utf-8"), (
+        f"{path.name} and {script.name} disagree: edit the .py, then `jupytext --sync`, "
+        f"re-execute and sync again (see `jupytext --to py:percent -o - {path.name} | diff "
+        f"{script.name} -`)"
+    )
+
+
+@pytest.mark.parametrize("path", IPYNBS, ids=ids(IPYNBS))
+def test_notebook_has_stored_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    unexecuted = [i for i, cell in enumerate(code) if cell.execution_count is None]
+    assert code and not unexecuted, (
+        f"{path.name}: code cells {unexecuted} were never executed; "
+        "run `jupyter nbconvert --to notebook --execute --inplace` on it"
+    )
+    assert any(cell.outputs for cell in code), f"{path.name} has no stored outputs"
+
+
+@pytest.mark.parametrize("path", IPYNBS, ids=ids(IPYNBS))
+def test_notebook_uses_the_python3_kernel(path):
+    kernel = nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name")
+    assert kernel == "python3", f"{path.name} uses the kernel {kernel!r}; expected 'python3'"
