@@ -32,8 +32,9 @@
 # - Compute one step by hand, then implement `rnn_cell_forward` for a whole batch at once.
 
 # %%
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_lib import checks
 
@@ -46,9 +47,14 @@ np.set_printoptions(precision=4, suppress=True)
 # previous hidden state $a^{\langle t-1\rangle}$. It mixes them into a new state and reads a
 # prediction off that state:
 #
-# $$ a^{\langle t\rangle} = \tanh\left(W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a\right) $$ (eq-01-state)
+# $$
+# a^{\langle t\rangle}
+#   = \tanh\left(W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a\right)
+# $$ (eq-01-state)
 #
-# $$ \hat y^{\langle t\rangle} = \operatorname{softmax}\left(W_{ya}\, a^{\langle t\rangle} + b_y\right) $$ (eq-01-output)
+# $$
+# \hat y^{\langle t\rangle} = \operatorname{softmax}\left(W_{ya}\, a^{\langle t\rangle} + b_y\right)
+# $$ (eq-01-output)
 #
 # {eq}`eq-01-state` is the memory: $W_{aa}$ decides what of the old state survives, $W_{ax}$ what
 # the new input adds, and $\tanh$ squashes the sum into $(-1, 1)$ so that the state cannot grow
@@ -100,6 +106,7 @@ print("X:", X.shape, "  one step X[:, :, t]:", X[:, :, 2].shape)
 # although the true answer is simply $1$. (We silence numpy's overflow warnings in this cell so
 # that the values themselves are what you see.)
 
+
 # %%
 def naive_tanh(z):
     return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
@@ -128,6 +135,7 @@ print("numpy:", np.tanh(z))
 # Implement `stable_tanh(z)` with {eq}`eq-01-tanh-stable`, for an array `z` of any shape. Use
 # `np.exp`, `np.abs` and `np.sign`, not `np.tanh`. The check feeds it values up to $|z| = 1000$.
 # :::
+
 
 # %% tags=["solution", "hide-input"]
 def stable_tanh(z):
@@ -180,6 +188,7 @@ plt.show()
 # {eq}`eq-01-tanh`: a score of $1000$ gives $e^{1000} = \infty$ and then $\infty/\infty$. Very
 # negative scores fail the other way: every $e^{z_j}$ underflows to $0$, and $0/0$ is `nan` too.
 
+
 # %%
 def naive_softmax(z):
     return np.exp(z) / np.sum(np.exp(z), axis=0, keepdims=True)
@@ -194,7 +203,10 @@ print("rnn_lib.softmax:\n", rnn_lib.softmax(scores))
 # The remedy uses a property of softmax: adding the same constant $c$ to every score of a column
 # changes nothing, because $e^{c}$ cancels between numerator and denominator:
 #
-# $$ \operatorname{softmax}(z)_i = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}} \quad\text{for any } c, \text{ in particular } c = \max_j z_j $$ (eq-01-softmax-shift)
+# $$
+# \operatorname{softmax}(z)_i = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}}
+# \quad\text{for any } c, \text{ in particular } c = \max_j z_j
+# $$ (eq-01-softmax-shift)
 #
 # With $c = \max_j z_j$ the largest exponent is exactly $0$: nothing overflows, and the
 # denominator is at least $e^0 = 1$, so it can never be $0$.
@@ -207,6 +219,7 @@ print("rnn_lib.softmax:\n", rnn_lib.softmax(scores))
 # **column** is one example, so take the maximum and the sum over axis 0 (`keepdims=True` keeps
 # the shapes broadcastable).
 # :::
+
 
 # %% tags=["solution", "hide-input"]
 def stable_softmax(z):
@@ -242,9 +255,10 @@ checks.check_softmax(stable_softmax)
 #
 # and then {eq}`eq-01-output`:
 #
-# - scores $W_{ya} a^{\langle t\rangle} + b_y = (0.8337 + 0.2913,\; 1.6673 + 0.5)^\top = (1.1250, 2.1673)^\top$
-# - $\hat y^{\langle t\rangle} = \operatorname{softmax}(1.1250, 2.1673)^\top = (0.2607, 0.7393)^\top$,
-#   since $1/(1 + e^{2.1673 - 1.1250}) = 1/(1 + e^{1.0423}) = 0.2607$.
+# - scores $W_{ya} a^{\langle t\rangle} + b_y = (0.8337 + 0.2913,\; 1.6673 + 0.5)^\top$
+#   $= (1.1250, 2.1673)^\top$
+# - $\hat y^{\langle t\rangle} = \operatorname{softmax}(1.1250, 2.1673)^\top$
+#   $= (0.2607, 0.7393)^\top$, since $1/(1 + e^{2.1673 - 1.1250}) = 1/(1 + e^{1.0423}) = 0.2607$.
 #
 # The same numbers, computed by the library:
 
@@ -274,6 +288,7 @@ print("y_hat_t:", y_hat_t.ravel())
 # `cache`, the tuple `(a_next, a_prev, xt, y_hat_t)` that the backward pass of notebook 03 will
 # need.
 # :::
+
 
 # %% tags=["solution", "hide-input"]
 def rnn_cell_forward(xt, a_prev, parameters):
