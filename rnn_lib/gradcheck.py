@@ -16,7 +16,9 @@ def relative_error(analytic, numeric):
     analytic = np.asarray(analytic, dtype=np.float64)
     numeric = np.asarray(numeric, dtype=np.float64)
     if analytic.shape != numeric.shape:
-        raise ValueError(f"analytic gradient must have the shape {numeric.shape}; got {analytic.shape}")
+        raise ValueError(
+            f"analytic gradient must have the shape {numeric.shape}; got {analytic.shape}"
+        )
     denominator = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
 

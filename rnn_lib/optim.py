@@ -11,7 +11,10 @@ STATE_GRADIENTS = frozenset({"da0", "da_prev", "dc0", "dc_prev", "dx", "dxt"})
 
 
 def _check_threshold(name, value):
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value <= 0:
+    is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool
+    )
+    if not is_number or not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive, finite number; got {value!r}")
 
 
@@ -38,7 +41,9 @@ def clip(gradients, max_value):
 def global_norm(gradients):
     """sqrt(sum of squares) over all parameter gradients together (state gradients left out)."""
     return float(
-        np.sqrt(sum(np.vdot(g, g).real for key, g in gradients.items() if key not in STATE_GRADIENTS))
+        np.sqrt(
+            sum(np.vdot(g, g).real for key, g in gradients.items() if key not in STATE_GRADIENTS)
+        )
     )
 
 
@@ -73,11 +78,15 @@ def update_parameters(parameters, gradients, learning_rate):
     """
     missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
     if missing:
-        raise ValueError(f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}")
+        raise ValueError(
+            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+        )
     for name, value in parameters.items():
         grad = gradients[f"d{name}"]
         if np.shape(grad) != np.shape(value):
-            raise ValueError(f"d{name} must have the shape of {name}, {np.shape(value)}; got {np.shape(grad)}")
+            raise ValueError(
+                f"d{name} must have the shape of {name}, {np.shape(value)}; got {np.shape(grad)}"
+            )
         value -= learning_rate * grad
     return parameters
 

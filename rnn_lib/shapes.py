@@ -32,7 +32,9 @@ def check_shape(name, array, symbols, known):
             raise ValueError(f"{name} must be {expected}, a column; got {shape}")
         if symbol in known and known[symbol][0] != size:
             fixed, source = known[symbol]
-            raise ValueError(f"{name} must be {expected} with {symbol}={fixed} from {source}; got {shape}")
+            raise ValueError(
+                f"{name} must be {expected} with {symbol}={fixed} from {source}; got {shape}"
+            )
     for symbol, size in zip(symbols, shape):
         known.setdefault(symbol, (size, name))
 
@@ -40,10 +42,14 @@ def check_shape(name, array, symbols, known):
 def check_parameters(parameters, names=PARAM_NAMES, symbols=PARAM_SYMBOLS):
     """Check a parameter dict and return the sizes its shapes fix, as ``{symbol: (size, source)}``."""
     if not isinstance(parameters, Mapping):
-        raise ValueError(f"parameters must be a dict of {', '.join(names)}; got {type(parameters).__name__}")
+        raise ValueError(
+            f"parameters must be a dict of {', '.join(names)}; got {type(parameters).__name__}"
+        )
     missing = [n for n in names if n not in parameters]
     if missing:
-        raise ValueError(f"parameters lacks {', '.join(missing)}; expected the keys {', '.join(names)}")
+        raise ValueError(
+            f"parameters lacks {', '.join(missing)}; expected the keys {', '.join(names)}"
+        )
     known = {"1": (1, "")}
     for name in names:
         check_shape(name, parameters[name], symbols[name], known)
