@@ -7,24 +7,69 @@ ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax
 
 from .activations import softmax, tanh
 from .cell import CellCache, rnn_cell_backward, rnn_cell_forward
+from .diagnostics import gradient_norms_through_time
 from .gradcheck import gradient_check, numerical_gradient, relative_error, rnn_gradient_check
+from .gru import (
+    GRU_PARAM_NAMES,
+    GRUCache,
+    GRUCellCache,
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    gru_loss_and_gradients,
+    initialize_gru_parameters,
+)
 from .loss import compute_loss, perplexity
+from .lstm import (
+    LSTM_PARAM_NAMES,
+    LSTMCache,
+    LSTMCellCache,
+    initialize_lstm_parameters,
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    lstm_loss_and_gradients,
+)
 from .optim import clip, clip_by_norm, global_norm, optimize, update_parameters
+from .output import output_layer_backward, output_layer_forward
 from .params import PARAM_NAMES, initialize_parameters
 from .sequence import SequenceCache, rnn_backward, rnn_forward
 
 __all__ = [
     "PARAM_NAMES",
     "CellCache",
+    "GRUCache",
+    "GRUCellCache",
+    "GRU_PARAM_NAMES",
+    "LSTMCache",
+    "LSTMCellCache",
+    "LSTM_PARAM_NAMES",
     "SequenceCache",
     "clip",
     "clip_by_norm",
     "compute_loss",
     "global_norm",
     "gradient_check",
+    "gradient_norms_through_time",
+    "gru_backward",
+    "gru_cell_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_loss_and_gradients",
+    "initialize_gru_parameters",
+    "initialize_lstm_parameters",
     "initialize_parameters",
+    "lstm_backward",
+    "lstm_cell_backward",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "lstm_loss_and_gradients",
     "numerical_gradient",
     "optimize",
+    "output_layer_backward",
+    "output_layer_forward",
     "perplexity",
     "relative_error",
     "rnn_backward",

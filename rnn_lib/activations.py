@@ -34,3 +34,20 @@ def softmax(z):
     e = np.exp(z - z.max(axis=0, keepdims=True))
     e /= e.sum(axis=0, keepdims=True)
     return e
+
+
+def sigmoid(z):
+    """Logistic sigmoid, elementwise: sigma(z) = 1 / (1 + e^-z), a gate's value in (0, 1).
+
+    The textbook form overflows e^-z for z < ~-709. Writing e = e^-|z| <= 1, sigma(z) is
+    1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0: nothing overflows, and tiny values such as
+    sigma(-50) ~ 1.9e-22 keep their full relative precision instead of rounding to 0.
+
+    Arguments:
+        z -- array of any shape, or a scalar
+    Returns:
+        array of the same shape (a float for a scalar), each entry in [0, 1]
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)

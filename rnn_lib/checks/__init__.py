@@ -8,11 +8,13 @@ from ._compare import CheckFailed
 from .bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
 from .cell import check_rnn_cell_forward, check_softmax, check_tanh
 from .sequence import check_compute_loss, check_encode_name, check_rnn_forward
+from .vanishing import check_gradient_norms_through_time
 
 __all__ = [
     "CheckFailed",
     "check_compute_loss",
     "check_encode_name",
+    "check_gradient_norms_through_time",
     "check_numerical_gradient",
     "check_rnn_backward",
     "check_rnn_cell_backward",

@@ -1,0 +1,345 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 · Vanishing and exploding gradients
+#
+# Notebook 04 made gradients explode and tamed them with clipping. That was half of the story.
+# The other half is quieter and worse: gradients that **vanish**. A vanilla RNN is, in
+# principle, able to carry information across any number of steps; in practice, the signal that
+# tells it *how* to do that fades exponentially on its way back through time, and the network
+# never learns dependencies longer than a handful of characters.
+#
+# **Learning goals**
+#
+# - Write the gradient that reaches step $k$ from step $T$ as a product of Jacobians, and bound it.
+# - Measure $\lVert \partial \mathcal{L} / \partial a^{\langle k\rangle} \rVert$ as a function of
+#   how far back $k$ is, for weight matrices of different spectral radii.
+# - Explain with eigenvalues why the norm grows or shrinks geometrically.
+# - See why clipping cannot help with vanishing gradients.
+# - Watch a vanilla RNN fail a task that needs a long memory, and succeed when the memory is short.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_lib
+from rnn_lib import checks
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## The gradient is a product of Jacobians
+#
+# Recall the recurrence of the hidden state (notebook 01):
+#
+# $$
+# a^{\langle t\rangle} = \tanh\big(z^{\langle t\rangle}\big), \qquad
+# z^{\langle t\rangle} = W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a .
+# $$ (eq-07-state)
+#
+# The state $a^{\langle t-1\rangle}$ influences $a^{\langle t\rangle}$ only through
+# {eq}`eq-07-state`, so one step back multiplies the gradient by the transpose of the Jacobian
+#
+# $$
+# J^{\langle t\rangle} = \frac{\partial a^{\langle t\rangle}}{\partial a^{\langle t-1\rangle}}
+# = \operatorname{diag}\!\big(1 - (a^{\langle t\rangle})^2\big)\, W_{aa} .
+# $$ (eq-07-jacobian)
+#
+# Suppose only the last step $T$ has a loss. Going back from $T$ to an earlier step $k$ chains
+# $T-k$ such factors:
+#
+# $$
+# \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}}
+# = \big(J^{\langle k+1\rangle}\big)^{\!\top} \big(J^{\langle k+2\rangle}\big)^{\!\top} \cdots
+#   \big(J^{\langle T\rangle}\big)^{\!\top}\,
+#   \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} .
+# $$ (eq-07-chain)
+#
+# Since $0 < 1 - \tanh^2 \le 1$, every factor has a norm of at most the largest singular value
+# $\sigma_{\max}$ of $W_{aa}$, which gives the bound
+#
+# $$
+# \Big\lVert \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}} \Big\rVert
+# \le \sigma_{\max}(W_{aa})^{\,T-k}\,
+# \Big\lVert \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} \Big\rVert .
+# $$ (eq-07-bound)
+#
+# If $\sigma_{\max} < 1$ the gradient **must** shrink geometrically with the distance $T-k$. If it
+# is larger than 1 the gradient **may** grow, as in notebook 04; whether it does depends on the
+# directions and on how saturated the $\tanh$ units are.
+
+# %% [markdown]
+# :::{exercise} The gradient norm at every step
+# :label: ex-07-gradient-norms
+#
+# Complete `gradient_norms_through_time(a, Waa, da_last)`. The hidden states `a` have shape
+# `(n_a, 1, T_x)` and `da_last` is $\partial\mathcal{L}/\partial a^{\langle T_x-1\rangle}$, of shape
+# `(n_a, 1)`. Return an array `norms` of shape `(T_x,)` with
+# `norms[k]` $= \lVert \partial \mathcal{L}/\partial a^{\langle k\rangle} \rVert$, going back one
+# step at a time with {eq}`eq-07-jacobian` and {eq}`eq-07-chain`: no loss is added on the way.
+# :::
+
+# %% tags=["solution", "hide-input"]
+def gradient_norms_through_time(a, Waa, da_last):
+    """Norm of dL/da<k> for every step k, when only the last step has a loss.
+
+    Arguments:
+        a -- hidden states, (n_a, 1, T_x)
+        Waa -- recurrent weights, (n_a, n_a)
+        da_last -- gradient of the loss with respect to the last state, (n_a, 1)
+    Returns:
+        norms -- (T_x,), norms[k] = ||dL/da<k>||
+    """
+    T_x = a.shape[2]
+    norms = np.empty(T_x)
+    ### BEGIN SOLUTION
+    da = da_last
+    for k in range(T_x - 1, -1, -1):
+        norms[k] = np.linalg.norm(da)
+        if k > 0:
+            da = Waa.T @ ((1 - a[:, :, k] ** 2) * da)
+    ### END SOLUTION
+    return norms
+
+
+# %%
+checks.check_gradient_norms_through_time(gradient_norms_through_time)
+
+# %% [markdown]
+# ## Measuring it: the spectral radius decides
+#
+# We build recurrent matrices $W_{aa}$ with a chosen **spectral radius** $\rho$ (the largest
+# $\lvert\lambda\rvert$ over its eigenvalues), run a random sequence of 60 characters through the
+# RNN, and send a unit gradient back from the last step.
+
+# %%
+n_a, vocab, T_x = 64, 27, 60
+
+
+def recurrent_matrix(rho, rng):
+    """A random Gaussian (n_a, n_a) matrix rescaled to spectral radius rho."""
+    W = rng.standard_normal((n_a, n_a))
+    return W * (rho / np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def norms_for(rho, seed=0):
+    rng = np.random.default_rng(seed)
+    parameters = rnn_lib.initialize_parameters(n_a, vocab, vocab, rng=rng)
+    parameters["Waa"] = recurrent_matrix(rho, rng)
+    parameters["Wax"] = rng.standard_normal((n_a, vocab)) * 0.1
+    X = np.zeros((vocab, 1, T_x))
+    X[rng.integers(0, vocab, T_x), 0, np.arange(T_x)] = 1
+    a, _, _ = rnn_lib.rnn_forward(X, np.zeros((n_a, 1)), parameters)
+    da_last = rng.standard_normal((n_a, 1))
+    return rnn_lib.gradient_norms_through_time(a, parameters["Waa"], da_last / np.linalg.norm(da_last))
+
+
+radii = [0.5, 0.9, 1.0, 1.5, 3.0]
+curves = {rho: norms_for(rho) for rho in radii}
+steps_back = np.arange(T_x)[::-1]  # T_x - 1 - k
+
+fig, ax = plt.subplots(figsize=(7, 4))
+for rho, norms in curves.items():
+    ax.semilogy(steps_back, norms, label=rf"$\rho = {rho}$")
+ax.set_xlabel("steps back from the loss, $T - k$")
+ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial a^{\langle k\rangle}\|$")
+ax.set_title("How much gradient reaches earlier steps")
+ax.legend()
+plt.show()
+
+# %%
+for rho, norms in curves.items():
+    print(f"rho = {rho:3}: gradient 10 steps back {norms[-11]:9.2e}, 50 steps back {norms[-51]:9.2e}")
+
+# %% [markdown]
+# With $\rho < 1$ the gradient fades by orders of magnitude within a few dozen steps; with
+# $\rho > 1$ it grows. It grows more slowly than $\rho$ per step, though: the larger $W_{aa}$,
+# the more the $\tanh$ units saturate, and a saturated unit has $1 - a^2 \approx 0$, which shrinks
+# the Jacobian {eq}`eq-07-jacobian`. The average factor per step over the last 40 steps:
+
+# %%
+for rho, norms in curves.items():
+    factor = (norms[-51] / norms[-11]) ** (1 / 40)
+    print(f"rho = {rho:3}: {factor:.2f} per step")
+
+# %% [markdown]
+# Only near $\rho = 1$ do the two effects roughly balance — which is why careful initialisations
+# aim there — and even then "roughly", over 60 steps, means a factor of a hundred either way.
+
+# %% [markdown]
+# ## The eigenvalue argument
+#
+# Drop the $\tanh$ for a moment (a *linear* RNN, or one whose units stay near 0, where
+# $\tanh'\approx 1$). Then {eq}`eq-07-chain` is a matrix power:
+#
+# $$
+# \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}} = \big(W_{aa}^{\top}\big)^{T-k}\,
+# \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} .
+# $$ (eq-07-power)
+#
+# Write the upstream gradient in the eigenvectors of $W_{aa}^\top$,
+# $\partial\mathcal{L}/\partial a^{\langle T\rangle} = \sum_i c_i v_i$. Each power multiplies the
+# $i$-th component by its eigenvalue $\lambda_i$, so after $n = T-k$ steps
+#
+# $$
+# \big(W_{aa}^{\top}\big)^{n} \sum_i c_i v_i = \sum_i c_i \lambda_i^{n} v_i ,
+# $$ (eq-07-eigen)
+#
+# and the component with the largest $\lvert\lambda_i\rvert = \rho$ dominates: the norm behaves like
+# $\rho^{\,n}$. Eigenvalues inside the unit circle mean vanishing, outside mean exploding.
+
+# %%
+rng = np.random.default_rng(1)
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+circle = np.linspace(0, 2 * np.pi, 200)
+left.plot(np.cos(circle), np.sin(circle), color="grey", lw=1, label="unit circle")
+n = np.arange(101)
+for rho, color in [(0.9, "tab:blue"), (1.1, "tab:red")]:
+    W = recurrent_matrix(rho, rng)
+    eigenvalues = np.linalg.eigvals(W)
+    left.scatter(eigenvalues.real, eigenvalues.imag, s=10, color=color, label=rf"$\rho = {rho}$")
+    v = rng.standard_normal(n_a)
+    powers = [np.linalg.norm(np.linalg.matrix_power(W.T, k) @ v) / np.linalg.norm(v) for k in n]
+    right.semilogy(n, powers, color=color, label=rf"$\|(W_{{aa}}^\top)^n g\|$, $\rho = {rho}$")
+    right.semilogy(n, rho**n, color=color, ls="--", label=rf"$\rho^n = {rho}^n$")
+left.set_aspect("equal")
+left.set_xlabel(r"Re $\lambda$")
+left.set_ylabel(r"Im $\lambda$")
+left.set_title(r"Eigenvalues of $W_{aa}$ (n_a = 64)")
+left.legend(loc="upper right", fontsize=8)
+right.set_xlabel("steps back, $n$")
+right.set_ylabel("relative norm")
+right.set_title("A linear RNN's gradient follows $\\rho^n$")
+right.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The measured norms (solid) bend towards the slope of $\rho^n$ (dashed): at first the other
+# eigenvalues, just inside the largest one, still contribute to {eq}`eq-07-eigen`; as $n$ grows
+# their terms die out relative to the largest and the slope on the log scale tends to
+# $\log\rho$.
+
+# %% [markdown]
+# ## Why clipping cannot help
+#
+# Clipping (notebook 04) bounds a gradient from above. It rescales a gradient that is too large;
+# a gradient that is too *small* passes through untouched:
+
+# %%
+tiny = {"dWaa": np.full((2, 2), 1e-12), "dba": np.full((2, 1), 1e-12)}
+print("global norm before:", f"{rnn_lib.global_norm(tiny):.1e}")
+print("after clip_by_norm(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip_by_norm(tiny, 5.0)):.1e}")
+print("after clip(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip(tiny, 5.0)):.1e}")
+
+# %% [markdown]
+# Scaling up small gradients would not help either: the weight gradient is a *sum* over time,
+# $\partial\mathcal{L}/\partial W_{aa} = \sum_t dz^{\langle t\rangle} a^{\langle t-1\rangle\top}$,
+# and the terms that carry information about distant steps are drowned by the large terms from
+# recent steps. What is missing is not size but *signal*; restoring it needs a different cell
+# (notebook 08).
+
+# %% [markdown]
+# ## A task that needs a long memory
+#
+# Here is a task a vanilla RNN should be able to represent: read a "name" whose first letter is
+# one of `a`, `b`, `c`, `d`, followed by $L$ random letters from `e` to `z`, then the end-of-name
+# symbol; at that last step, **predict the first letter**. Only the last step has a target: the
+# other columns of `Y` are all zeros, which rnn_lib treats as padding (no loss, no gradient). A
+# model that forgets the first letter can do no better than chance, 25%.
+
+# %%
+VOCAB = "\n" + "abcdefghijklmnopqrstuvwxyz"
+FIRST_LETTERS = 4  # a, b, c, d
+
+
+def recall_batch(rng, m, delay):
+    """One-hot X, Y (27, m, delay + 2): first letter, `delay` fillers, newline; target at the end."""
+    first = rng.integers(1, 1 + FIRST_LETTERS, size=m)
+    fillers = rng.integers(1 + FIRST_LETTERS, len(VOCAB), size=(m, delay))
+    T = delay + 2
+    X, Y = np.zeros((len(VOCAB), m, T)), np.zeros((len(VOCAB), m, T))
+    rows = np.arange(m)
+    X[first, rows, 0] = 1
+    X[fillers.T, rows, np.arange(1, delay + 1)[:, None]] = 1
+    X[0, rows, T - 1] = 1
+    Y[first, rows, T - 1] = 1
+    return X, Y, first
+
+
+X, Y, first = recall_batch(np.random.default_rng(0), m=2, delay=5)
+for j in range(2):
+    text = "".join(VOCAB[i] for i in X[:, j, :].argmax(axis=0)).replace("\n", "⏎")
+    print(f"input {text!r:12} target at the last step: {VOCAB[first[j]]!r}")
+
+
+# %% [markdown]
+# We train a vanilla RNN with 32 hidden units, minibatches of 32, plain SGD with clipping
+# (`rnn_lib.optimize`), for the same number of steps at each delay, then measure its accuracy on
+# 1,000 fresh sequences.
+
+# %%
+def train_recall(delay, steps=800, n_a=32, m=32, learning_rate=0.01, seed=0):
+    rng = np.random.default_rng(seed)
+    parameters = rnn_lib.initialize_parameters(n_a, len(VOCAB), len(VOCAB), rng=rng)
+    parameters["Waa"] = rng.standard_normal((n_a, n_a)) / np.sqrt(n_a)
+    parameters["Wax"] = rng.standard_normal((n_a, len(VOCAB))) * 0.5
+    a0 = np.zeros((n_a, m))
+    for _ in range(steps):
+        X, Y, _ = recall_batch(rng, m, delay)
+        rnn_lib.optimize(X, Y, a0, parameters, learning_rate)
+    X, Y, first = recall_batch(np.random.default_rng(1000 + delay), 1000, delay)
+    _, y_hat, _ = rnn_lib.rnn_forward(X, np.zeros((n_a, 1000)), parameters)
+    return float(np.mean(y_hat[:, :, -1].argmax(axis=0) == first))
+
+
+delays = [2, 5, 10, 15, 20, 30]
+accuracy = {delay: train_recall(delay) for delay in delays}
+for delay, acc in accuracy.items():
+    print(f"delay {delay:2}: accuracy {acc:.1%}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(delays, [accuracy[d] for d in delays], "o-", label="vanilla RNN")
+ax.axhline(1 / FIRST_LETTERS, color="grey", ls="--", label="chance (25%)")
+ax.set_xlabel("letters between the first letter and the question, $L$")
+ax.set_ylabel("accuracy on fresh sequences")
+ax.set_ylim(0, 1.05)
+ax.set_title("Recalling the first letter: a vanilla RNN's memory is short")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Up to about ten letters the RNN recalls the first letter perfectly; from about twenty it is at
+# chance. Nothing about the task changed except the distance, and the capacity of the model is
+# the same: what fails is learning, because the gradient that would teach the network to keep the
+# first letter has to travel back $L+1$ steps and arrives, by {eq}`eq-07-bound`, with almost
+# nothing left.
+#
+# ## Summary
+#
+# - The gradient reaching step $k$ is a product of $T-k$ Jacobians
+#   $\operatorname{diag}(1-a^2)\,W_{aa}$ ({eq}`eq-07-chain`); its norm is bounded by
+#   $\sigma_{\max}(W_{aa})^{T-k}$ ({eq}`eq-07-bound`).
+# - For a linear RNN the norm follows $\rho^{\,n}$, with $\rho$ the spectral radius
+#   ({eq}`eq-07-eigen`): eigenvalues inside the unit circle make gradients vanish, outside make
+#   them explode.
+# - Clipping fixes the explosion only: it never enlarges a small gradient, and a larger one would
+#   not carry the missing signal anyway.
+# - A vanilla RNN learns to recall a letter 10 steps back, but not 20.
+#
+# **Next:** notebook 08 builds cells whose state is carried forward by *addition* rather than by
+# repeated multiplication — the LSTM and the GRU — and solves the same task.
