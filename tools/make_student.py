@@ -182,7 +182,8 @@ def main(argv=None):
     except ValueError as error:
         print(f"make_student: {error}", file=sys.stderr)
         return 1
-    print(f"Wrote the student edition of {len(names)} notebooks to {args.out}: {', '.join(names)}")
+    noun = "notebook" if len(names) == 1 else "notebooks"
+    print(f"Wrote the student edition of {len(names)} {noun} to {args.out}: {', '.join(names)}")
     return 0
 
 
