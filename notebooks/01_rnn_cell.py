@@ -184,8 +184,8 @@ plt.show()
 #
 # $$ \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{n_y} e^{z_j}} $$ (eq-01-softmax)
 #
-# Every entry is positive and each column sums to 1. Computed literally, it overflows just like
-# {eq}`eq-01-tanh`: a score of $1000$ gives $e^{1000} = \infty$ and then $\infty/\infty$. Very
+# Every entry is positive and each column sums to 1. Computed literally, {eq}`eq-01-softmax`
+# overflows just like {eq}`eq-01-tanh`: a score of $1000$ gives $e^{1000} = \infty$ and then $\infty/\infty$. Very
 # negative scores fail the other way: every $e^{z_j}$ underflows to $0$, and $0/0$ is `nan` too.
 
 

@@ -66,6 +66,9 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # ## 2. Backwards through one step
 #
+# The gradient of one step goes through {eq}`eq-03-forward` from right to left: the loss, the
+# softmax, the output layer, $\tanh$, and finally the recurrent layer.
+#
 # **Softmax and cross-entropy together.** With
 # $\partial \hat y_i / \partial z_{y,k} = \hat y_i (\delta_{ik} - \hat y_k)$,
 #
