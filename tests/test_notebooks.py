@@ -5,6 +5,7 @@ outputs; these tests catch what nbval cannot: a .py edited without re-syncing th
 notebook committed without outputs, a half of a pair left behind.
 """
 
+import difflib
 import re
 from pathlib import Path
 
@@ -41,16 +42,28 @@ def test_no_notebook_is_named_like_a_test(path):
     )
 
 
+def as_percent_script(path):
+    """The notebook at path (.py or .ipynb) as the installed jupytext writes it in py:percent.
+
+    Rendering both halves of a pair with the same jupytext makes the comparison blind to what
+    only the jupytext version changes (the header's jupytext_version), and to nothing else.
+    """
+    return jupytext.writes(jupytext.read(path), fmt="py:percent")
+
+
 @pytest.mark.parametrize("path", IPYNBS, ids=ids(IPYNBS))
 def test_py_and_ipynb_say_the_same(path):
     script = path.with_suffix(".py")
     if not script.exists():
         pytest.skip(f"{script.name} missing (reported by test_every_notebook_has_its_pair)")
-    rendered = jupytext.writes(jupytext.read(path), fmt="py:percent")
-    assert rendered == script.read_text(encoding="utf-8"), (
-        f"{path.name} and {script.name} disagree: edit the .py, then `jupytext --sync`, "
-        f"re-execute and sync again (see `jupytext --to py:percent -o - {path.name} | diff "
-        f"{script.name} -`)"
+    from_ipynb, from_py = as_percent_script(path), as_percent_script(script)
+    difference = difflib.unified_diff(
+        from_py.splitlines(), from_ipynb.splitlines(), script.name, path.name, lineterm="", n=1
+    )
+    assert from_ipynb == from_py, (
+        f"{path.name} and {script.name} disagree: after editing the .py, run `jupytext --sync`, "
+        "re-execute the notebook and sync again. First differences:\n"
+        + "\n".join(list(difference)[:30])
     )
 
 
