@@ -104,7 +104,8 @@ np.set_printoptions(precision=4, suppress=True)
 # $$ (eq-03-da)
 #
 # **Through tanh.** $\tanh'(z) = 1 - \tanh^2(z)$ ({eq}`eq-01-tanh-slope`), and $\tanh(z)$ is
-# the state we already have, so with $\odot$ the elementwise product:
+# the state we already have, so with $\odot$ the elementwise product, the gradient
+# $dz^{\langle t\rangle} = \partial \mathcal L / \partial z^{\langle t\rangle}$ is
 #
 # $$
 # dz^{\langle t\rangle} = \left(1 - \left(a^{\langle t\rangle}\right)^2\right) \odot
@@ -112,7 +113,9 @@ np.set_printoptions(precision=4, suppress=True)
 # $$ (eq-03-dz)
 #
 # **The recurrent layer.** $z^{\langle t\rangle}$ is linear in $W_{ax}$, $W_{aa}$, $b_a$ and in
-# the previous state:
+# the previous state. Writing $dW_{ax}^{\langle t\rangle}$ for step $t$'s share of
+# $\partial \mathcal L / \partial W_{ax}$, and so on (`rnn_cell_backward` returns these shares;
+# section 3 adds them up):
 #
 # $$
 # dW_{ax}^{\langle t\rangle} = dz^{\langle t\rangle} \left(x^{\langle t\rangle}\right)^{\top},
