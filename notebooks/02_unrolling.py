@@ -81,8 +81,8 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 # | input $x^{\langle t\rangle}$ | $\mathbf{0}$ | r | e | x |
 # | target $y^{\langle t\rangle}$ | r | e | x | `\n` |
 #
-# A name of $n$ letters gives $T_x = n + 1$ steps, and $y^{\langle t\rangle} = x^{\langle t+1
-# \rangle}$ for every step but the last.
+# A name of $n$ letters gives $T_x = n + 1$ steps, and
+# $y^{\langle t\rangle} = x^{\langle t+1\rangle}$ for every step but the last.
 
 # %% [markdown]
 # :::{exercise} Encode a name
