@@ -78,6 +78,7 @@ class SequenceCache:
 
 
 def check_sequence_inputs(X, a0, parameters):
+    """Check X (n_x, m, T_x), a0 (n_a, m) and the parameters; return the sizes they fix."""
     known = check_parameters(parameters)
     check_shape("X", X, ("n_x", "m", "T_x"), known)
     check_shape("a0", a0, ("n_a", "m"), known)
@@ -134,7 +135,10 @@ def _input_projection(X, Wax, ba, out, scratch):
     else:
         # Wax times a column of the identity is exactly that column of Wax (the other terms
         # are zeros), so a lookup in the rows of [Wax^T + ba^T; ba^T] gives the same numbers.
-        table = np.concatenate([Wax.T + ba.T, ba.T])
+        n_x, n_a = Wax.shape[1], Wax.shape[0]
+        table = np.empty((n_x + 1, n_a))  # float64, whatever the parameters' type
+        np.add(Wax.T, ba.T, out=table[:n_x], dtype=np.float64)
+        table[n_x] = ba[:, 0]
         np.take(table, one_hot, axis=0, out=rows, mode="clip")
 
 

@@ -206,3 +206,23 @@ def test_a_cache_built_from_its_arrays_gives_the_same_gradients():
     ours, theirs = rnn_backward(X, Y, p, caches), rnn_backward(X, Y, p, rebuilt)
     for key in ours:
         np.testing.assert_array_equal(theirs[key], ours[key], err_msg=key)
+
+
+@pytest.mark.parametrize("problem", ["one-hot inputs with padding", "real-valued inputs"])
+def test_float32_arrays_are_computed_in_float64(problem):
+    X, Y, a0, p = PROBLEMS[problem]()
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    p64 = {k: v.astype(np.float64) for k, v in p32.items()}  # the same numbers, in float64
+    X32, a032 = X.astype(np.float32), a0.astype(np.float32)
+    a, y_hat, caches = rnn_forward(X32, a032, p32)
+    expected_a, expected_y_hat, expected_caches = rnn_forward(X32.astype(float), a032, p64)
+    assert a.dtype == y_hat.dtype == np.float64
+    np.testing.assert_allclose(a, expected_a, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(y_hat, expected_y_hat, rtol=1e-13, atol=1e-15)
+    grads = rnn_backward(X32, Y, p32, caches)
+    expected = rnn_backward(X32.astype(float), Y, p64, expected_caches)
+    for key in expected:
+        assert grads[key].dtype == np.float64, key
+        np.testing.assert_allclose(grads[key], expected[key], rtol=1e-12, atol=1e-14)
+    loss, _, _ = optimize(X32, Y, a032, p32, 0.1)
+    assert loss == pytest.approx(compute_loss(expected_y_hat, Y), rel=1e-12)
