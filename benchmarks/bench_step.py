@@ -58,7 +58,7 @@ def seconds_per_call(step, count, clock):
     return (clock() - start) / count
 
 
-def matmul_peak(clock, n=1024, repeats=5):
+def matmul_peak(clock, n=1024, repeats=10):
     """Best single-threaded float64 np.matmul rate of two n x n matrices, in FLOP/s."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
