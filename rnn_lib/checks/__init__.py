@@ -8,13 +8,16 @@ from ._compare import CheckFailed
 from .cell import check_rnn_cell_forward
 from .clipping import check_clip, check_clip_by_norm
 from .sampling import check_next_char_distribution, check_sample_indices
+from .training import check_adam_update, check_loss_per_char
 from .vanishing import check_gradient_norms_through_time
 
 __all__ = [
     "CheckFailed",
+    "check_adam_update",
     "check_clip",
     "check_clip_by_norm",
     "check_gradient_norms_through_time",
+    "check_loss_per_char",
     "check_next_char_distribution",
     "check_rnn_cell_forward",
     "check_sample_indices",
