@@ -400,6 +400,7 @@ left.set(
 left.legend(fontsize=8)
 right.axhline(27, color="gray", ls=":", label="uniform guess, 27")
 right.set_yscale("log")
+right.yaxis.set_minor_locator(plt.NullLocator())
 right.set_yticks([5, 7, 10, 15, 20, 27], ["5", "7", "10", "15", "20", "27"])
 right.set(
     xlabel="training names seen",
