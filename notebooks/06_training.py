@@ -422,7 +422,7 @@ print(f"after 10 epochs, recommended: dev {final:.4f} nats, perplexity {np.exp(f
 # %% [markdown]
 # Per name seen, the two recipes learn at about the same pace for five epochs: Adam's larger
 # steps make up for taking 64 times fewer of them. The difference is the cost of a name: a
-# batched step handles 64 names for the price of a few single-name steps. The bumps in the
+# batched step handles 64 names for the price of several single-name steps. The bumps in the
 # recommended dev curve at epochs 3 and 6 are the price of large early steps; the decaying
 # learning rate settles them by the end. The dev loss sits a little above the training loss and
 # both are still falling: the model is not memorising its training names.

@@ -123,9 +123,8 @@ def sample(
     Returns:
         the name as a string ending in "\\n"
     """
-    return sample_names(parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length)[
-        0
-    ]
+    names = sample_names(parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length)
+    return names[0]
 
 
 def novelty(samples, corpus):
