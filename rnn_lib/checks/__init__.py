@@ -10,15 +10,18 @@ from .cell import check_rnn_cell_forward, check_softmax, check_tanh
 from .clipping import check_clip, check_clip_by_norm
 from .sampling import check_next_char_distribution, check_sample_indices
 from .sequence import check_compute_loss, check_encode_name, check_rnn_forward
+from .training import check_adam_update, check_loss_per_char
 from .vanishing import check_gradient_norms_through_time
 
 __all__ = [
     "CheckFailed",
+    "check_adam_update",
     "check_clip",
     "check_clip_by_norm",
     "check_compute_loss",
     "check_encode_name",
     "check_gradient_norms_through_time",
+    "check_loss_per_char",
     "check_next_char_distribution",
     "check_numerical_gradient",
     "check_rnn_backward",
