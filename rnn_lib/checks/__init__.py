@@ -6,10 +6,13 @@ one line; a failing one raises CheckFailed with the output, the entry and a like
 
 from ._compare import CheckFailed
 from .cell import check_rnn_cell_forward
+from .gated import check_gru_cell_forward, check_lstm_cell_forward
 from .vanishing import check_gradient_norms_through_time
 
 __all__ = [
     "CheckFailed",
     "check_gradient_norms_through_time",
+    "check_gru_cell_forward",
+    "check_lstm_cell_forward",
     "check_rnn_cell_forward",
 ]
