@@ -7,6 +7,16 @@ ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax
 
 from .activations import softmax, tanh
 from .cell import CellCache, rnn_cell_backward, rnn_cell_forward
+from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from .data import (
+    build_vocabulary,
+    encode_names,
+    index_maps,
+    length_grouped_batches,
+    load_dinosaur_names,
+    load_names,
+    split_names,
+)
 from .diagnostics import gradient_norms_through_time
 from .gradcheck import gradient_check, numerical_gradient, relative_error, rnn_gradient_check
 from .gru import (
@@ -32,10 +42,14 @@ from .lstm import (
     lstm_forward,
     lstm_loss_and_gradients,
 )
-from .optim import clip, clip_by_norm, global_norm, optimize, update_parameters
+from .optim import Adam, clip, clip_by_norm, global_norm, optimize, update_parameters
 from .output import output_layer_backward, output_layer_forward
 from .params import PARAM_NAMES, initialize_parameters
+from .sampling import novelty, sample, sample_names
 from .sequence import SequenceCache, rnn_backward, rnn_forward
+
+# train() is not re-exported: the name rnn_lib.train stays the module (rnn_lib.train.train).
+from .train import evaluate, rnn_model
 
 __all__ = [
     "PARAM_NAMES",
@@ -80,4 +94,20 @@ __all__ = [
     "softmax",
     "tanh",
     "update_parameters",
+    "Adam",
+    "Checkpoint",
+    "build_vocabulary",
+    "encode_names",
+    "evaluate",
+    "index_maps",
+    "length_grouped_batches",
+    "load_checkpoint",
+    "load_dinosaur_names",
+    "load_names",
+    "novelty",
+    "rnn_model",
+    "sample",
+    "sample_names",
+    "save_checkpoint",
+    "split_names",
 ]

@@ -111,3 +111,52 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     gradients = clip(rnn_backward(X, Y, parameters, caches), clip_value)
     update_parameters(parameters, gradients, learning_rate)
     return loss, gradients, np.ascontiguousarray(a[:, :, -1])
+
+
+class Adam:
+    """The Adam optimiser: per-parameter steps scaled by running moments of the gradient.
+
+    For every parameter W with gradient dW, at step t = 1, 2, ...:
+        m <- beta1 m + (1 - beta1) dW              v <- beta2 v + (1 - beta2) dW^2
+        m_hat = m / (1 - beta1^t)                  v_hat = v / (1 - beta2^t)
+        W <- W - learning_rate * m_hat / (sqrt(v_hat) + eps)
+    The moments start at zero; the bias corrections undo that start.
+
+    Arguments:
+        learning_rate -- step size
+        beta1, beta2 -- decay rates of the first and second moments, in [0, 1)
+        eps -- added to the denominator so it is never zero
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        _check_threshold("learning_rate", learning_rate)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{name} must be in [0, 1); got {beta!r}")
+        self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
+        self.t = 0
+        self.m = {}
+        self.v = {}
+
+    def step(self, parameters, gradients):
+        """Update every parameter in place from its gradient "d" + name; returns parameters."""
+        missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+        if missing:
+            raise ValueError(
+                f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+            )
+        self.t += 1
+        correction1 = 1.0 - self.beta1**self.t
+        correction2 = 1.0 - self.beta2**self.t
+        for name, value in parameters.items():
+            grad = gradients[f"d{name}"]
+            if name not in self.m:
+                self.m[name] = np.zeros_like(value)
+                self.v[name] = np.zeros_like(value)
+            m, v = self.m[name], self.v[name]
+            m *= self.beta1
+            m += (1.0 - self.beta1) * grad
+            v *= self.beta2
+            v += (1.0 - self.beta2) * grad**2
+            value -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+        return parameters

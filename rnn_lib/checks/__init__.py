@@ -6,13 +6,19 @@ one line; a failing one raises CheckFailed with the output, the entry and a like
 
 from ._compare import CheckFailed
 from .cell import check_rnn_cell_forward
+from .clipping import check_clip, check_clip_by_norm
 from .gated import check_gru_cell_forward, check_lstm_cell_forward
+from .sampling import check_next_char_distribution, check_sample_indices
 from .vanishing import check_gradient_norms_through_time
 
 __all__ = [
     "CheckFailed",
+    "check_clip",
+    "check_clip_by_norm",
     "check_gradient_norms_through_time",
     "check_gru_cell_forward",
     "check_lstm_cell_forward",
+    "check_next_char_distribution",
     "check_rnn_cell_forward",
+    "check_sample_indices",
 ]

@@ -1,0 +1,508 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Exploding gradients and clipping
+#
+# In notebook 03 backpropagation through time carried the gradient of the loss from the last
+# step back to the first, one cell at a time. Each step back multiplies it by the same matrix
+# $W_{aa}^\top$ (and by the slope of tanh). Multiply a vector by the same matrix sixty times and
+# its length either shrinks towards zero or grows without bound. This notebook makes the
+# gradient grow on purpose, watches what that does to training, and repairs it with the two
+# standard kinds of **gradient clipping**.
+#
+# **Learning goals**
+#
+# - Explain, from the chain rule, why the gradient reaching a state $T$ steps back behaves like a
+#   product of $T$ Jacobians, and what the spectral radius of $W_{aa}$ has to do with it.
+# - Measure the gradient reaching each time step and read the explosion off a log axis.
+# - Implement clipping by value and clipping by global norm without touching the caller's arrays.
+# - Compare training with no clipping, clipping by value and clipping by global norm.
+# - Say what each kind of clipping does to the direction of the update.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_lib
+from rnn_lib import checks
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## 1. Why gradients explode
+#
+# Write $J^{\langle t\rangle}$ for the Jacobian of one step of the recurrence,
+# $a^{\langle t\rangle} = \tanh(W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a)$,
+# with respect to the state it starts from:
+#
+# $$ J^{\langle t\rangle} = \frac{\partial a^{\langle t\rangle}}{\partial a^{\langle t-1\rangle}}
+#    = \operatorname{diag}\!\left(1 - a^{\langle t\rangle} \odot a^{\langle t\rangle}\right)
+#      W_{aa} $$ (eq-04-jacobian)
+#
+# Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step, $T = T_x$, alone. The chain rule carries its
+# gradient back one step at a time, and unrolling that from step $T$ to step $t$ gives a product:
+#
+# $$ \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle t\rangle}}
+#    = \left(J^{\langle t+1\rangle}\right)^{\top} \left(J^{\langle t+2\rangle}\right)^{\top} \cdots
+#      \left(J^{\langle T\rangle}\right)^{\top}
+#      \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle T\rangle}}
+#    $$ (eq-04-product)
+#
+# Every factor of tanh's slope $1 - a \odot a$ lies in $(0, 1]$, so each step back can stretch the
+# gradient by at most the largest singular value of $W_{aa}$:
+#
+# $$ \left\lVert
+#      \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle t\rangle}}
+#    \right\rVert
+#    \le \lVert W_{aa} \rVert_2^{\,T-t}
+#    \left\lVert
+#      \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle T\rangle}}
+#    \right\rVert $$ (eq-04-bound)
+#
+# While the states stay near 0, tanh's slope is close to 1, the product in {eq}`eq-04-product` is
+# close to $(W_{aa}^\top)^{T-t}$, and its size grows or shrinks like $\rho^{T-t}$, where $\rho$,
+# the **spectral radius** of $W_{aa}$, is the largest modulus of its eigenvalues. So $\rho > 1$
+# is the danger zone; how far the slope of tanh pulls the gradient back is an experimental question.
+#
+# The experiment: a character RNN with $n_a = 32$ hidden units reads $T_x = 60$ random characters.
+# We draw $W_{aa}$ with entries $\mathcal{N}(0, g^2/n_a)$; such a matrix has a spectral radius close
+# to the **gain** $g$. Only the last step has a target (the other columns of $Y$ are zero, which the
+# library treats as padding), so every gradient we see is $\mathcal{L}^{\langle T\rangle}$'s.
+# We run the backward pass one cell at a time with `rnn_lib.rnn_cell_backward` and record, at each
+# step, the norm of the gradient it hands to the previous state, and the size of that step's
+# contribution to $\partial \mathcal{L}/\partial W_{aa}$.
+
+# %%
+vocabulary = "\nabcdefghijklmnopqrstuvwxyz"
+n_x = n_y = len(vocabulary)
+n_a, T_x = 32, 60
+
+
+def parameters_with_gain(gain, rng):
+    """A small character RNN whose W_aa has entries N(0, gain^2 / n_a): spectral radius ~ gain."""
+    parameters = rnn_lib.initialize_parameters(n_a, n_x, n_y, rng=rng)
+    parameters["Waa"] = rng.standard_normal((n_a, n_a)) * gain / np.sqrt(n_a)
+    parameters["Wax"] = rng.standard_normal((n_a, n_x)) * 0.5
+    parameters["Wya"] = rng.standard_normal((n_y, n_a)) * 0.5
+    return parameters
+
+
+def one_hot(indices, size):
+    """(size, 1, len(indices)) one-hot columns; a batch of one sequence."""
+    columns = np.zeros((size, 1, len(indices)))
+    columns[indices, 0, np.arange(len(indices))] = 1.0
+    return columns
+
+
+def backward_step_by_step(X, Y, parameters):
+    """BPTT one cell at a time: norms of dL/da<t-1> and of each dWaa term, last step first."""
+    a0 = np.zeros((n_a, X.shape[1]))
+    _, _, caches = rnn_lib.rnn_forward(X, a0, parameters)
+    da_next = np.zeros_like(a0)
+    state_norms, dWaa_norms = [], []
+    for t in reversed(range(X.shape[2])):
+        step = rnn_lib.rnn_cell_backward(Y[:, :, t], da_next, caches[t], parameters)
+        da_next = step["da_prev"]
+        state_norms.append(np.linalg.norm(da_next))
+        dWaa_norms.append(np.linalg.norm(step["dWaa"]))
+    return np.array(state_norms), np.array(dWaa_norms), caches
+
+
+rng = np.random.default_rng(0)
+characters = rng.integers(0, n_x, size=T_x + 1)
+X = one_hot(characters[:-1], n_x)
+Y = np.zeros((n_y, 1, T_x))
+Y[characters[-1], 0, -1] = 1.0  # only the last step has a target
+
+gains = [0.5, 1.0, 2.0, 3.0]
+profiles = {}
+for gain in gains:
+    parameters = parameters_with_gain(gain, np.random.default_rng(1))
+    state_norms, dWaa_norms, caches = backward_step_by_step(X, Y, parameters)
+    profiles[gain] = state_norms, dWaa_norms
+    rho = np.max(np.abs(np.linalg.eigvals(parameters["Waa"])))
+    da0 = rnn_lib.rnn_backward(X, Y, parameters, caches)["da0"]
+    assert np.isclose(state_norms[-1], np.linalg.norm(da0)), "cell loop and rnn_backward disagree"
+    print(
+        f"gain {gain}: spectral radius {rho:.2f}, "
+        f"|dL/da| one step back {state_norms[0]:.3g}, {T_x} steps back {state_norms[-1]:.3g}"
+    )
+
+# %% [markdown]
+# The last state printed is the initial state $a^{\langle 0\rangle}$, and its gradient agrees with
+# `da0` from the library's `rnn_backward`: the loop above is the same BPTT, unrolled by hand.
+# On a log axis a product like {eq}`eq-04-product` is a straight line whose slope is the average
+# log-stretch per step:
+
+# %%
+steps_back = np.arange(1, T_x + 1)
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+for gain in gains:
+    state_norms, dWaa_norms = profiles[gain]
+    left.semilogy(steps_back, state_norms, label=f"gain {gain}")
+    right.semilogy(steps_back[:-1], dWaa_norms[:-1], label=f"gain {gain}")
+left.set(
+    xlabel="steps back from the loss, T - t",
+    ylabel="norm",
+    title=r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
+)
+right.set(
+    xlabel="steps back from the loss, T - t",
+    title=r"each step's term of $\partial \mathcal{L}/\partial W_{aa}$ (Frobenius norm)",
+)
+left.legend()
+fig.suptitle("The loss of the last step, back-propagated through 60 steps")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# With gain 0.5 the gradient loses about a factor of 2.5 per step and has shrunk to $10^{-24}$ by
+# the start of the sequence: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
+# by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too: tanh's slope
+# below 1 tips the balance, which is why the bound {eq}`eq-04-bound` is only an upper limit.
+#
+# The right panel is what reaches the weights. $\partial \mathcal{L}/\partial W_{aa}$ is the sum of
+# the terms of all steps (the first step's term is missing from the plot: it is a multiple of
+# $a^{\langle 0\rangle}$, which is zero). With gain 3 that sum is dominated by the steps furthest
+# from the loss, and its size is set by how long the sequence is. One such gradient times an
+# ordinary learning rate moves the weights so far that the model forgets what it has learned. The
+# remedy is to cap the size of the gradient before the update.
+#
+# ## 2. Clipping by value
+#
+# The simplest cap, and the one the original dinosaur-name exercise uses, clips every entry of every
+# parameter gradient $G$ (each of $\partial \mathcal{L}/\partial W_{ax}, \ldots,
+# \partial \mathcal{L}/\partial b_y$) to an interval $[-c, c]$:
+#
+# $$ G_{ij} \leftarrow \min\!\left(\max(G_{ij}, -c),\; c\right) $$ (eq-04-clip-value)
+#
+# In code the gradients come as a dict: `dWax, dWaa, dWya, dba, dby` (the parameter gradients,
+# `"d" + name` for each name in `rnn_lib.PARAM_NAMES`), and `da0`, the gradient of the initial
+# state, which is no parameter and is not used by the update.
+
+# %%
+parameter_gradients = ["d" + name for name in rnn_lib.PARAM_NAMES]
+parameter_gradients
+
+# %% [markdown]
+# :::{exercise} Clip by value
+# :label: ex-04-clip-value
+#
+# Complete `clip(gradients, max_value)`. Return a **new** dict holding every key of `gradients`:
+# each parameter gradient (the keys in `parameter_gradients`) clipped entrywise to
+# $[-c, c]$ with $c$ = `max_value`, as in {eq}`eq-04-clip-value`, and every other entry (such as
+# `da0`) copied unchanged. The caller's dict and arrays must come out of the call untouched: the
+# caller may still need the raw gradient (we will, to measure what clipping changed).
+# `np.clip(array, low, high)` returns a new array.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def clip(gradients, max_value):
+    """Clip every parameter gradient entrywise to [-max_value, max_value]; return a new dict.
+
+    Arguments:
+        gradients -- dict of arrays: dWax, dWaa, dWya, dba, dby and possibly da0
+        max_value -- the threshold c > 0
+    Returns:
+        clipped -- dict with the same keys and shapes; parameter gradients clipped, others copied
+    """
+    ### BEGIN SOLUTION
+    clipped = {}
+    for key, gradient in gradients.items():
+        if key in parameter_gradients:
+            clipped[key] = np.clip(gradient, -max_value, max_value)
+        else:
+            clipped[key] = gradient.copy()
+    ### END SOLUTION
+    return clipped
+
+
+# %%
+checks.check_clip(clip)
+
+# %% [markdown]
+# ## 3. Clipping by global norm
+#
+# Clipping by value treats every entry on its own. The alternative looks at the whole gradient as
+# one long vector $g$, all parameter gradients together, and measures its length, the **global
+# norm**:
+#
+# $$ \lVert g \rVert = \sqrt{\sum_{G \in \{\partial W_{ax},\, \partial W_{aa},\, \partial W_{ya},\,
+#    \partial b_a,\, \partial b_y\}} \; \sum_{i,j} G_{ij}^2} $$ (eq-04-global-norm)
+#
+# If that length exceeds a threshold $\tau$, every parameter gradient is multiplied by the same
+# factor so that the new length is exactly $\tau$; otherwise nothing changes:
+#
+# $$ g \leftarrow g \cdot \min\!\left(1, \frac{\tau}{\lVert g \rVert}\right) $$ (eq-04-clip-norm)
+
+# %% [markdown]
+# :::{exercise} Clip by global norm
+# :label: ex-04-clip-norm
+#
+# Complete `clip_by_norm(gradients, max_norm)`: compute the global norm {eq}`eq-04-global-norm`
+# of the parameter gradients (leave `da0` out of it), then return a **new** dict in which every
+# parameter gradient is rescaled as in {eq}`eq-04-clip-norm` with $\tau$ = `max_norm`, and every
+# other entry is copied unchanged. Do not modify the caller's arrays (`g *= factor` would).
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def clip_by_norm(gradients, max_norm):
+    """Rescale all parameter gradients together so that their global norm is at most max_norm.
+
+    Arguments:
+        gradients -- dict of arrays: dWax, dWaa, dWya, dba, dby and possibly da0
+        max_norm -- the threshold tau > 0
+    Returns:
+        clipped -- dict with the same keys and shapes; parameter gradients times min(1, tau/norm)
+    """
+    ### BEGIN SOLUTION
+    norm = np.sqrt(sum(np.sum(gradients[key] ** 2) for key in parameter_gradients))
+    factor = min(1.0, max_norm / norm)
+    clipped = {}
+    for key, gradient in gradients.items():
+        if key in parameter_gradients:
+            clipped[key] = gradient * factor
+        else:
+            clipped[key] = gradient.copy()
+    ### END SOLUTION
+    return clipped
+
+
+# %%
+checks.check_clip_by_norm(clip_by_norm)
+
+# %% [markdown]
+# From here on we use the library's versions, `rnn_lib.clip`, `rnn_lib.clip_by_norm` and
+# `rnn_lib.global_norm`, which do the same.
+#
+# ## 4. Training with and without clipping
+#
+# Now the effect on learning. The task: a few dozen dinosaur names, written out here, each
+# read character by character with the next character as the target (the newline `"\n"`, index 0,
+# ends a name). All names form one batch, padded to the longest; the padded columns of `X` and
+# `Y` are zero, so they add nothing to the loss or the gradients.
+
+# %%
+names = """
+aardonyx abelisaurus achelousaurus achillobator acrocanthosaurus aegyptosaurus afrovenator
+agilisaurus alamosaurus albertosaurus allosaurus alvarezsaurus amargasaurus ammosaurus
+ampelosaurus anchisaurus ankylosaurus apatosaurus archaeopteryx argentinosaurus bagaceratops
+barosaurus baryonyx brachiosaurus camarasaurus carnotaurus centrosaurus ceratosaurus coelophysis
+compsognathus deinonychus diplodocus dilophosaurus edmontosaurus gallimimus giganotosaurus
+iguanodon kentrosaurus maiasaura megalosaurus microraptor oviraptor pachycephalosaurus
+parasaurolophus plateosaurus protoceratops spinosaurus stegosaurus styracosaurus triceratops
+troodon tyrannosaurus velociraptor
+""".split()
+char_to_ix = {ch: i for i, ch in enumerate(vocabulary)}
+
+
+def encode(names):
+    """Inputs and targets of a batch of names, (n_x, m, T_x): x<1> = 0, targets end with "\\n"."""
+    T = max(len(name) for name in names) + 1
+    X = np.zeros((n_x, len(names), T))
+    Y = np.zeros((n_y, len(names), T))
+    for j, name in enumerate(names):
+        indices = [char_to_ix[ch] for ch in name]
+        X[indices, j, np.arange(1, len(indices) + 1)] = 1.0
+        Y[indices + [char_to_ix["\n"]], j, np.arange(len(indices) + 1)] = 1.0
+    return X, Y
+
+
+X_names, Y_names = encode(names)
+n_targets = int(Y_names.sum())
+print(f"{len(names)} names, X and Y of shape {X_names.shape}, {n_targets} characters to predict")
+
+# %% [markdown]
+# Each run starts from the same gain-3 initialisation and takes 200 steps of full-batch gradient
+# descent with the same learning rate, 0.005; only the treatment of the gradient differs. The loss
+# is the library's summed cross-entropy; we plot it per predicted character.
+# `rnn_lib.optimize(X, Y, a_prev, parameters, learning_rate, clip_value)` performs one such step
+# (forward, loss, backward, clip by value, update) in one call; we spell the step out here so that
+# the clipping can be swapped.
+
+
+# %%
+def train(clip_gradients, steps=200, learning_rate=0.005):
+    """Full-batch gradient descent from the gain-3 start: per-character losses, raw global norms."""
+    parameters = parameters_with_gain(3.0, np.random.default_rng(2))
+    a0 = np.zeros((n_a, len(names)))
+    losses, norms = [], []
+    for _ in range(steps):
+        _, y_hat, caches = rnn_lib.rnn_forward(X_names, a0, parameters)
+        losses.append(rnn_lib.compute_loss(y_hat, Y_names) / n_targets)
+        gradients = rnn_lib.rnn_backward(X_names, Y_names, parameters, caches)
+        norms.append(rnn_lib.global_norm(gradients))
+        rnn_lib.update_parameters(parameters, clip_gradients(gradients), learning_rate)
+    return np.array(losses), np.array(norms)
+
+
+runs = {
+    "no clipping": train(lambda gradients: gradients),
+    "clip by value, c = 5": train(lambda gradients: rnn_lib.clip(gradients, 5.0)),
+    "clip by global norm, τ = 50": train(lambda gradients: rnn_lib.clip_by_norm(gradients, 50.0)),
+}
+losses, norms = runs["no clipping"]
+print(
+    f"first gradient: global norm {norms[0]:.1f}; loss per character at the start {losses[0]:.3f}"
+)
+for label, (losses, _) in runs.items():
+    print(f"{label:28s} loss per character after one step: {losses[1]:.3f}")
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+for label, (losses, norms) in runs.items():
+    left.semilogy(losses, label=label)
+    right.semilogy(norms, label=label)
+left.axhline(np.log(n_x), color="grey", lw=0.8, ls=":", label="uniform guess, log 27")
+left.set(xlabel="step", ylabel="loss per character (nats)", title="Training loss")
+right.set(xlabel="step", ylabel="global norm before clipping", title="Size of the raw gradient")
+left.legend()
+fig.suptitle("The same model, data and learning rate; only the clipping differs")
+fig.tight_layout()
+plt.show()
+
+for label in ["clip by value, c = 5", "clip by global norm, τ = 50"]:
+    print(f"{label:28s} loss per character after 200 steps: {runs[label][0][-1]:.3f}")
+
+# %% [markdown]
+# Without clipping, the first steps, each with a gradient of norm in the thousands, push the loss
+# up instead of down; within a few dozen steps it is ten times the uniform guess
+# ($\log 27 \approx 3.3$ nats) and it never recovers: each new position of the weights has its own
+# exploding gradients, so the loss thrashes around tens of nats per character. (We print none of
+# its later numbers: that run is chaotic, and its details change with the last bit of rounding.)
+# Both clipped runs take the same first gradient, shortened, and learn steadily, though their raw
+# gradients stay in the hundreds: clipping does not stop the explosion, it stops the explosion from
+# reaching the weights.
+#
+# ## 5. What clipping does to the direction
+#
+# Gradient descent steps along $-g$, the direction in which the loss falls fastest. Clipping by
+# global norm shortens that step and keeps its direction. Clipping by value does not: it cuts the
+# large entries and keeps the small ones, so the clipped vector leans towards the axes where the
+# gradient was small. In two dimensions, with $g = (3, 0.8)$ and thresholds $c = \tau = 1$:
+
+# %%
+g = np.array([3.0, 0.8])
+by_value = np.clip(g, -1.0, 1.0)
+by_norm = g * min(1.0, 1.0 / np.linalg.norm(g))
+
+fig, ax = plt.subplots(figsize=(6, 3.6))
+ax.add_patch(plt.Rectangle((-1, -1), 2, 2, fill=False, ls="--", color="tab:orange"))
+ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, ls="--", color="tab:green"))
+for vector, colour, label in [
+    (g, "black", f"raw gradient {g}"),
+    (by_value, "tab:orange", f"clipped by value, c = 1: {by_value}"),
+    (by_norm, "tab:green", f"clipped by norm, τ = 1: {np.round(by_norm, 2)}"),
+]:
+    ax.annotate("", xy=vector, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=colour, lw=2))
+    ax.plot([], [], color=colour, lw=2, label=label)
+ax.set(xlim=(-1.3, 3.3), ylim=(-1.2, 1.4), aspect="equal", xlabel="$g_1$", ylabel="$g_2$")
+ax.set_title("By value: a shorter vector in a new direction. By norm: same direction.")
+ax.legend(loc="lower right", fontsize=8)
+fig.tight_layout()
+plt.show()
+
+angle = np.degrees(np.arctan2(by_value[1], by_value[0]) - np.arctan2(g[1], g[0]))
+print(f"clipping by value turned the update by {angle:.1f} degrees")
+
+# %% [markdown]
+# In many dimensions we measure the turn with the **cosine similarity** between the raw gradient $g$
+# and the clipped one $\tilde g$, both flattened into one vector:
+#
+# $$ \cos\theta = \frac{\langle g, \tilde g\rangle}{\lVert g\rVert \, \lVert \tilde g \rVert}
+#    $$ (eq-04-cosine)
+#
+# A cosine of 1 means the same direction, 0 a right angle. Here is the first gradient of the runs
+# above, clipped by value and by norm at thresholds from far below to far above its largest entry:
+
+
+# %%
+def flatten(gradients):
+    """All parameter gradients as one vector (da0 left out)."""
+    return np.concatenate([gradients[key].ravel() for key in parameter_gradients])
+
+
+def cosine(u, v):
+    return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+parameters = parameters_with_gain(3.0, np.random.default_rng(2))
+_, _, caches = rnn_lib.rnn_forward(X_names, np.zeros((n_a, len(names))), parameters)
+raw = rnn_lib.rnn_backward(X_names, Y_names, parameters, caches)
+raw_vector = flatten(raw)
+print(
+    f"{raw_vector.size} entries, global norm {rnn_lib.global_norm(raw):.1f}, "
+    f"largest entry {np.abs(raw_vector).max():.1f}"
+)
+for c in [5.0, 50.0]:
+    value_cos = cosine(raw_vector, flatten(rnn_lib.clip(raw, c)))
+    norm_cos = cosine(raw_vector, flatten(rnn_lib.clip_by_norm(raw, c)))
+    print(f"threshold {c:g}: cosine by value {value_cos:.4f}, by norm {norm_cos:.4f}")
+
+thresholds = np.logspace(-3, 4, 71)
+cos_value = [cosine(raw_vector, flatten(rnn_lib.clip(raw, c))) for c in thresholds]
+cos_norm = [cosine(raw_vector, flatten(rnn_lib.clip_by_norm(raw, c))) for c in thresholds]
+sign_cosine = cosine(raw_vector, np.sign(raw_vector))
+
+fig, ax = plt.subplots(figsize=(7, 3.6))
+ax.semilogx(thresholds, cos_value, color="tab:orange", label="clipped by value, threshold c")
+ax.semilogx(thresholds, cos_norm, color="tab:green", ls="--", label="clipped by norm, threshold τ")
+ax.axhline(sign_cosine, color="grey", lw=0.8, ls=":", label="sign of the gradient")
+ax.axvline(5.0, color="tab:orange", lw=0.8, ls=":", label="c = 5, used in training")
+ax.set(
+    xlabel="threshold",
+    ylabel="cosine(raw, clipped)",
+    ylim=(0, 1.05),
+    title="How far clipping turns the first update of the runs above",
+)
+ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Clipping by norm keeps the cosine at exactly 1 for every threshold. Clipping by value leaves the
+# direction alone only when the threshold is above the largest entry, where it does nothing at all.
+# Below that it turns the update further the lower the threshold goes, and at a tiny threshold every
+# entry becomes $\pm c$: the update is then the **sign** of the gradient (the dotted line), which
+# keeps the signs of the entries and none of their proportions.
+#
+# That also explains the training curves. Which clipped run ends lower depends on the thresholds,
+# not on a law of nature: clipping by value at $c = 5$ lets through longer steps (up to
+# $5\sqrt{N}$ for $N$ entries) than clipping by norm at $\tau = 50$, in a direction that is partly
+# the sign of the gradient, and sign steps can be fast on a small task like this one. Clipping by
+# norm changes only the step length, so its $\tau$ acts as a cap on the length of a step and is
+# easier to reason about; that is why it is the usual choice in practice. Either way the threshold
+# is a hyperparameter, and the typical global norm of a healthy run (the right panel of the
+# training figure) is a good guide to choosing it.
+#
+# ## Summary
+#
+# - Back-propagating through $T$ steps multiplies the gradient by $T$ Jacobians
+#   $\operatorname{diag}(1 - a \odot a)\,W_{aa}$ ({eq}`eq-04-jacobian`, {eq}`eq-04-product`);
+#   when $W_{aa}$ stretches more than tanh's slope shrinks, the gradient grows exponentially with
+#   the distance in time (on a log axis, a straight line).
+# - The exploding part of the weight gradient comes from the steps furthest from the loss, and a
+#   few such gradients are enough to wreck a model.
+# - Clipping by value {eq}`eq-04-clip-value` caps each entry; it changes the direction of the
+#   update, towards the sign of the gradient for small thresholds.
+# - Clipping by global norm {eq}`eq-04-clip-norm` rescales all gradients together; it keeps the
+#   direction {eq}`eq-04-cosine` and caps only the step length.
+# - Clipping must return new arrays: the raw gradient belongs to the caller.
+#
+# Next, in **05 · Sampling**, we turn the model's softmax outputs into names: temperature, top-k,
+# and reproducible random draws.

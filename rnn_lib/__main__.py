@@ -1,0 +1,7 @@
+"""python -m rnn_lib train | sample | evaluate (see rnn_lib.cli)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,338 @@
+"""The command line: python -m rnn_lib train | sample | evaluate.
+
+Every mistake in the input ends the program with one line "error: ..." on stderr that names
+the culprit, and exit status 2 (bad arguments) or 1 (bad files, failed runs); never a traceback.
+"""
+
+import argparse
+import inspect
+import json
+import math
+import os
+import sys
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .data import (
+    build_vocabulary,
+    dinosaur_names_path,
+    index_maps,
+    load_names,
+    load_numbered_names,
+    split_names,
+)
+from .sampling import sample_names
+from .train import evaluate, train
+
+#: train()'s defaults, shown by --help and used when an option is not given.
+TRAIN_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(train).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _integer(text, low, high):
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be an integer from {low} to {high}; got {text!r}")
+    return value
+
+
+def _positive_int(text):
+    return _integer(text, 1, 10**9)
+
+
+def _hidden_size(text):
+    return _integer(text, 1, 4096)
+
+
+def _sample_count(text):
+    return _integer(text, 1, 100_000)
+
+
+def _name_length(text):
+    return _integer(text, 1, 10_000)
+
+
+def _seed(text):
+    return _integer(text, 0, 2**63 - 1)
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive number; got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number; got {text!r}")
+    return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1; got {text!r}")
+    return value
+
+
+def build_parser():
+    """The argparse parser of the three commands, with help for every option."""
+    parser = _Parser(
+        prog="python -m rnn_lib",
+        description="Train a character-level RNN on names, sample new names, evaluate a model.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    t = commands.add_parser(
+        "train",
+        help="train a model and save it as a checkpoint",
+        description="Train on a corpus split 90/10 (train/dev) and write a checkpoint (.npz).",
+    )
+    t.add_argument(
+        "--data",
+        metavar="PATH",
+        default=None,
+        help="corpus, UTF-8, one name per line (default: the shipped dinosaur names)",
+    )
+    t.add_argument(
+        "--out",
+        metavar="PATH",
+        default="model.npz",
+        help="checkpoint to write; its folder must exist (default: model.npz)",
+    )
+    t.add_argument(
+        "--hidden",
+        metavar="N",
+        type=_hidden_size,
+        default=TRAIN_DEFAULTS["hidden"],
+        help="hidden units, 1 to 4096 (default: %(default)s)",
+    )
+    t.add_argument(
+        "--epochs",
+        metavar="N",
+        type=_positive_int,
+        default=TRAIN_DEFAULTS["epochs"],
+        help="passes over the training names (default: %(default)s)",
+    )
+    t.add_argument(
+        "--batch-size",
+        metavar="N",
+        type=_positive_int,
+        default=TRAIN_DEFAULTS["batch_size"],
+        help="names per update step (default: %(default)s)",
+    )
+    t.add_argument(
+        "--learning-rate",
+        metavar="R",
+        type=_positive_float,
+        default=TRAIN_DEFAULTS["learning_rate"],
+        help="step size at the start (default: %(default)s)",
+    )
+    t.add_argument(
+        "--schedule",
+        choices=("linear", "constant"),
+        default=TRAIN_DEFAULTS["schedule"],
+        help="learning rate falling linearly to 0 over the run, or constant (default: %(default)s)",
+    )
+    t.add_argument(
+        "--optimizer",
+        choices=("adam", "sgd"),
+        default=TRAIN_DEFAULTS["optimizer"],
+        help="update rule (default: %(default)s)",
+    )
+    t.add_argument(
+        "--clip",
+        choices=("norm", "value", "none"),
+        default=TRAIN_DEFAULTS["clip"],
+        help="gradient clipping: by global norm, entrywise by value, or none (default: %(default)s)",
+    )
+    t.add_argument(
+        "--clip-threshold",
+        metavar="C",
+        type=_positive_float,
+        default=TRAIN_DEFAULTS["clip_threshold"],
+        help="the global norm or the entry size that clipping allows (default: %(default)s)",
+    )
+    t.add_argument(
+        "--dev-fraction",
+        metavar="F",
+        type=_fraction,
+        default=0.1,
+        help="share of the names held out as the dev set (default: %(default)s)",
+    )
+    t.add_argument(
+        "--seed",
+        metavar="S",
+        type=_seed,
+        default=TRAIN_DEFAULTS["seed"],
+        help="seed of the split, the weights and the shuffling (default: %(default)s)",
+    )
+    t.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+
+    s = commands.add_parser(
+        "sample",
+        help="invent names with a trained model",
+        description="Print sampled names, one per line.",
+    )
+    s.add_argument(
+        "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
+    )
+    s.add_argument(
+        "-n", metavar="N", type=_sample_count, default=10, help="how many names (default: 10)"
+    )
+    s.add_argument(
+        "--temperature",
+        metavar="T",
+        type=_positive_float,
+        default=1.0,
+        help="below 1: safer, more typical names; above 1: wilder ones (default: 1.0)",
+    )
+    s.add_argument(
+        "--top-k",
+        metavar="K",
+        type=_positive_int,
+        default=None,
+        help="draw only from the K likeliest characters",
+    )
+    s.add_argument(
+        "--max-length",
+        metavar="N",
+        type=_name_length,
+        default=50,
+        help="longest name (default: 50)",
+    )
+    s.add_argument(
+        "--seed", metavar="S", type=_seed, default=None, help="seed of the draws (default: fresh)"
+    )
+
+    e = commands.add_parser(
+        "evaluate",
+        help="measure a model's loss on a corpus",
+        description="Print the mean cross-entropy per character (nats, the end-of-name counted) "
+        "and the perplexity of a model on a corpus.",
+    )
+    e.add_argument(
+        "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
+    )
+    e.add_argument("--data", metavar="PATH", required=True, help="corpus, UTF-8, one name per line")
+    e.add_argument(
+        "--json", action="store_true", help="print loss_per_char, perplexity, names, chars as JSON"
+    )
+    return parser
+
+
+def _check_output_path(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"output folder {os.path.dirname(path) or '.'} does not exist")
+    if os.path.isdir(path):
+        raise ValueError(
+            f"--out {path} is a folder; give a file name such as {os.path.join(path, 'model.npz')}"
+        )
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"output folder {os.path.dirname(path) or '.'} is not writable")
+
+
+def _train(args):
+    _check_output_path(args.out)
+    names = load_names(args.data or dinosaur_names_path())
+    train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
+    result = train(
+        train_names,
+        dev_names,
+        hidden=args.hidden,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        optimizer=args.optimizer,
+        clip=args.clip,
+        clip_threshold=args.clip_threshold,
+        schedule=args.schedule,
+        seed=args.seed,
+        chars=build_vocabulary(names),  # the whole corpus's: the dev names may hold rarer letters
+        progress=not args.no_progress,
+    )
+    hyperparameters = dict(result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data)
+    save_checkpoint(args.out, result.parameters, result.chars, hyperparameters, result.history)
+    history = result.history
+    print(
+        f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
+        f"(perplexity {history['dev_perplexity'][-1]:.3f}) after "
+        f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {args.out}"
+    )
+
+
+def _sample(args):
+    model = load_checkpoint(args.checkpoint)
+    char_to_ix, ix_to_char = index_maps(model.chars)
+    if args.top_k is not None and args.top_k > len(model.chars):
+        raise ValueError(
+            f"--top-k must be at most the vocabulary size {len(model.chars)}; got {args.top_k}"
+        )
+    names = sample_names(
+        model.parameters,
+        char_to_ix,
+        ix_to_char,
+        args.n,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        rng=args.seed,
+        max_length=args.max_length,
+    )
+    print("".join(names), end="")
+
+
+def _evaluate(args):
+    model = load_checkpoint(args.checkpoint)
+    char_to_ix, _ = index_maps(model.chars)
+    numbered = load_numbered_names(args.data)
+    for line, name in numbered:
+        unknown = [c for c in name if c not in char_to_ix]
+        if unknown:
+            raise ValueError(
+                f"data file {args.data}, line {line}: character {unknown[0]!r} is not in the "
+                f"vocabulary of checkpoint {args.checkpoint}"
+            )
+    result = evaluate(model.parameters, [name for _, name in numbered], char_to_ix)
+    if args.json:
+        print(json.dumps(result._asdict()))
+    else:
+        print(
+            f"loss per char {result.loss_per_char:.4f} nats, perplexity {result.perplexity:.3f} "
+            f"({result.names} names, {result.chars} characters)"
+        )
+
+
+def main(argv=None):
+    """Run the command line with argv (default: sys.argv[1:]); returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return stop.code
+    command = {"train": _train, "sample": _sample, "evaluate": _evaluate}[args.command]
+    try:
+        command(args)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,268 @@
+"""Tests of rnn_lib.train (rnn_model, train, evaluate) and of the Adam optimiser it uses."""
+
+import math
+
+import numpy as np
+import pytest
+
+import rnn_lib.train as train_module
+from rnn_lib import rnn_backward, rnn_cell_forward, rnn_forward
+from rnn_lib.data import build_vocabulary, encode_names, index_maps
+from rnn_lib.optim import Adam
+from rnn_lib.params import initialize_parameters
+from rnn_lib.train import SEED_CHARS, evaluate, rnn_model, train
+
+NAMES = [
+    "allosaurus", "ankylosaurus", "apatosaurus", "baryonyx", "brachiosaurus", "camarasaurus",
+    "carnotaurus", "ceratosaurus", "coelophysis", "compsognathus", "deinonychus", "diplodocus",
+    "edmontosaurus", "gallimimus", "iguanodon", "maiasaura", "megalosaurus", "microraptor",
+    "oviraptor", "pachycephalosaurus", "parasaurolophus", "protoceratops", "spinosaurus",
+    "stegosaurus", "styracosaurus", "triceratops", "troodon", "tyrannosaurus", "velociraptor",
+]  # fmt: skip
+DEV = ["albertosaurus", "torosaurus", "dilophosaurus"]
+
+
+def reference_loss_per_char(parameters, names, char_to_ix):
+    """Independent of evaluate: step the cell name by name and add -log p(true next character)."""
+    n_x, n_a = len(char_to_ix), parameters["Waa"].shape[0]
+    total, chars = 0.0, 0
+    for name in names:
+        a, x = np.zeros((n_a, 1)), np.zeros((n_x, 1))
+        for target in name + "\n":
+            a, y_hat, _ = rnn_cell_forward(x, a, parameters)
+            total -= math.log(y_hat[char_to_ix[target], 0])
+            x = np.zeros((n_x, 1))
+            x[char_to_ix[target]] = 1.0
+            chars += 1
+    return total / chars
+
+
+# --- evaluate -----------------------------------------------------------------------------------
+
+
+def test_evaluate_matches_a_step_by_step_reference_whatever_the_batch_size():
+    char_to_ix, _ = index_maps(SEED_CHARS)
+    parameters = initialize_parameters(8, 27, 27, rng=0)
+    for name in parameters:
+        parameters[name] = parameters[name] * 40
+    expected = reference_loss_per_char(parameters, NAMES, char_to_ix)
+    for batch_size in (1, 4, 512):
+        result = evaluate(parameters, NAMES, char_to_ix, batch_size=batch_size)
+        assert result.loss_per_char == pytest.approx(expected, rel=1e-12)
+    assert result.perplexity == pytest.approx(math.exp(expected), rel=1e-12)
+    assert result.names == len(NAMES)
+    assert result.chars == sum(len(n) for n in NAMES) + len(NAMES)
+
+
+def test_evaluate_of_a_fresh_model_is_close_to_uniform():
+    char_to_ix, _ = index_maps(SEED_CHARS)
+    result = evaluate(initialize_parameters(50, 27, 27, rng=0), NAMES, char_to_ix)
+    assert result.loss_per_char == pytest.approx(math.log(27), abs=0.01)
+
+
+def test_evaluate_names_an_unknown_character():
+    char_to_ix, _ = index_maps("\nab")
+    with pytest.raises(ValueError, match=r"'c'"):
+        evaluate(initialize_parameters(4, 3, 3, rng=0), ["ab", "abc"], char_to_ix)
+
+
+# --- rnn_model: the seed's loop, fixed ----------------------------------------------------------
+
+
+def test_rnn_model_starts_each_name_from_zero_and_shuffles_every_pass(monkeypatch):
+    seen = []
+    real_optimize = train_module.optimize
+
+    def recording_optimize(X, Y, a_prev, parameters, learning_rate, clip_value):
+        assert not a_prev.any(), "every name must start from the zero state"
+        assert not X[:, :, 0].any(), "the first input must be the zero vector"
+        assert clip_value == 5.0 and learning_rate == 0.01
+        seen.append("".join(SEED_CHARS[i] for i in X[:, 0, 1:].argmax(axis=0)))
+        return real_optimize(X, Y, a_prev, parameters, learning_rate, clip_value)
+
+    monkeypatch.setattr(train_module, "optimize", recording_optimize)
+    rnn_model(NAMES, 3 * len(NAMES), 0.01, rng=0)
+    passes = [seen[i * len(NAMES) : (i + 1) * len(NAMES)] for i in range(3)]
+    for names in passes:
+        assert sorted(names) == sorted(NAMES), "each pass visits every name once"
+    assert passes[0] != NAMES and passes[0] != passes[1], "the order is shuffled anew each pass"
+
+
+def test_rnn_model_reports_losses_per_char_that_fall():
+    parameters, losses = rnn_model(NAMES, 1500, 0.01, rng=0)
+    assert losses.shape == (1500,)
+    assert losses[0] == pytest.approx(math.log(27), abs=0.01)  # near-uniform start
+    assert losses[-300:].mean() < losses[:100].mean() - 0.5
+    assert set(parameters) == {"Wax", "Waa", "Wya", "ba", "by"}
+
+
+def test_rnn_model_is_deterministic_given_rng():
+    first = rnn_model(NAMES, 50, 0.01, rng=5)
+    second = rnn_model(NAMES, 50, 0.01, rng=5)
+    np.testing.assert_array_equal(first[1], second[1])
+    assert not np.array_equal(first[1], rnn_model(NAMES, 50, 0.01, rng=6)[1])
+
+
+# --- train: the recommended recipe --------------------------------------------------------------
+
+
+def quick(**options):
+    settings = {"hidden": 16, "epochs": 4, "batch_size": 8, "progress": False}
+    settings.update(options)
+    return train(NAMES, DEV, **settings)
+
+
+def test_train_is_deterministic_given_a_seed():
+    first, second = quick(seed=3), quick(seed=3)
+    for name in first.parameters:
+        np.testing.assert_array_equal(first.parameters[name], second.parameters[name])
+    assert first.history["train_loss_per_char"] == second.history["train_loss_per_char"]
+    assert not np.array_equal(first.parameters["Wax"], quick(seed=4).parameters["Wax"])
+
+
+def test_train_history_is_consistent_with_evaluate():
+    result = quick(epochs=30, learning_rate=0.02)
+    history = result.history
+    assert history["epoch"] == list(range(1, 31))
+    char_to_ix, _ = index_maps(result.chars)
+    final = evaluate(result.parameters, DEV, char_to_ix)
+    assert history["dev_loss_per_char"][-1] == pytest.approx(final.loss_per_char, rel=1e-12)
+    assert history["dev_perplexity"] == pytest.approx(np.exp(history["dev_loss_per_char"]))
+    assert history["train_loss_per_char"][-1] < history["train_loss_per_char"][0] - 0.8
+    assert history["dev_loss_per_char"][-1] < math.log(len(result.chars)) - 0.5
+    assert np.all(np.diff(history["seconds"]) >= 0)
+
+
+def test_train_without_dev_set_records_nan():
+    result = train(NAMES, hidden=8, epochs=2, progress=False)
+    assert all(math.isnan(v) for v in result.history["dev_loss_per_char"])
+
+
+def mean_gradient(parameters, names, char_to_ix):
+    """Mean per-character gradient of the names, one name at a time (no padding involved)."""
+    n_a = parameters["Waa"].shape[0]
+    summed = {f"d{name}": 0.0 for name in parameters}
+    for name in names:
+        X, Y = encode_names([name], char_to_ix)
+        _, _, caches = rnn_forward(X, np.zeros((n_a, 1)), parameters)
+        for key, g in rnn_backward(X, Y, parameters, caches).items():
+            if key in summed:
+                summed[key] = summed[key] + g
+    n_chars = sum(len(n) + 1 for n in names)
+    return {key: g / n_chars for key, g in summed.items()}
+
+
+def test_one_sgd_step_is_the_mean_per_character_gradient():
+    names = NAMES[:6]
+    chars = build_vocabulary(names)
+    char_to_ix, _ = index_maps(chars)
+    result = train(
+        names, hidden=7, epochs=1, batch_size=6, learning_rate=0.3, optimizer="sgd", clip="none",
+        seed=2, progress=False,
+    )  # fmt: skip
+    start = initialize_parameters(7, len(chars), len(chars), rng=np.random.default_rng(2))
+    gradients = mean_gradient(start, names, char_to_ix)
+    for name, value in start.items():
+        expected = value - 0.3 * gradients[f"d{name}"]
+        np.testing.assert_allclose(result.parameters[name], expected, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize(("schedule", "second_rate"), [("linear", 0.15), ("constant", 0.3)])
+def test_learning_rate_schedule(schedule, second_rate):
+    # Two SGD steps on one batch: the linear schedule halves the rate for the second.
+    names = NAMES[:5]
+    chars = build_vocabulary(names)
+    char_to_ix, _ = index_maps(chars)
+    result = train(
+        names, hidden=6, epochs=2, batch_size=5, learning_rate=0.3, optimizer="sgd", clip="none",
+        schedule=schedule, seed=1, progress=False,
+    )  # fmt: skip
+    expected = initialize_parameters(6, len(chars), len(chars), rng=np.random.default_rng(1))
+    for rate in (0.3, second_rate):
+        gradients = mean_gradient(expected, names, char_to_ix)
+        expected = {name: value - rate * gradients[f"d{name}"] for name, value in expected.items()}
+    for name, value in expected.items():
+        np.testing.assert_allclose(result.parameters[name], value, rtol=1e-10, atol=1e-13)
+
+
+def test_clipping_by_norm_bounds_the_step():
+    # SGD with learning rate 1 and a tiny global-norm threshold moves the parameters by at most it.
+    names = NAMES[:6]
+    result = train(
+        names, hidden=7, epochs=1, batch_size=6, learning_rate=1.0, optimizer="sgd", clip="norm",
+        clip_threshold=1e-3, seed=2, progress=False,
+    )  # fmt: skip
+    chars = result.chars
+    start = initialize_parameters(7, len(chars), len(chars), rng=np.random.default_rng(2))
+    moved = math.sqrt(sum(np.sum((result.parameters[k] - start[k]) ** 2) for k in start))
+    assert moved == pytest.approx(1e-3, rel=1e-9)
+
+
+def test_progress_bar_shows_the_smoothed_loss(capsys):
+    quick(epochs=2, progress=True)
+    err = capsys.readouterr().err
+    assert "2/2" in err and "loss " in err and "dev " in err
+
+
+def test_progress_false_writes_nothing(capsys):
+    quick(epochs=1)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"hidden": -3}, "hidden"),
+        ({"batch_size": 2.5}, "batch_size"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"learning_rate": float("inf")}, "learning_rate"),
+        ({"optimizer": "rmsprop"}, "optimizer"),
+        ({"clip": "sometimes"}, "clip"),
+        ({"clip_threshold": -1.0}, "clip_threshold"),
+        ({"cell": "lstm"}, "cell"),
+        ({"schedule": "cosine"}, "schedule"),
+    ],
+)
+def test_train_rejects_nonsense_settings(options, message):
+    with pytest.raises(ValueError, match=message):
+        quick(**options)
+
+
+def test_train_rejects_dev_names_outside_the_vocabulary():
+    with pytest.raises(ValueError, match=r"dev name 0 \('émile'\)"):
+        train(NAMES, ["émile"], epochs=1, progress=False)
+
+
+# --- Adam -----------------------------------------------------------------------------------------
+
+
+def test_adam_matches_its_equations_step_by_step():
+    # A scalar reference written out in plain floats, on the gradient of (w - 3)^2.
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+    w, m, v = 0.5, 0.0, 0.0
+    parameters = {"W": np.array([[0.5]])}
+    adam = Adam(lr, b1, b2, eps)
+    for t in range(1, 6):
+        g = 2 * (w - 3)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w -= lr * (m / (1 - b1**t)) / (math.sqrt(v / (1 - b2**t)) + eps)
+        adam.step(parameters, {"dW": 2 * (parameters["W"] - 3)})
+        assert parameters["W"][0, 0] == pytest.approx(w, rel=1e-14)
+
+
+def test_adam_first_step_moves_each_entry_by_the_learning_rate():
+    parameters = {"W": np.zeros((2, 2))}
+    Adam(0.01).step(parameters, {"dW": np.array([[5.0, -0.001], [1e3, -2.0]])})
+    np.testing.assert_allclose(parameters["W"], [[-0.01, 0.01], [-0.01, 0.01]], rtol=1e-5)
+
+
+def test_adam_rejects_missing_gradients_and_bad_settings():
+    with pytest.raises(ValueError, match="dW"):
+        Adam().step({"W": np.zeros(2)}, {"dV": np.zeros(2)})
+    with pytest.raises(ValueError, match="beta1"):
+        Adam(beta1=1.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        Adam(learning_rate=-1)
