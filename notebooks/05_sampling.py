@@ -76,6 +76,7 @@ model = train(
     epochs=60,
     batch_size=8,
     learning_rate=0.01,
+    schedule="constant",
     chars=vocabulary,
     seed=0,
     progress=False,

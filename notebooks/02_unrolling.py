@@ -1,0 +1,328 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Unrolling through time
+#
+# Notebook 01 built one step of a recurrent network. A sequence needs many steps, and the trick
+# of an RNN is that they are all the *same* step: the cell is applied again and again, each time
+# to the next input and to the state the previous step left behind. Drawn out step by step, the
+# network becomes a long chain of identical cells sharing one set of weights: it is *unrolled*
+# through time.
+#
+# The task for the rest of the series is a character-level language model of dinosaur names.
+# Reading a name one character at a time, the network predicts the next character. This notebook
+# turns names into arrays, runs the unrolled network over them and measures how wrong its
+# predictions are.
+#
+# **Learning goals**
+#
+# - Encode a name as one-hot inputs $X$ and targets $Y$ of shape $(n_x, m, T_x)$, with the
+#   newline as the end mark.
+# - Implement the forward pass over a sequence by looping the cell.
+# - Define the cross-entropy loss, sum it over the steps, and make padding contribute nothing.
+# - Predict what an untrained network scores, $\log 27 \approx 3.2958$ nats per character, and
+#   check it.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_lib
+from rnn_lib import checks
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## 1. Characters as vectors
+#
+# The model's alphabet is the 26 lower-case letters plus the newline character `"\n"`, which
+# marks the end of a name. That makes $n_x = n_y = 27$ symbols. The newline takes index 0, the
+# letters follow in order:
+
+# %%
+vocabulary = "\n" + "abcdefghijklmnopqrstuvwxyz"
+char_to_ix = {char: index for index, char in enumerate(vocabulary)}
+ix_to_char = dict(enumerate(vocabulary))
+print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
+
+# %% [markdown]
+# A network cannot read a letter, only numbers. The *one-hot* vector of the symbol with index
+# $k$ is the column of length 27 with a 1 in row $k$ and 0 elsewhere:
+#
+# $$ \operatorname{onehot}(k)_i = \begin{cases} 1 & i = k \\ 0 & \text{otherwise} \end{cases}
+#    \qquad i = 0, \dots, 26 $$ (eq-02-onehot)
+#
+# It makes no claim that "b" is closer to "c" than to "z", and it makes the input projection
+# cheap: $W_{ax}\,\operatorname{onehot}(k)$ is simply column $k$ of $W_{ax}$.
+#
+# ## 2. Inputs and targets of one name
+#
+# At every step the network sees one character and must predict the next one. So the targets
+# are the inputs shifted by one step. At the first step there is no character yet: the input is
+# the zero vector, and the target is the first letter. After the last letter the target is the
+# newline, which teaches the model to end names. For "rex" (steps numbered from 1 in the
+# equations, from 0 in code):
+#
+# | step $t$ | 1 | 2 | 3 | 4 |
+# |---|---|---|---|---|
+# | input $x^{\langle t\rangle}$ | $\mathbf{0}$ | r | e | x |
+# | target $y^{\langle t\rangle}$ | r | e | x | `\n` |
+#
+# A name of $n$ letters gives $T_x = n + 1$ steps, and
+# $y^{\langle t\rangle} = x^{\langle t+1\rangle}$ for every step but the last.
+
+# %% [markdown]
+# :::{exercise} Encode a name
+# :label: ex-02-encode
+#
+# Complete `encode_name(name, char_to_ix)`: return `X` and `Y`, both of shape $(27, 1, T_x)$
+# with $T_x$ = `len(name) + 1`, following the table above. `X[:, 0, 0]` stays zero; column
+# `t` of `X` (for $t \ge 1$) is the one-hot of `name[t - 1]`; column `t` of `Y` is the one-hot
+# of `name[t]`, and the last column of `Y` is the one-hot of the newline.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def encode_name(name, char_to_ix):
+    """One-hot inputs and targets of one name: X, Y of shape (n_x, 1, len(name) + 1)."""
+    n_x, T_x = len(char_to_ix), len(name) + 1
+    X = np.zeros((n_x, 1, T_x))
+    Y = np.zeros((n_x, 1, T_x))
+    ### BEGIN SOLUTION
+    for t, char in enumerate(name):
+        X[char_to_ix[char], 0, t + 1] = 1.0
+        Y[char_to_ix[char], 0, t] = 1.0
+    Y[char_to_ix["\n"], 0, T_x - 1] = 1.0
+    ### END SOLUTION
+    return X, Y
+
+
+# %%
+checks.check_encode_name(encode_name)
+
+# %% [markdown]
+# ## 3. A batch of names, and padding
+#
+# Names have different lengths, but a batch is one array of shape $(n_x, m, T_x)$. The usual
+# answer is *padding*: $T_x$ is the length of the longest name plus one, and the steps after a
+# shorter name has ended get an all-zero input and an **all-zero target column**. We will make
+# sure below that such a column adds nothing to the loss, so padding changes nothing about what
+# the model learns. The helper below is given (it uses the same layout as your `encode_name`):
+
+
+# %%
+def encode_batch(names, char_to_ix):
+    """One-hot X, Y of shape (n_x, m, T_x) for m names; T_x = longest name + 1, zero padding."""
+    n_x, m, T_x = len(char_to_ix), len(names), max(len(name) for name in names) + 1
+    X = np.zeros((n_x, m, T_x))
+    Y = np.zeros((n_x, m, T_x))
+    for i, name in enumerate(names):
+        indices = [char_to_ix[char] for char in name]
+        X[indices, i, np.arange(1, len(name) + 1)] = 1.0
+        Y[indices + [char_to_ix["\n"]], i, np.arange(len(name) + 1)] = 1.0
+    return X, Y
+
+
+names = ["rex", "zuniceratops", "iguanodon", "ankylosaurus"]
+X, Y = encode_batch(names, char_to_ix)
+print("X, Y:", X.shape, Y.shape)
+
+fig, axes = plt.subplots(1, 2, figsize=(9, 5), sharey=True, layout="constrained")
+for ax, array, title in zip(axes, (X, Y), ("inputs X", "targets Y"), strict=True):
+    ax.imshow(array[:, 1, :], cmap="Greys", aspect="auto", interpolation="nearest")
+    ax.set_title(f"{title} of 'zuniceratops'")
+    ax.set_xlabel("step t (from 0), one column each")
+axes[0].set_yticks(range(27), ["\\n"] + list(vocabulary[1:]), fontsize=7)
+axes[0].set_ylabel("symbol")
+plt.show()
+
+# %% [markdown]
+# The two panels hold the same pattern of dark cells, one step apart: $Y$ is $X$ moved one step
+# to the left, with the newline added at the end and without the zero column at the start.
+#
+# ## 4. The forward pass over a sequence
+#
+# Unrolling {eq}`eq-01-state` and {eq}`eq-01-output` of notebook 01 over $T_x$ steps gives, for
+# $t = 1, \dots, T_x$:
+#
+# $$
+# a^{\langle t\rangle} = \tanh\left(W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle}
+#   + b_a\right), \qquad
+# \hat y^{\langle t\rangle} = \operatorname{softmax}\left(W_{ya}\, a^{\langle t\rangle} + b_y\right)
+# $$ (eq-02-unrolled)
+#
+# starting from a given $a^{\langle 0\rangle}$ (zeros, for a name read from scratch). Every step
+# uses the same five parameters. The state is the only thing that passes from one step to the
+# next, so it is the only place where the network can remember which letters it has read.
+
+# %% [markdown]
+# :::{exercise} Unroll the cell
+# :label: ex-02-rnn-forward
+#
+# Complete `rnn_forward(X, a0, parameters)` with {eq}`eq-02-unrolled`: loop over the steps,
+# calling `rnn_lib.rnn_cell_forward(xt, a_prev, parameters)` on `xt = X[:, :, t]`. Store each
+# new state in `a[:, :, t]` and each prediction in `y_hat[:, :, t]`, collect the caches in the
+# list `caches`, and feed each new state to the next step.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def rnn_forward(X, a0, parameters):
+    """Run the RNN over T_x steps: a (n_a, m, T_x), y_hat (n_y, m, T_x), caches (one per step)."""
+    n_x, m, T_x = X.shape
+    n_a, n_y = parameters["Waa"].shape[0], parameters["Wya"].shape[0]
+    a = np.zeros((n_a, m, T_x))
+    y_hat = np.zeros((n_y, m, T_x))
+    caches = []
+    ### BEGIN SOLUTION
+    a_prev = a0
+    for t in range(T_x):
+        a_prev, y_hat[:, :, t], cache = rnn_lib.rnn_cell_forward(X[:, :, t], a_prev, parameters)
+        a[:, :, t] = a_prev
+        caches.append(cache)
+    ### END SOLUTION
+    return a, y_hat, caches
+
+
+# %%
+checks.check_rnn_forward(rnn_forward)
+
+# %% [markdown]
+# The library's `rnn_lib.rnn_forward` computes the same arrays faster: it projects the inputs of
+# all steps with one matrix product, and the outputs and softmax of all steps with another, so
+# that only the recurrence itself stays in the Python loop. We use it from here on.
+#
+# ## 5. The cross-entropy loss
+#
+# The prediction $\hat y^{\langle t\rangle}$ is a distribution over the 27 symbols; the target
+# $y^{\langle t\rangle}$ is one-hot. The cross-entropy of a step is minus the log of the
+# probability the model gave to the right symbol, and the loss of a batch adds it up over the
+# symbols $i$, the examples $j$ and the steps $t$:
+#
+# $$
+# \mathcal{L} = -\sum_{t=1}^{T_x} \sum_{j=1}^{m} \sum_{i=1}^{n_y}
+#   y_{i,j}^{\langle t\rangle} \log \hat y_{i,j}^{\langle t\rangle}
+# $$ (eq-02-loss)
+#
+# Since exactly one $y_{i,j}^{\langle t\rangle}$ is 1 in a real column, the inner sum picks out
+# one log-probability. A padded column of $Y$ is all zeros, so its whole term is zero: padding
+# adds nothing, as promised. Dividing $\mathcal L$ by the number of real characters gives the
+# loss *per character*, which compares across batches; $\mathcal L$ itself is what
+# backpropagation differentiates in notebook 03.
+#
+# One numerical detail: computed literally, {eq}`eq-02-loss` multiplies every $0$ in $Y$ by
+# $\log \hat y$, and if some $\hat y$ has underflowed to $0$ that is $0 \cdot (-\infty) =$ `nan`.
+# Take the logarithm only where $Y$ is 1.
+
+# %% [markdown]
+# :::{exercise} The loss
+# :label: ex-02-loss
+#
+# Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy {eq}`eq-02-loss` in nats (natural
+# log), as a Python float. Both arrays are $(n_y, m, T_x)$. `Y_hat[Y == 1]` selects the
+# probabilities of the targets. The check includes a padded column and a zero probability.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def compute_loss(Y_hat, Y):
+    """Summed cross-entropy: L = -sum over outputs, examples and steps of Y log Y_hat."""
+    ### BEGIN SOLUTION
+    loss = -float(np.sum(np.log(Y_hat[Y == 1])))
+    ### END SOLUTION
+    return loss
+
+
+# %%
+checks.check_compute_loss(compute_loss)
+
+# %% [markdown]
+# Padding really adds nothing: the loss of the padded batch equals the sum of the losses of the
+# four names run one at a time. (The padded steps still produce predictions; they are simply
+# never scored.)
+
+# %%
+n_a = 50
+parameters = rnn_lib.initialize_parameters(n_a, 27, 27, rng=2)
+_, y_hat, _ = rnn_lib.rnn_forward(X, np.zeros((n_a, len(names))), parameters)
+batch_loss = rnn_lib.compute_loss(y_hat, Y)
+separate = 0.0
+for name in names:
+    X1, Y1 = encode_batch([name], char_to_ix)
+    separate += rnn_lib.compute_loss(rnn_lib.rnn_forward(X1, np.zeros((n_a, 1)), parameters)[1], Y1)
+print(f"padded batch: {batch_loss:.4f} nats   names one by one: {separate:.4f} nats")
+
+# %% [markdown]
+# ## 6. What the untrained network predicts
+#
+# `initialize_parameters` draws weights of about $0.01$ and zero biases. Then every
+# pre-activation is close to 0, every state close to 0, every score
+# $W_{ya} a^{\langle t\rangle} + b_y$ close to 0, and softmax of 27 equal scores is the uniform
+# distribution. A model that gives each symbol probability $1/27$ pays
+#
+# $$ -\log \tfrac{1}{27} = \log 27 \approx 3.2958 \text{ nats per character} $$ (eq-02-uniform)
+#
+# whatever the name. That is the baseline any training must beat; its perplexity,
+# $e^{\text{loss per character}}$, is 27: the model is as unsure as a uniform choice among 27
+# symbols.
+
+# %%
+real_chars = int(Y.sum())
+per_char = batch_loss / real_chars
+print(f"{real_chars} characters, loss per character {per_char:.4f} nats, log 27 = {np.log(27):.4f}")
+print(f"perplexity {rnn_lib.perplexity(per_char):.2f}")
+
+# %%
+per_step = -np.log(np.where(Y == 1, y_hat, 1.0)).sum(axis=0)  # (m, T_x); padded steps give 0
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+left.bar(range(27), y_hat[:, 1, 3], color="tab:blue")
+left.axhline(1 / 27, color="black", linestyle="--", label="uniform, 1/27")
+left.set_xticks(range(27), ["\\n"] + list(vocabulary[1:]), fontsize=7)
+left.set_xlabel("next symbol")
+left.set_ylabel("predicted probability")
+left.set_title("after reading 'zun': the untrained guess for the next symbol")
+left.legend(loc="lower right")
+for i, name in enumerate(names):
+    steps = np.arange(len(name) + 1)
+    right.plot(steps, per_step[i, : len(name) + 1], marker="o", markersize=3, label=name)
+right.axhline(np.log(27), color="black", linestyle="--", label="log 27")
+right.set_ylim(3.28, 3.31)
+right.set_xlabel("step t (from 0)")
+right.set_ylabel("loss of the step (nats)")
+right.set_title("every step costs about log 27")
+right.legend(fontsize=8, ncol=2)
+plt.show()
+
+# %% [markdown]
+# The bars are flat to within a few parts in a thousand, and every step of every name costs
+# $\log 27$ almost exactly. Learning, in notebook 06, will mean pushing these numbers down:
+# probability mass moved towards the letters that really follow, loss per character well below
+# 3.2958.
+#
+# ## Summary
+#
+# - Characters become one-hot columns of length 27, the newline (index 0) marking the end of a
+#   name ({eq}`eq-02-onehot`). The targets are the inputs shifted by one step; the first input
+#   is the zero vector and the last target the newline, so $T_x$ = letters + 1.
+# - Unrolling applies the same cell with the same weights at every step; only the state carries
+#   information forward ({eq}`eq-02-unrolled`).
+# - The loss is the summed cross-entropy {eq}`eq-02-loss`; all-zero (padded) target columns add
+#   nothing, so names of different lengths batch together.
+# - An untrained model predicts nearly uniform distributions and scores
+#   $\log 27 \approx 3.2958$ nats per character ({eq}`eq-02-uniform`), perplexity 27.
+#
+# **Next:** [03 · Backpropagation through time](03_bptt.ipynb) computes how the loss changes
+# with every weight, and checks the result numerically.

@@ -1,0 +1,424 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Backpropagation through time
+#
+# To learn, the network needs to know how the loss changes when each weight changes: the
+# gradient. In an unrolled RNN every weight acts at every step, and a state influences every
+# later prediction, so the gradient has to be collected backwards along the whole chain of
+# steps. That is *backpropagation through time* (BPTT). It is ordinary backpropagation applied to
+# the unrolled network; the only new ideas are that gradients flow back along the state, and that
+# the contributions of all the steps add up.
+#
+# Deriving gradients by hand is error-prone, so the notebook ends with the tool that catches the
+# mistakes: comparing the analytic gradient with finite differences of the loss.
+#
+# **Learning goals**
+#
+# - Derive the gradients of one step: softmax with cross-entropy, $\tanh$, the weights, and the
+#   gradient passed to the previous state.
+# - Explain why gradients of shared weights sum over time and why the state gradient is carried
+#   backwards, and what the gradient of the initial state $a^{\langle 0\rangle}$ is.
+# - Implement the cell's backward pass and BPTT over a sequence.
+# - Check a gradient with centred differences, and tell a correct gradient from a wrong one by
+#   its relative error.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnn_lib
+from rnn_lib import checks
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## 1. The forward pass, with names for the intermediate values
+#
+# Backpropagation runs the forward computation in reverse, so we name each intermediate value of
+# step $t$ (as in notebooks 01 and 02; one example, so the vectors are columns):
+#
+# $$
+# z^{\langle t\rangle} = W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a,
+# \quad a^{\langle t\rangle} = \tanh\left(z^{\langle t\rangle}\right),
+# \quad z_y^{\langle t\rangle} = W_{ya}\, a^{\langle t\rangle} + b_y,
+# \quad \hat y^{\langle t\rangle} = \operatorname{softmax}\left(z_y^{\langle t\rangle}\right)
+# $$ (eq-03-forward)
+#
+# and the loss is the sum of the per-step cross-entropies,
+# $\mathcal L = \sum_t \mathcal L^{\langle t\rangle}$ with
+# $\mathcal L^{\langle t\rangle} = -\sum_i y_i^{\langle t\rangle} \log \hat y_i^{\langle t\rangle}$
+# (notebook 02). For a batch, the examples are columns and their losses add up too, so each
+# formula below holds column by column, and a weight's gradient sums over the columns.
+#
+# ## 2. Backwards through one step
+#
+# The gradient of one step goes through {eq}`eq-03-forward` from right to left: the loss, the
+# softmax, the output layer, $\tanh$, and finally the recurrent layer.
+#
+# **Softmax and cross-entropy together.** With
+# $\partial \hat y_i / \partial z_{y,k} = \hat y_i (\delta_{ik} - \hat y_k)$,
+#
+# $$
+# \frac{\partial \mathcal L^{\langle t\rangle}}{\partial z_{y,k}^{\langle t\rangle}}
+# = -\sum_i \frac{y_i}{\hat y_i}\, \hat y_i (\delta_{ik} - \hat y_k)
+# = \hat y_k \sum_i y_i - y_k
+# = \hat y_k^{\langle t\rangle} - y_k^{\langle t\rangle}
+# $$ (eq-03-dzy)
+#
+# because a one-hot $y$ sums to 1. Call this column $dz_y^{\langle t\rangle}$. The result is
+# strikingly simple: predicted minus true. (For a padded step, $y$ is all zeros and the middle
+# expression gives $0$: no gradient, as it should be. The library computes it that way.)
+#
+# **The output layer.** $z_y = W_{ya} a + b_y$ is linear, so
+#
+# $$
+# \frac{\partial \mathcal L^{\langle t\rangle}}{\partial W_{ya}}
+#   = dz_y^{\langle t\rangle} \left(a^{\langle t\rangle}\right)^{\top},
+# \qquad
+# \frac{\partial \mathcal L^{\langle t\rangle}}{\partial b_y} = dz_y^{\langle t\rangle}
+# $$ (eq-03-output-grads)
+#
+# **The state receives gradient from two places.** $a^{\langle t\rangle}$ feeds this step's
+# prediction through $W_{ya}$, and the next step's pre-activation through $W_{aa}$, and with it
+# every later prediction. Write $da_{\text{next}}$ for the gradient of the later steps' loss,
+# $\partial(\mathcal L^{\langle t+1\rangle} + \dots + \mathcal L^{\langle T_x\rangle}) /
+# \partial a^{\langle t\rangle}$, which step $t+1$ hands back (zero at the last step). Then
+#
+# $$
+# \frac{\partial \mathcal L}{\partial a^{\langle t\rangle}}
+#   = W_{ya}^{\top}\, dz_y^{\langle t\rangle} + da_{\text{next}}
+# $$ (eq-03-da)
+#
+# **Through tanh.** $\tanh'(z) = 1 - \tanh^2(z)$ ({eq}`eq-01-tanh-slope`), and $\tanh(z)$ is
+# the state we already have, so with $\odot$ the elementwise product, the gradient
+# $dz^{\langle t\rangle} = \partial \mathcal L / \partial z^{\langle t\rangle}$ is
+#
+# $$
+# dz^{\langle t\rangle} = \left(1 - \left(a^{\langle t\rangle}\right)^2\right) \odot
+#   \left(W_{ya}^{\top}\, dz_y^{\langle t\rangle} + da_{\text{next}}\right)
+# $$ (eq-03-dz)
+#
+# **The recurrent layer.** $z^{\langle t\rangle}$ is linear in $W_{ax}$, $W_{aa}$, $b_a$ and in
+# the previous state. Writing $dW_{ax}^{\langle t\rangle}$ for step $t$'s share of
+# $\partial \mathcal L / \partial W_{ax}$, and so on (`rnn_cell_backward` returns these shares;
+# section 3 adds them up):
+#
+# $$
+# dW_{ax}^{\langle t\rangle} = dz^{\langle t\rangle} \left(x^{\langle t\rangle}\right)^{\top},
+# \quad
+# dW_{aa}^{\langle t\rangle} = dz^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top},
+# \quad
+# db_a^{\langle t\rangle} = dz^{\langle t\rangle},
+# \quad
+# da_{\text{prev}} = W_{aa}^{\top}\, dz^{\langle t\rangle}
+# $$ (eq-03-cell-grads)
+#
+# Note that $dW_{aa}$ uses $a^{\langle t-1\rangle}$, the state that $W_{aa}$ multiplied, and
+# $da_{\text{prev}}$ is what step $t$ hands back to step $t-1$ as *its* $da_{\text{next}}$.
+# With a batch, the products with a transposed state sum over the examples automatically, and
+# the bias gradients need an explicit sum over the batch (axis 1).
+
+# %% [markdown]
+# :::{exercise} The backward pass of one step
+# :label: ex-03-cell-backward
+#
+# Complete `rnn_cell_backward(y, da_next, cache, parameters)` with {eq}`eq-03-dzy`,
+# {eq}`eq-03-output-grads`, {eq}`eq-03-dz` and {eq}`eq-03-cell-grads`. `y` is the one-hot target
+# $(n_y, m)$, `da_next` is $(n_a, m)$ and `cache` is `(a_next, a_prev, xt, y_hat_t)` from the
+# forward step. Return the dict of `dWax`, `dWaa`, `dWya`, `dba`, `dby` (each with the shape of
+# its parameter) and `da_prev` $(n_a, m)$.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def rnn_cell_backward(y, da_next, cache, parameters):
+    """Gradients of one step: dz_y = y_hat - y, dz = (1 - a_next^2) * (Wya^T dz_y + da_next)."""
+    a_next, a_prev, xt, y_hat_t = cache
+    ### BEGIN SOLUTION
+    dzy = y_hat_t - y
+    dz = (1.0 - a_next**2) * (parameters["Wya"].T @ dzy + da_next)
+    gradients = {
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dWya": dzy @ a_next.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+        "dby": dzy.sum(axis=1, keepdims=True),
+        "da_prev": parameters["Waa"].T @ dz,
+    }
+    ### END SOLUTION
+    return gradients
+
+
+# %%
+checks.check_rnn_cell_backward(rnn_cell_backward)
+
+# %% [markdown]
+# ## 3. Backwards through the sequence
+#
+# **Why the gradients sum over time.** $W_{aa}$ is one matrix, used at every step. If we gave
+# each step its own copy $W_{aa}^{\langle t\rangle}$, all equal, the loss would depend on
+# $W_{aa}$ through every copy, and the multivariable chain rule adds the contributions:
+#
+# $$
+# \frac{\partial \mathcal L}{\partial W_{aa}}
+#   = \sum_{t=1}^{T_x} dz^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top}
+# \qquad \text{(and likewise for } W_{ax}, W_{ya}, b_a, b_y)
+# $$ (eq-03-sum)
+#
+# **Why the loop runs backwards.** {eq}`eq-03-dz` at step $t$ needs $da_{\text{next}}$, which
+# only step $t+1$ can compute. So BPTT starts at the last step with $da_{\text{next}} = 0$ and
+# walks back to the first, each step passing its $da_{\text{prev}}$ to the one before:
+#
+# $$
+# da^{\langle T_x\rangle}_{\text{next}} = 0, \qquad
+# da^{\langle t-1\rangle}_{\text{next}} = W_{aa}^{\top}\, dz^{\langle t\rangle}
+# $$ (eq-03-carry)
+#
+# **The initial state.** $a^{\langle 0\rangle}$ enters the computation only at step 1, so its
+# gradient is the $da_{\text{prev}}$ of step 1 alone,
+# $\partial \mathcal L / \partial a^{\langle 0\rangle} = W_{aa}^{\top} dz^{\langle 1\rangle}$,
+# which already contains the influence of every later step through {eq}`eq-03-carry`. Adding up
+# the $da_{\text{prev}}$ of all steps, as one might by analogy with {eq}`eq-03-sum`, counts the
+# later steps again and gives a wrong `da0`.
+
+# %% [markdown]
+# :::{exercise} Backpropagation through time
+# :label: ex-03-rnn-backward
+#
+# Complete `rnn_backward(X, Y, parameters, caches)`. Loop over the steps from the last to the
+# first; at step `t` call `rnn_lib.rnn_cell_backward(Y[:, :, t], da_next, caches[t], parameters)`
+# (`caches[t]` is step `t`'s cache), add its five parameter gradients to `gradients`
+# ({eq}`eq-03-sum`) and carry its `da_prev` to the next iteration ({eq}`eq-03-carry`). Finally
+# store the gradient of the initial state under `"da0"`.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def rnn_backward(X, Y, parameters, caches):
+    """BPTT: the gradients dWax, dWaa, dWya, dba, dby (summed over steps) and da0."""
+    T_x = X.shape[2]
+    gradients = {f"d{name}": np.zeros_like(parameters[name]) for name in rnn_lib.PARAM_NAMES}
+    da_next = np.zeros((parameters["Waa"].shape[0], X.shape[1]))
+    ### BEGIN SOLUTION
+    for t in reversed(range(T_x)):
+        step = rnn_lib.rnn_cell_backward(Y[:, :, t], da_next, caches[t], parameters)
+        for name in rnn_lib.PARAM_NAMES:
+            gradients[f"d{name}"] += step[f"d{name}"]
+        da_next = step["da_prev"]
+    gradients["da0"] = da_next
+    ### END SOLUTION
+    return gradients
+
+
+# %%
+checks.check_rnn_backward(rnn_backward)
+
+# %% [markdown]
+# From here on we use `rnn_lib.rnn_backward`. It computes the same gradients, but does the work
+# that does not depend on the recurrence (the output layer, and the weight gradients once every
+# $dz^{\langle t\rangle}$ is known) for all steps at once, outside the loop.
+#
+# ## 4. Checking a gradient numerically
+#
+# A gradient is a list of slopes, and a slope can be measured: nudge one weight $w$ by a small
+# $\varepsilon$ both ways and watch the loss. By Taylor's theorem,
+#
+# $$
+# \frac{\mathcal L(w + \varepsilon) - \mathcal L(w - \varepsilon)}{2\varepsilon}
+#   = \frac{\partial \mathcal L}{\partial w} + O(\varepsilon^2),
+# \qquad
+# \frac{\mathcal L(w + \varepsilon) - \mathcal L(w)}{\varepsilon}
+#   = \frac{\partial \mathcal L}{\partial w} + O(\varepsilon)
+# $$ (eq-03-differences)
+#
+# The *centred* difference on the left cancels the second-derivative term; the *one-sided*
+# difference on the right keeps it, and is far less accurate for the same $\varepsilon$. To
+# compare a whole analytic gradient $g$ with its numerical estimate $\tilde g$ we use the
+# relative error
+#
+# $$ \frac{\lVert g - \tilde g \rVert}{\lVert g \rVert + \lVert \tilde g \rVert} $$ (eq-03-relerr)
+#
+# which is $0$ for perfect agreement and $1$ when one of them is zero, whatever the scale of the
+# loss. With float64 and a centred difference, a correct gradient reaches about $10^{-9}$; a
+# gradient with a real mistake is off by $10^{-3}$ or more.
+
+# %% [markdown]
+# :::{exercise} Centred differences
+# :label: ex-03-numerical-gradient
+#
+# Complete `numerical_gradient(f, array, eps)` with the centred difference of
+# {eq}`eq-03-differences`. `f()` takes no arguments and computes the loss from the current
+# contents of `array`; for every index (`np.ndindex(array.shape)` walks through them all),
+# change `array[index]` in place, call `f`, and put the original value back before moving on.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def numerical_gradient(f, array, eps=1e-6):
+    """Centred differences (f(w + eps) - f(w - eps)) / (2 eps) for every entry w of array."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        ### BEGIN SOLUTION
+        saved = array[index]
+        array[index] = saved + eps
+        f_plus = f()
+        array[index] = saved - eps
+        f_minus = f()
+        array[index] = saved
+        grad[index] = (f_plus - f_minus) / (2 * eps)
+        ### END SOLUTION
+    return grad
+
+
+# %%
+checks.check_numerical_gradient(numerical_gradient)
+
+# %% [markdown]
+# ### A correct gradient and two wrong ones
+#
+# Now the real test. We take a small RNN ($n_a = 10$, the 27-symbol alphabet, a batch of 3
+# random sequences of 8 characters) with weights large enough that $\tanh$ is far from linear,
+# and compare with `rnn_lib.rnn_gradient_check`, which perturbs every entry of every parameter
+# and of $a^{\langle 0\rangle}$:
+#
+# - the gradient from `rnn_lib.rnn_backward`;
+# - the same with $dW_{aa}$ made 0.3% too large, a mistake invisible to the eye;
+# - BPTT that forgets to carry $da_{\text{next}}$ ({eq}`eq-03-carry`), so each step only sees its
+#   own loss.
+
+# %%
+rng = np.random.default_rng(3)
+n_x = n_y = 27
+n_a, m, T_x = 10, 3, 8
+chars = rng.integers(0, 27, size=(m, T_x + 1))
+X = np.eye(27)[:, chars[:, :-1]]  # (27, m, T_x): one-hot columns
+Y = np.eye(27)[:, chars[:, 1:]]  # the next character of each step
+parameters = {
+    "Wax": rng.standard_normal((n_a, n_x)) * 0.5,
+    "Waa": rng.standard_normal((n_a, n_a)) * 0.5,
+    "Wya": rng.standard_normal((n_y, n_a)) * 0.5,
+    "ba": rng.standard_normal((n_a, 1)) * 0.1,
+    "by": rng.standard_normal((n_y, 1)) * 0.1,
+}
+a0 = rng.standard_normal((n_a, m)) * 0.5
+_, _, caches = rnn_lib.rnn_forward(X, a0, parameters)
+
+correct = rnn_lib.rnn_backward(X, Y, parameters, caches)
+scaled = {**correct, "dWaa": correct["dWaa"] * 1.003}
+not_carried = {f"d{name}": np.zeros_like(parameters[name]) for name in rnn_lib.PARAM_NAMES}
+for t in reversed(range(T_x)):
+    zero = np.zeros((n_a, m))
+    step = rnn_lib.rnn_cell_backward(Y[:, :, t], zero, caches[t], parameters)
+    for name in rnn_lib.PARAM_NAMES:
+        not_carried[f"d{name}"] += step[f"d{name}"]
+    if t == 0:
+        not_carried["da0"] = step["da_prev"]
+
+
+def shown(error):
+    """Relative errors below 1e-7 depend on rounding; show them as a bound."""
+    return "< 1e-7" if error < 1e-7 else f"{error:.1e}"
+
+
+results = [
+    rnn_lib.rnn_gradient_check(X, Y, a0, parameters, g) for g in (correct, scaled, not_carried)
+]
+print(f"{'':6}{'correct':>12}{'dWaa +0.3%':>12}{'no da_next':>12}")
+for name in results[0]:
+    print(f"{name:6}" + "".join(f"{shown(r[name]):>12}" for r in results))
+
+# %% [markdown]
+# The correct gradient agrees with the finite differences to better than $10^{-7}$ in every
+# parameter. The 0.3% mistake gives a relative error of $0.003 / 2.003 \approx 1.5 \times
+# 10^{-3}$ in $W_{aa}$ and nothing elsewhere, so the check also says *where* the mistake is.
+# Forgetting $da_{\text{next}}$ leaves $dW_{ya}$ and $db_y$ correct (they do not depend on it, see
+# {eq}`eq-03-output-grads`) and spoils every gradient that flows through the state. Between
+# $10^{-7}$ and $10^{-3}$ there are four orders of magnitude of empty space: that gap is what
+# makes gradient checking a reliable test.
+#
+# ### How to choose $\varepsilon$
+#
+# The gap exists only for a sensible $\varepsilon$. The figure measures the relative error of
+# the correct $dW_{aa}$ against centred and one-sided differences over a wide range of
+# $\varepsilon$. To the right, the truncation error of {eq}`eq-03-differences` dominates and
+# falls like $\varepsilon^2$ (centred) or $\varepsilon$ (one-sided). To the left, rounding
+# dominates: $\mathcal L(w \pm \varepsilon)$ carries an error of about $10^{-16} \mathcal L$,
+# which the division by $\varepsilon$ blows up.
+
+# %%
+Waa = parameters["Waa"]
+
+
+def loss():
+    return rnn_lib.compute_loss(rnn_lib.rnn_forward(X, a0, parameters)[1], Y)
+
+
+def one_sided_gradient(f, array, eps):
+    grad = np.zeros_like(array)
+    base = f()
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        grad[index] = (f() - base) / eps
+        array[index] = saved
+    return grad
+
+
+epsilons = np.logspace(-11, -1, 21)
+centred_errors = [
+    rnn_lib.relative_error(correct["dWaa"], rnn_lib.numerical_gradient(loss, Waa, e))
+    for e in epsilons
+]
+one_sided_errors = [
+    rnn_lib.relative_error(correct["dWaa"], one_sided_gradient(loss, Waa, e)) for e in epsilons
+]
+fig, ax = plt.subplots(figsize=(7.5, 4.2))
+ax.loglog(epsilons, centred_errors, "o-", label="centred difference")
+ax.loglog(epsilons, one_sided_errors, "s-", label="one-sided difference")
+ax.axhline(0.003 / 2.003, color="tab:red", linestyle="--", label="a gradient 0.3% off")
+ax.axhline(1e-7, color="grey", linestyle=":", label="1e-7")
+ax.set_xlabel(r"step $\varepsilon$")
+ax.set_ylabel(r"relative error of $dW_{aa}$")
+ax.set_title("a correct gradient, checked with finite differences")
+ax.legend(fontsize=9)
+ax.grid(alpha=0.3, which="both")
+plt.show()
+
+# %% [markdown]
+# The centred difference stays below $10^{-7}$ over six decades of $\varepsilon$ and is best, near
+# $10^{-10}$, around $\varepsilon = 10^{-5}$ (the library's default, $10^{-6}$, is safely inside
+# that range). The one-sided difference reaches below $10^{-7}$ only in a narrow window around
+# $\varepsilon = 10^{-7}$, and from $\varepsilon = 10^{-3}$ on it declares a correct gradient as
+# wrong as one that is 0.3% off. Use centred differences, in float64, with $\varepsilon$ around
+# $10^{-6}$.
+#
+# ## Summary
+#
+# - Softmax with cross-entropy has the gradient $\hat y - y$ ({eq}`eq-03-dzy`); $\tanh$
+#   multiplies by $1 - a^2$ ({eq}`eq-03-dz`), computed from the stored state.
+# - The state gets gradient from its own prediction and from the later steps
+#   ({eq}`eq-03-da`); BPTT runs backwards, carrying $da_{\text{next}}$ from each step to the one
+#   before ({eq}`eq-03-carry`).
+# - Shared weights collect the sum of their per-step gradients ({eq}`eq-03-sum`); $dW_{aa}$ uses
+#   the previous state. The gradient of $a^{\langle 0\rangle}$ is step 1's $da_{\text{prev}}$, not
+#   a sum.
+# - Centred differences ({eq}`eq-03-differences`) and the relative error ({eq}`eq-03-relerr`)
+#   separate correct gradients ($< 10^{-7}$) from wrong ones ($\gtrsim 10^{-3}$), and point at
+#   the parameter that is wrong.
+#
+# **Next:** [04 · Exploding gradients and clipping](04_clipping.ipynb) follows the gradient
+# $da_{\text{next}}$ back over many steps, and watches it explode.

@@ -1,0 +1,176 @@
+"""The training checks pass correct answers and name each typical mistake."""
+
+import numpy as np
+import pytest
+
+from rnn_lib import checks
+from rnn_lib.loss import compute_loss
+
+
+def loss_per_char(y_hat, Y, *, divide_by="chars", log=np.log, sign=1.0, drop_end=False):
+    """A student's answer, written independently of the library; the keywords plant one mistake."""
+    targets = Y.copy() if drop_end else Y
+    if drop_end:
+        targets[0] = 0.0
+    total = -sign * np.sum(targets * log(np.where(targets > 0, y_hat, 1.0)))
+    m, T_x = Y.shape[1:]
+    counts = {
+        "chars": Y.sum(),
+        "names": m,
+        "grid": m * T_x,
+        "steps": T_x,
+        "letters": Y[1:].sum(),
+        "nothing": 1.0,
+        "entries": Y.size,
+    }
+    return total / counts[divide_by]
+
+
+def loss_with(**planted):
+    return lambda y_hat, Y: loss_per_char(y_hat, Y, **planted)
+
+
+def test_library_based_answer_passes(capsys):
+    checks.check_loss_per_char(lambda y_hat, Y: compute_loss(y_hat, Y) / np.count_nonzero(Y))
+    assert "loss_per_char" in capsys.readouterr().out
+
+
+def test_an_independent_correct_answer_passes():
+    checks.check_loss_per_char(loss_per_char)
+
+
+def in_place_loss(y_hat, Y):
+    np.log(y_hat, out=y_hat)
+    return -np.sum(Y * y_hat) / Y.sum()
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (loss_with(divide_by="names"), "divided by the number of names m=4"),
+        (loss_with(divide_by="grid"), "counts the padded steps"),
+        (loss_with(divide_by="steps"), "number of time steps T_x=5"),
+        (loss_with(divide_by="letters"), "divided by the 10 letters"),
+        (loss_with(divide_by="letters", drop_end=True), "newlines are left out"),
+        (loss_with(log=np.log2), "base 2"),
+        (loss_with(log=np.log10), "base 10"),
+        (loss_with(sign=-1.0), "the sign is wrong"),
+        (loss_with(divide_by="nothing"), "it is the summed loss"),
+        (loss_with(divide_by="entries"), "divided by every entry of Y"),
+        (lambda y_hat, Y: loss_per_char(y_hat, Y) * 1.01, "differs from the reference"),
+        (in_place_loss, "changed the caller's y_hat or Y"),
+        (lambda y_hat, Y: "2.5 nats", "should return one number"),
+    ],
+)
+def test_loss_mistakes_are_named(wrong, message):
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_loss_per_char(wrong)
+    assert message in str(failure.value)
+
+
+def test_loss_not_implemented_propagates():
+    def stub(y_hat, Y):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.check_loss_per_char(stub)
+
+
+# Adam: a correct answer, and a copy with one mistake planted per keyword.
+
+
+def adam_update(
+    w,
+    dw,
+    m,
+    v,
+    t,
+    learning_rate,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    *,
+    correct=True,
+    root=np.sqrt,
+    eps_inside=False,
+    use_gradient=False,
+    old_moments=False,
+    square=True,
+    swap_betas=False,
+    in_place=False,
+):
+    """A student's Adam step for one parameter; the keywords plant one mistake each."""
+    b1, b2 = (beta2, beta1) if swap_betas else (beta1, beta2)
+    m_new = b1 * m + (1 - b1) * dw
+    v_new = b2 * v + (1 - b2) * (dw * dw if square else dw)
+    m_use, v_use = (m, v) if old_moments else (m_new, v_new)
+    if correct:
+        m_use, v_use = m_use / (1 - beta1**t), v_use / (1 - beta2**t)
+    numerator = dw if use_gradient else m_use
+    denominator = root(v_use + eps) if eps_inside else root(v_use) + eps
+    if in_place:
+        w -= learning_rate * numerator / denominator
+        return w, m_new, v_new
+    return w - learning_rate * numerator / denominator, m_new, v_new
+
+
+def adam_with(**planted):
+    def answer(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        return adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps, **planted)
+
+    return answer
+
+
+def adam_uphill(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+    w_new, m_new, v_new = adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps)
+    return 2 * w - w_new, m_new, v_new
+
+
+def test_an_independent_adam_passes(capsys):
+    checks.check_adam_update(adam_update)
+    assert "adam_update" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (adam_with(correct=False), "no bias correction"),
+        (adam_with(root=lambda x: x), "the square root is missing"),
+        (adam_with(eps_inside=True), "eps is inside the square root"),
+        (adam_with(use_gradient=True), "the raw gradient dw instead of the running average"),
+        (adam_with(old_moments=True), "from before this step's update"),
+        (adam_with(square=False), "the gradient is not squared"),
+        (adam_with(swap_betas=True), "m uses beta2"),
+        (adam_with(in_place=True), "changed the caller's w in place"),
+        (
+            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
+                w, dw, m, v, t + 1, lr, beta1, beta2, eps
+            ),
+            "w differs from the reference",
+        ),
+        (
+            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
+                w, dw, m, v, t - 1, lr, beta1, beta2, eps
+            ),
+            "the bias correction uses step t - 1",
+        ),
+        (adam_uphill, "the sign is wrong"),
+        (
+            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: (w, m, v),
+            "m was not updated",
+        ),
+        (lambda *args, **kwargs: adam_update(*args, **kwargs)[:2], "a tuple of three arrays"),
+    ],
+)
+def test_adam_mistakes_are_named(wrong, message):
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_adam_update(wrong)
+    assert message in str(failure.value)
+
+
+def test_adam_not_implemented_propagates():
+    def stub(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.check_adam_update(stub)
