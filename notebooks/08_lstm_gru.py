@@ -194,6 +194,12 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# The gates' sigmoid lives in `rnn_lib.activations`, next to the softmax:
+
+# %%
+from rnn_lib.activations import sigmoid, softmax
+
+# %% [markdown]
 # :::{exercise} Implement the LSTM cell
 # :label: ex-08-lstm-forward
 #
@@ -202,13 +208,9 @@ plt.show()
 # `a_prev, c_prev (n_a, m)`, gate weights `Wf, Wi, Wc, Wo (n_a, n_a + n_x)`, biases
 # `bf, bi, bc, bo (n_a, 1)`, `Wy (n_y, n_a)`, `by (n_y, 1)`. Stack the input as
 # `np.concatenate((a_prev, xt))` (previous state first), and use the `sigmoid` and `softmax`
-# imported below. Return `a_next`, `c_next`, `yt_pred` and the cache
+# imported above. Return `a_next`, `c_next`, `yt_pred` and the cache
 # `(a_next, c_next, a_prev, c_prev, f, i, cc, o, xt, parameters)` that a backward pass needs.
 # :::
-
-# %%
-from rnn_lib.activations import sigmoid, softmax
-
 
 # %% tags=["solution", "hide-input"]
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
@@ -416,7 +418,6 @@ checks.check_gru_cell_forward(gru_cell_forward)
 # a forget-gate bias of 3, the GRU rnn_lib's defaults.
 
 # %%
-from rnn_lib.optim import Adam
 from rnn_lib.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
 
@@ -444,7 +445,7 @@ def train_recall(cell, delay, max_steps=300, n_a=32, m=32, seed=0):
     initialize, loss_and_gradients, forward = recall_cells[cell]
     rng = np.random.default_rng(seed)
     parameters = initialize(n_a, len(VOCAB), len(VOCAB), rng)
-    optimizer, a0, losses = Adam(learning_rate=0.02), np.zeros((n_a, m)), []
+    optimizer, a0, losses = rnn_lib.Adam(learning_rate=0.02), np.zeros((n_a, m)), []
     while len(losses) < max_steps and not (len(losses) >= 10 and np.mean(losses[-10:]) < 0.01):
         X, Y, _ = recall_batch(m, delay, rng=rng)
         loss, gradients = loss_and_gradients(X, Y, a0, parameters)
