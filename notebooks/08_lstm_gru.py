@@ -311,7 +311,7 @@ curves = {"vanilla RNN": rnn_lib.gradient_norms_through_time(a, rnn_parameters["
 for bias in (1.0, 3.0):
     lstm_parameters = rnn_lib.initialize_lstm_parameters(n_a, n_x, n_x, rng=0)
     lstm_parameters["bf"][:] = bias
-    curves[f"LSTM, $b_f = {bias:.0f}$"] = lstm_cell_state_gradients(lstm_parameters)
+    curves[f"LSTM, b_f = {bias:.0f}"] = lstm_cell_state_gradients(lstm_parameters)
 
 steps_back = np.arange(T_x)[::-1]
 fig, ax = plt.subplots(figsize=(7, 4))
