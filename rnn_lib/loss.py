@@ -23,7 +23,10 @@ def compute_loss(Y_hat, Y):
     Y = np.asarray(Y)
     if Y_hat.shape != Y.shape:
         raise ValueError(f"Y_hat must have the shape of Y, {Y.shape}; got {Y_hat.shape}")
-    target = Y != 0
+    # Only the target entries count: find them once (in C order), then read both arrays there.
+    # Cheaper than two boolean masks when Y_hat is a strided view, as rnn_forward returns it.
+    Y_hat, Y = np.atleast_1d(Y_hat, Y)  # so that a scalar has a position to index, too
+    target = np.unravel_index(np.flatnonzero(Y != 0), Y.shape)
     return float(-np.sum(Y[target] * np.log(np.maximum(Y_hat[target], _TINY))))
 
 

@@ -3,7 +3,14 @@
 import numpy as np
 
 from .loss import compute_loss
-from .sequence import rnn_backward, rnn_forward
+from .sequence import (
+    TRAINING_SCRATCH,
+    backward_states,
+    check_sequence_inputs,
+    forward_states,
+    output_gradient,
+)
+from .shapes import check_shape
 
 #: Gradients of the state rather than of a parameter. Clipping passes them through unchanged
 #: and leaves them out of the global norm.
@@ -106,11 +113,23 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
         gradients -- the clipped gradients (dWax, dWaa, dWya, dba, dby, da0)
         a_last -- hidden state after the last step, (n_a, m)
     """
-    a, y_hat, caches = rnn_forward(X, a_prev, parameters)
-    loss = compute_loss(y_hat, Y)
-    gradients = clip(rnn_backward(X, Y, parameters, caches), clip_value)
+    # The same steps as rnn_forward, compute_loss, rnn_backward, clip and update_parameters,
+    # with the same numbers, but the shapes are checked once, the work arrays are reused from
+    # one step to the next and the fresh gradients are clipped in place: at small and mid
+    # sizes, checks, copies and new memory cost as much as the arithmetic.
+    X, Y, a_prev = np.asarray(X), np.asarray(Y), np.asarray(a_prev)
+    known = check_sequence_inputs(X, a_prev, parameters)
+    check_shape("Y", Y, ("n_y", "m", "T_x"), known)
+    _check_threshold("max_value", clip_value)
+    states, y_hat = forward_states(X, a_prev, parameters, TRAINING_SCRATCH)
+    loss = compute_loss(y_hat.transpose(0, 2, 1), Y)
+    dzy = output_gradient(y_hat, Y, out=y_hat)  # y_hat is not needed any more
+    gradients = backward_states(X, parameters, states, dzy, TRAINING_SCRATCH)
+    for key, grad in gradients.items():
+        if key not in STATE_GRADIENTS:
+            np.clip(grad, -clip_value, clip_value, out=grad)
     update_parameters(parameters, gradients, learning_rate)
-    return loss, gradients, np.ascontiguousarray(a[:, :, -1])
+    return loss, gradients, states[-1].T.copy()  # a copy: states is reused by the next step
 
 
 class Adam:
