@@ -260,27 +260,14 @@ print("after clip(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip(tiny, 5.0)):.1e}"
 # symbol; at that last step, **predict the first letter**. Only the last step has a target: the
 # other columns of `Y` are all zeros, which rnn_lib treats as padding (no loss, no gradient). A
 # model that forgets the first letter can do no better than chance, 25%.
+#
+# The generator, `recall_batch`, lives in `rnn_lib.tasks`: notebook 08 poses the same task to
+# the LSTM and the GRU.
 
 # %%
-VOCAB = "\n" + "abcdefghijklmnopqrstuvwxyz"
-FIRST_LETTERS = 4  # a, b, c, d
+from rnn_lib.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
-
-def recall_batch(rng, m, delay):
-    """One-hot X, Y (27, m, delay + 2): first letter, `delay` fillers, newline; target at the end."""
-    first = rng.integers(1, 1 + FIRST_LETTERS, size=m)
-    fillers = rng.integers(1 + FIRST_LETTERS, len(VOCAB), size=(m, delay))
-    T = delay + 2
-    X, Y = np.zeros((len(VOCAB), m, T)), np.zeros((len(VOCAB), m, T))
-    rows = np.arange(m)
-    X[first, rows, 0] = 1
-    X[fillers.T, rows, np.arange(1, delay + 1)[:, None]] = 1
-    X[0, rows, T - 1] = 1
-    Y[first, rows, T - 1] = 1
-    return X, Y, first
-
-
-X, Y, first = recall_batch(np.random.default_rng(0), m=2, delay=5)
+X, Y, first = recall_batch(m=2, delay=5, rng=np.random.default_rng(0))
 for j in range(2):
     text = "".join(VOCAB[i] for i in X[:, j, :].argmax(axis=0)).replace("\n", "⏎")
     print(f"input {text!r:12} target at the last step: {VOCAB[first[j]]!r}")
@@ -299,9 +286,9 @@ def train_recall(delay, steps=800, n_a=32, m=32, learning_rate=0.01, seed=0):
     parameters["Wax"] = rng.standard_normal((n_a, len(VOCAB))) * 0.5
     a0 = np.zeros((n_a, m))
     for _ in range(steps):
-        X, Y, _ = recall_batch(rng, m, delay)
+        X, Y, _ = recall_batch(m, delay, rng=rng)
         rnn_lib.optimize(X, Y, a0, parameters, learning_rate)
-    X, Y, first = recall_batch(np.random.default_rng(1000 + delay), 1000, delay)
+    X, Y, first = recall_batch(1000, delay, rng=1000 + delay)
     _, y_hat, _ = rnn_lib.rnn_forward(X, np.zeros((n_a, 1000)), parameters)
     return float(np.mean(y_hat[:, :, -1].argmax(axis=0) == first))
 

@@ -1,7 +1,9 @@
 """Checkpoints: a trained model in one .npz file, written atomically and checked when read.
 
-The file holds one array per parameter (Wax, Waa, Wya, ba, by) and "metadata", a JSON string
-with the format version, the vocabulary, the hyperparameters and the training history. It is
+The file holds one array per parameter (for the RNN Wax, Waa, Wya, ba, by; see rnn_lib.cells
+for the LSTM's and the GRU's) and "metadata", a JSON string with the format version, the cell
+("rnn", "lstm" or "gru"), the vocabulary, the hyperparameters and the training history. A file
+without a cell in its metadata (written before the gated cells existed) holds an RNN. It is
 read with allow_pickle=False, so loading a checkpoint never runs code from the file.
 """
 
@@ -13,8 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .params import PARAM_NAMES
-from .shapes import check_parameters
+from .cells import get_cell
 
 #: Bumped whenever the layout of the file changes; load_checkpoint refuses other versions.
 FORMAT_VERSION = 1
@@ -23,13 +24,14 @@ FORMAT_VERSION = 1
 class Checkpoint(NamedTuple):
     """A model as load_checkpoint returns it."""
 
-    parameters: dict  # Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+    parameters: dict  # for the RNN Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba, by
     chars: str  # the vocabulary, "\n" at index 0; n_x = n_y = len(chars)
     hyperparameters: dict  # the settings of the run that produced it
     history: dict  # its training history (lists per epoch)
+    cell: str = "rnn"  # the architecture: "rnn", "lstm" or "gru"
 
 
-def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None):
+def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None, cell="rnn"):
     """Write a model to path atomically: a temporary file in the same folder, fsync, os.replace.
 
     Either the complete new file is at path afterwards or (after any error) the previous
@@ -37,21 +39,27 @@ def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None)
 
     Arguments:
         path -- where to write (the name is used as given; no ".npz" is appended)
-        parameters -- dict of Wax, Waa, Wya, ba, by; n_x and n_y must equal len(chars)
+        parameters -- the cell's parameter dict (for the RNN Wax, Waa, Wya, ba, by); n_x and
+            n_y must equal len(chars)
         chars -- the vocabulary string, "\\n" first
         hyperparameters -- JSON-serialisable dict, or None
         history -- JSON-serialisable dict, or None
+        cell -- the architecture: "rnn", "lstm" or "gru"
     """
-    _check_model(parameters, chars)
+    architecture = get_cell(cell)
+    _check_model(parameters, chars, architecture)
     metadata = json.dumps(
         {
             "format_version": FORMAT_VERSION,
+            "cell": cell,
             "chars": chars,
             "hyperparameters": hyperparameters or {},
             "history": history or {},
         }
     )
-    arrays = {name: np.asarray(parameters[name], dtype=np.float64) for name in PARAM_NAMES}
+    arrays = {
+        name: np.asarray(parameters[name], dtype=np.float64) for name in architecture.param_names
+    }
     folder = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
     try:
@@ -77,11 +85,11 @@ def _sync_folder(folder):
         os.close(fd)
 
 
-def _check_model(parameters, chars):
-    """Check that chars is a vocabulary and the parameter shapes fit it: n_x = n_y = len(chars)."""
+def _check_model(parameters, chars, architecture):
+    """Check that chars is a vocabulary and the cell's parameters fit it: n_x = n_y = len(chars)."""
     if not isinstance(chars, str) or not chars.startswith("\n") or len(set(chars)) != len(chars):
         raise ValueError("chars must be a string of distinct characters starting with '\\n'")
-    known = check_parameters(parameters)
+    known = architecture.sizes(parameters)
     for symbol in ("n_x", "n_y"):
         if known[symbol][0] != len(chars):
             raise ValueError(
@@ -96,11 +104,11 @@ def load_checkpoint(path):
     Arguments:
         path -- the .npz file
     Returns:
-        Checkpoint(parameters, chars, hyperparameters, history)
+        Checkpoint(parameters, chars, hyperparameters, history, cell)
     Raises:
         ValueError (one line naming the file) if it is missing, not an .npz, lacks an entry, has
-        an unknown format version, or holds parameters whose shapes do not fit the vocabulary or
-        that are not finite
+        an unknown format version or cell, or holds parameters whose shapes do not fit the
+        vocabulary or that are not finite
     """
     not_npz = f"checkpoint {path} is not an rnn_lib checkpoint (not a valid .npz file)"
     try:
@@ -117,9 +125,6 @@ def load_checkpoint(path):
         raise ValueError(not_npz) from None
     if "metadata" not in contents:
         raise ValueError(f"checkpoint {path} lacks its metadata entry")
-    missing = [name for name in PARAM_NAMES if name not in contents]
-    if missing:
-        raise ValueError(f"checkpoint {path} lacks the parameters {', '.join(missing)}")
     try:
         metadata = json.loads(str(contents["metadata"]))
     except json.JSONDecodeError:
@@ -134,16 +139,26 @@ def load_checkpoint(path):
     for key, kind in (("chars", str), ("hyperparameters", dict), ("history", dict)):
         if not isinstance(metadata.get(key), kind):
             raise ValueError(f"checkpoint {path} lacks {key} ({kind.__name__}) in its metadata")
+    cell = metadata.get("cell", "rnn")
+    try:
+        architecture = get_cell(cell)
+    except ValueError as error:
+        raise ValueError(f"checkpoint {path}: {error}") from None
+    missing = [name for name in architecture.param_names if name not in contents]
+    if missing:
+        raise ValueError(
+            f"checkpoint {path} lacks the parameters {', '.join(missing)} of its {cell} cell"
+        )
     parameters = {}
-    for name in PARAM_NAMES:
+    for name in architecture.param_names:
         array = contents[name]
         if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
             raise ValueError(f"checkpoint {path}: {name} must hold finite floats")
         parameters[name] = array.astype(np.float64)
     try:
-        _check_model(parameters, metadata["chars"])
+        _check_model(parameters, metadata["chars"], architecture)
     except ValueError as error:
         raise ValueError(f"checkpoint {path}: {error}") from None
     return Checkpoint(
-        parameters, metadata["chars"], metadata["hyperparameters"], metadata["history"]
+        parameters, metadata["chars"], metadata["hyperparameters"], metadata["history"], cell
     )

@@ -11,6 +11,7 @@ import math
 import os
 import sys
 
+from .cells import CELLS
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import (
     build_vocabulary,
@@ -92,7 +93,8 @@ def build_parser():
     """The argparse parser of the three commands, with help for every option."""
     parser = _Parser(
         prog="python -m rnn_lib",
-        description="Train a character-level RNN on names, sample new names, evaluate a model.",
+        description="Train a character-level RNN, LSTM or GRU on names, sample new names, "
+        "evaluate a model.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -112,6 +114,12 @@ def build_parser():
         metavar="PATH",
         default="model.npz",
         help="checkpoint to write; its folder must exist (default: model.npz)",
+    )
+    t.add_argument(
+        "--cell",
+        choices=tuple(CELLS),
+        default=TRAIN_DEFAULTS["cell"],
+        help="the recurrent cell: vanilla RNN, LSTM or GRU (default: %(default)s)",
     )
     t.add_argument(
         "--hidden",
@@ -253,6 +261,7 @@ def _train(args):
     result = train(
         train_names,
         dev_names,
+        cell=args.cell,
         hidden=args.hidden,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -266,7 +275,9 @@ def _train(args):
         progress=not args.no_progress,
     )
     hyperparameters = dict(result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data)
-    save_checkpoint(args.out, result.parameters, result.chars, hyperparameters, result.history)
+    save_checkpoint(
+        args.out, result.parameters, result.chars, hyperparameters, result.history, args.cell
+    )
     history = result.history
     print(
         f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
@@ -291,6 +302,7 @@ def _sample(args):
         top_k=args.top_k,
         rng=args.seed,
         max_length=args.max_length,
+        cell=model.cell,
     )
     print("".join(names), end="")
 
@@ -306,7 +318,7 @@ def _evaluate(args):
                 f"data file {args.data}, line {line}: character {unknown[0]!r} is not in the "
                 f"vocabulary of checkpoint {args.checkpoint}"
             )
-    result = evaluate(model.parameters, [name for _, name in numbered], char_to_ix)
+    result = evaluate(model.parameters, [name for _, name in numbered], char_to_ix, model.cell)
     if args.json:
         print(json.dumps(result._asdict()))
     else:

@@ -1,4 +1,4 @@
-"""Inventing names: draw characters from the trained RNN one step at a time.
+"""Inventing names: draw characters from a trained model (RNN, LSTM or GRU) one step at a time.
 
 Each step feeds the previous character (the zero vector at the start) through the cell,
 turns the scores into a distribution softmax(scores / temperature), optionally keeps only the
@@ -9,7 +9,7 @@ characters (then "\\n" is appended, as the seed does).
 import numpy as np
 
 from .activations import softmax
-from .shapes import check_parameters
+from .cells import get_cell
 
 
 def _check_sampling_options(temperature, top_k, max_length, n_y):
@@ -52,26 +52,37 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
 
 
 def sample_names(
-    parameters, char_to_ix, ix_to_char, n, temperature=1.0, top_k=None, rng=None, max_length=50
+    parameters,
+    char_to_ix,
+    ix_to_char,
+    n,
+    temperature=1.0,
+    top_k=None,
+    rng=None,
+    max_length=50,
+    cell="rnn",
 ):
     """Draw n names at once: one forward step per character for the whole batch.
 
-    Per step, for every unfinished name: a = tanh(Waa a + Wax x + ba), then the next index is
-    drawn from next_char_distribution(Wya a + by, temperature, top_k) and becomes x.
+    Per step, for every unfinished name: the cell's step (for the RNN a = tanh(Waa a + Wax x +
+    ba)), then the next index is drawn from next_char_distribution(scores, temperature, top_k),
+    with scores = Wya a + by (Wy a + by for the gated cells), and becomes x.
 
     Arguments:
-        parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1),
-            by (n_y, 1)
+        parameters -- the model's parameters, e.g. for the RNN Wax (n_a, n_x), Waa (n_a, n_a),
+            Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
         char_to_ix -- dict character -> index; "\\n" is the end of a name
         ix_to_char -- dict index -> character
         n -- how many names
         temperature, top_k -- see next_char_distribution
         rng -- a numpy Generator or a seed
         max_length -- a name stops after this many drawn characters
+        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
     Returns:
         list of n strings, each ending in "\\n"
     """
-    known = check_parameters(parameters)
+    architecture = get_cell(cell)
+    known = architecture.sizes(parameters)
     n_y, n_a = known["n_y"][0], known["n_a"][0]
     _check_sampling_options(temperature, top_k, max_length, n_y)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -81,17 +92,16 @@ def sample_names(
             f"the vocabulary must hold n_y={n_y} characters including '\\n'; got {len(ix_to_char)}"
         )
     rng = np.random.default_rng(rng)
-    Wax, Waa, Wya, ba, by = (parameters[k] for k in ("Wax", "Waa", "Wya", "ba", "by"))
     end = char_to_ix["\n"]
 
-    a = np.zeros((n_a, n))
-    x_term = np.zeros((n_a, n))  # Wax x for the current inputs: 0 for the first step
+    state = tuple(np.zeros((n_a, n)) for _ in range(architecture.state_count))
+    idx = None  # the previous characters; None: the first input is the zero vector
     drawn = np.full((n, max_length), end)
     length = np.full(n, max_length)
     active = np.arange(n)  # names not yet ended
     for t in range(max_length):
-        a = np.tanh(Waa @ a + x_term + ba)
-        p = next_char_distribution(Wya @ a + by, temperature, top_k)
+        state, scores = architecture.step(idx, state, parameters)
+        p = next_char_distribution(scores, temperature, top_k)
         # Inverse-CDF draw per column: the first index whose cumulative probability reaches u.
         # u lies in (0, total], so an index of probability 0 is never drawn.
         cumulative = np.cumsum(p, axis=0)
@@ -101,29 +111,39 @@ def sample_names(
         ended = idx == end
         length[active[ended]] = t
         keep = ~ended
-        active, a, idx = active[keep], a[:, keep], idx[keep]
+        active, idx = active[keep], idx[keep]
+        state = tuple(s[:, keep] for s in state)
         if not len(active):
             break
-        x_term = Wax[:, idx]
     return ["".join(ix_to_char[i] for i in drawn[j, : length[j]]) + "\n" for j in range(n)]
 
 
 def sample(
-    parameters, char_to_ix, ix_to_char, temperature=1.0, top_k=None, rng=None, max_length=50
+    parameters,
+    char_to_ix,
+    ix_to_char,
+    temperature=1.0,
+    top_k=None,
+    rng=None,
+    max_length=50,
+    cell="rnn",
 ):
     """Draw one name from the RNN, as the seed's sample does, plus temperature, top_k and rng.
 
     Arguments:
-        parameters -- dict with Wax, Waa, Wya, ba, by
+        parameters -- dict with Wax, Waa, Wya, ba, by (or another cell's parameters)
         char_to_ix, ix_to_char -- the vocabulary's lookup tables
         temperature -- positive; softmax(scores / temperature)
         top_k -- None, or keep only the top_k most likely characters (1..n_y)
         rng -- a numpy Generator or a seed
         max_length -- stop after this many characters (the seed's 50)
+        cell -- the architecture: "rnn", "lstm" or "gru"
     Returns:
         the name as a string ending in "\\n"
     """
-    names = sample_names(parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length)
+    names = sample_names(
+        parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length, cell
+    )
     return names[0]
 
 

@@ -8,12 +8,12 @@ closing "\\n".
 """
 
 import time
-from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 from tqdm import tqdm
 
+from .cells import get_cell
 from .data import (
     build_vocabulary,
     count_chars,
@@ -28,28 +28,9 @@ from .loss import compute_loss, perplexity
 from .optim import Adam, clip_by_norm, optimize, update_parameters
 from .optim import clip as clip_by_value
 from .params import initialize_parameters
-from .sequence import rnn_backward, rnn_forward
-from .shapes import check_parameters
 
 #: The seed's vocabulary: end of name, then a-z.
 SEED_CHARS = "\nabcdefghijklmnopqrstuvwxyz"
-
-
-class Cell(NamedTuple):
-    """The three functions that define a recurrent architecture for training and evaluation."""
-
-    initialize: Callable  # (n_a, n_x, n_y, rng) -> parameters
-    forward: Callable  # (X, a0, parameters) -> (a, y_hat, caches)
-    backward: Callable  # (X, Y, parameters, caches) -> gradients "d" + name
-    hidden_size: Callable  # parameters -> n_a, the size of the initial state a0
-
-
-def _rnn_hidden_size(parameters):
-    return check_parameters(parameters)["n_a"][0]
-
-
-#: The architectures train and evaluate know, by name. The only place that picks a cell.
-CELLS = {"rnn": Cell(initialize_parameters, rnn_forward, rnn_backward, _rnn_hidden_size)}
 
 
 class Evaluation(NamedTuple):
@@ -68,12 +49,6 @@ class TrainResult(NamedTuple):
     chars: str  # the vocabulary, "\n" first
     hyperparameters: dict  # every setting the run used, JSON-ready
     history: dict  # per epoch: epoch, seconds, train_loss_per_char, dev_loss_per_char, ...
-
-
-def _get_cell(cell):
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {cell!r}")
-    return CELLS[cell]
 
 
 def _check_known_characters(names, char_to_ix, what):
@@ -96,7 +71,7 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
         parameters -- the model's parameter dict
         names -- list of names; every character must be in char_to_ix
         char_to_ix -- dict character -> index, "\\n" -> 0
-        cell -- the architecture's name in CELLS
+        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
         batch_size -- names per forward pass (the result does not depend on it)
     Returns:
         Evaluation(loss_per_char, perplexity, names, chars)
@@ -104,13 +79,13 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     if not names:
         raise ValueError("names must hold at least one name to evaluate; got none")
     _check_known_characters(names, char_to_ix, "evaluation")
-    architecture = _get_cell(cell)
+    architecture = get_cell(cell)
     n_a = architecture.hidden_size(parameters)
     by_length = sorted(names, key=len)  # batches of similar lengths: little padding
     total = 0.0
     for start in range(0, len(by_length), batch_size):
         X, Y = encode_names(by_length[start : start + batch_size], char_to_ix)
-        _, y_hat, _ = architecture.forward(X, np.zeros((n_a, X.shape[1])), parameters)
+        y_hat = architecture.predict(X, np.zeros((n_a, X.shape[1])), parameters)
         total += compute_loss(y_hat, Y)
     chars = count_chars(names)
     return Evaluation(total / chars, perplexity(total / chars), len(names), chars)
@@ -250,7 +225,7 @@ def train(
             the run (large steps early, fine ones at the end); "constant": it stays fixed
         seed -- seed of the initial weights and of the shuffling
         chars -- the vocabulary ("\\n" first); default build_vocabulary(train_names)
-        cell -- the architecture's name in CELLS
+        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
         progress -- show a tqdm progress bar with the smoothed training loss
     Returns:
         TrainResult(parameters, chars, hyperparameters, history); history is a dict of
@@ -263,7 +238,7 @@ def train(
     _check_positive("batch_size", batch_size, integer=True)
     _check_positive("learning_rate", learning_rate)
     _check_positive("clip_threshold", clip_threshold)
-    architecture = _get_cell(cell)
+    architecture = get_cell(cell)
     step = _make_step(optimizer, learning_rate)
     clipper = _make_clipper(clip, clip_threshold)
     _make_schedule(schedule, learning_rate, 1)  # checks the name before any work
@@ -312,13 +287,12 @@ def train(
             epoch_loss, epoch_chars = 0.0, 0
             for batch in batches:
                 X, Y = encode_indices([indices[name] for name in batch], len(chars))
-                a, y_hat, caches = architecture.forward(
-                    X, np.zeros((hidden, len(batch))), parameters
-                )
+                a0 = np.zeros((hidden, len(batch)))
+                loss, gradients = architecture.loss_and_gradients(X, Y, a0, parameters)
                 n_chars = count_chars(batch)
-                loss = compute_loss(y_hat, Y)
-                gradients = architecture.backward(X, Y, parameters, caches)
-                mean_gradients = {key: g / n_chars for key, g in gradients.items()}
+                mean_gradients = {
+                    f"d{name}": gradients[f"d{name}"] / n_chars for name in architecture.param_names
+                }
                 step(parameters, clipper(mean_gradients), rate(k))
                 k += 1
                 epoch_loss += loss

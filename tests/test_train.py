@@ -221,7 +221,7 @@ def test_progress_false_writes_nothing(capsys):
         ({"optimizer": "rmsprop"}, "optimizer"),
         ({"clip": "sometimes"}, "clip"),
         ({"clip_threshold": -1.0}, "clip_threshold"),
-        ({"cell": "lstm"}, "cell"),
+        ({"cell": "transformer"}, "cell must be one of rnn, lstm, gru"),
         ({"schedule": "cosine"}, "schedule"),
     ],
 )

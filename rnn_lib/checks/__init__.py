@@ -8,6 +8,7 @@ from ._compare import CheckFailed
 from .bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
 from .cell import check_rnn_cell_forward, check_softmax, check_tanh
 from .clipping import check_clip, check_clip_by_norm
+from .gated import check_gru_cell_forward, check_lstm_cell_forward
 from .sampling import check_next_char_distribution, check_sample_indices
 from .sequence import check_compute_loss, check_encode_name, check_rnn_forward
 from .training import check_adam_update, check_loss_per_char
@@ -21,7 +22,9 @@ __all__ = [
     "check_compute_loss",
     "check_encode_name",
     "check_gradient_norms_through_time",
+    "check_gru_cell_forward",
     "check_loss_per_char",
+    "check_lstm_cell_forward",
     "check_next_char_distribution",
     "check_numerical_gradient",
     "check_rnn_backward",
