@@ -7,6 +7,7 @@ ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax
 
 from .activations import softmax, tanh
 from .cell import CellCache, rnn_cell_backward, rnn_cell_forward
+from .cells import CELLS, count_parameters, get_cell
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .data import (
     build_vocabulary,
@@ -52,6 +53,9 @@ from .sequence import SequenceCache, rnn_backward, rnn_forward
 from .train import evaluate, rnn_model
 
 __all__ = [
+    "CELLS",
+    "count_parameters",
+    "get_cell",
     "PARAM_NAMES",
     "CellCache",
     "GRUCache",
