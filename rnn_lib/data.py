@@ -12,6 +12,8 @@ from importlib import resources
 
 import numpy as np
 
+from .arguments import check_integer
+
 #: The end-of-name token, always index 0 of a vocabulary.
 END = "\n"
 
@@ -198,10 +200,6 @@ def split_names(names, dev_fraction=0.1, rng=0):
     return shuffled[:-n_dev], shuffled[-n_dev:]
 
 
-def _is_positive_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
-
-
 def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):
     """Shuffle the names into batches of similar length, so that little of a batch is padding.
 
@@ -217,8 +215,8 @@ def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):
     Returns:
         list of batches, each a list of names; together they hold every name once
     """
-    if not _is_positive_int(batch_size):
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    check_integer("batch_size", batch_size)
+    check_integer("pool_batches", pool_batches)
     rng = np.random.default_rng(rng)
     shuffled = [names[i] for i in rng.permutation(len(names))]
     pool_size = pool_batches * batch_size

@@ -7,6 +7,7 @@ is the width of the gate weights minus n_a.
 
 import numpy as np
 
+from .arguments import check_integer
 from .shapes import check_parameters, check_shape
 
 #: The symbol for the width of a gate weight, as error messages print it.
@@ -63,8 +64,7 @@ def initialize_gated_parameters(gates, biases, n_a, n_x, n_y, rng=None):
         dict with W<g> (n_a, n_a + n_x) and b<g> (n_a, 1) per gate, Wy (n_y, n_a), by (n_y, 1)
     """
     for name, value in (("n_a", n_a), ("n_x", n_x), ("n_y", n_y)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        check_integer(name, value)
     rng = np.random.default_rng(rng)
     parameters = {}
     for gate in gates:

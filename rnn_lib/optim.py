@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .arguments import check_positive_number
 from .loss import compute_loss
 from .sequence import (
     TRAINING_SCRATCH,
@@ -17,14 +18,6 @@ from .shapes import check_shape
 STATE_GRADIENTS = frozenset({"da0", "da_prev", "dc0", "dc_prev", "dx", "dxt"})
 
 
-def _check_threshold(name, value):
-    is_number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, bool
-    )
-    if not is_number or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive, finite number; got {value!r}")
-
-
 def clip(gradients, max_value):
     """Clip each parameter gradient entrywise to [-max_value, max_value].
 
@@ -38,7 +31,7 @@ def clip(gradients, max_value):
     Returns:
         dict with the same keys and shapes
     """
-    _check_threshold("max_value", max_value)
+    check_positive_number("max_value", max_value)
     return {
         key: g.copy() if key in STATE_GRADIENTS else np.clip(g, -max_value, max_value)
         for key, g in gradients.items()
@@ -67,7 +60,7 @@ def clip_by_norm(gradients, max_norm):
     Returns:
         dict with the same keys and shapes
     """
-    _check_threshold("max_norm", max_norm)
+    check_positive_number("max_norm", max_norm)
     norm = global_norm(gradients)
     scale = max_norm / norm if norm > max_norm else 1.0
     return {key: g.copy() if key in STATE_GRADIENTS else g * scale for key, g in gradients.items()}
@@ -120,7 +113,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     X, Y, a_prev = np.asarray(X), np.asarray(Y), np.asarray(a_prev)
     known = check_sequence_inputs(X, a_prev, parameters)
     check_shape("Y", Y, ("n_y", "m", "T_x"), known)
-    _check_threshold("max_value", clip_value)
+    check_positive_number("max_value", clip_value)
     states, y_hat = forward_states(X, a_prev, parameters, TRAINING_SCRATCH)
     loss = compute_loss(y_hat.transpose(0, 2, 1), Y)
     dzy = output_gradient(y_hat, Y, out=y_hat)  # y_hat is not needed any more
@@ -148,7 +141,7 @@ class Adam:
     """
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        _check_threshold("learning_rate", learning_rate)
+        check_positive_number("learning_rate", learning_rate)
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
             if not 0 <= beta < 1:
                 raise ValueError(f"{name} must be in [0, 1); got {beta!r}")

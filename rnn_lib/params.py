@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .arguments import check_integer
+
 #: The parameters of the RNN, in one fixed order. Update, clipping, gradient checks and
 #: checkpoints all iterate over this tuple; the gradient of ``name`` is ``"d" + name``.
 PARAM_NAMES = ("Wax", "Waa", "Wya", "ba", "by")
@@ -34,8 +36,7 @@ def initialize_parameters(n_a, n_x, n_y, rng=None):
         dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
     """
     for name, value in (("n_a", n_a), ("n_x", n_x), ("n_y", n_y)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        check_integer(name, value)
     rng = np.random.default_rng(rng)
     parameters = {}
     for name, shape in param_shapes(n_a, n_x, n_y).items():

@@ -9,26 +9,17 @@ characters (then "\\n" is appended, as the seed does).
 import numpy as np
 
 from .activations import softmax
+from .arguments import check_integer, check_positive_number
 from .cells import get_cell
 
 
 def _check_sampling_options(temperature, top_k, max_length, n_y):
-    if (
-        isinstance(temperature, bool)
-        or not np.isscalar(temperature)
-        or not (np.isfinite(temperature) and temperature > 0)
-    ):
-        raise ValueError(f"temperature must be a positive, finite number; got {temperature!r}")
+    check_positive_number("temperature", temperature)
     if top_k is not None and (
         isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= n_y
     ):
         raise ValueError(f"top_k must be None or an integer from 1 to n_y={n_y}; got {top_k!r}")
-    if (
-        isinstance(max_length, bool)
-        or not isinstance(max_length, (int, np.integer))
-        or max_length < 1
-    ):
-        raise ValueError(f"max_length must be a positive integer; got {max_length!r}")
+    check_integer("max_length", max_length)
 
 
 def next_char_distribution(scores, temperature=1.0, top_k=None):
@@ -85,8 +76,7 @@ def sample_names(
     known = architecture.sizes(parameters)
     n_y, n_a = known["n_y"][0], known["n_a"][0]
     _check_sampling_options(temperature, top_k, max_length, n_y)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
+    check_integer("n", n)
     if len(ix_to_char) != n_y or "\n" not in char_to_ix:
         raise ValueError(
             f"the vocabulary must hold n_y={n_y} characters including '\\n'; got {len(ix_to_char)}"

@@ -9,6 +9,8 @@ better than chance, 1 / FIRST_LETTERS.
 
 import numpy as np
 
+from .arguments import check_integer
+
 #: The task's vocabulary: the end-of-name symbol at index 0, then a-z (the dinosaurs' symbols).
 VOCAB = "\nabcdefghijklmnopqrstuvwxyz"
 #: How many letters the first letter is drawn from: a, b, c, d (indices 1..4 of VOCAB).
@@ -31,10 +33,8 @@ def recall_batch(m, delay, rng=None):
         Y -- targets, (27, m, T_x): all-zero columns except the last step
         first -- the first letters' indices in VOCAB, (m,), each in 1..FIRST_LETTERS
     """
-    for name, value, smallest in (("m", m, 1), ("delay", delay, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
-            kind = "a positive integer" if smallest else "a non-negative integer"
-            raise ValueError(f"{name} must be {kind}; got {value!r}")
+    check_integer("m", m)
+    check_integer("delay", delay, smallest=0)
     rng = np.random.default_rng(rng)
     first = rng.integers(1, 1 + FIRST_LETTERS, size=m)
     fillers = rng.integers(1 + FIRST_LETTERS, len(VOCAB), size=(m, delay))

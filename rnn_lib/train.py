@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from tqdm import tqdm
 
+from .arguments import check_integer, check_positive_number
 from .cells import get_cell
 from .data import (
     build_vocabulary,
@@ -78,6 +79,7 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     """
     if not names:
         raise ValueError("names must hold at least one name to evaluate; got none")
+    check_integer("batch_size", batch_size)
     _check_known_characters(names, char_to_ix, "evaluation")
     architecture = get_cell(cell)
     n_a = architecture.hidden_size(parameters)
@@ -116,6 +118,7 @@ def rnn_model(
     """
     if not inputs:
         raise ValueError("inputs must hold at least one name; got none")
+    check_integer("num_iterations", num_iterations)
     char_to_ix, _ = index_maps(chars)
     _check_known_characters(inputs, char_to_ix, "training")
     rng = np.random.default_rng(rng)
@@ -131,18 +134,6 @@ def rnn_model(
         loss, _, _ = optimize(X, Y, a0, parameters, learning_rate, clip_value)
         losses[j] = loss / X.shape[2]
     return parameters, losses
-
-
-def _check_positive(name, value, integer=False):
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        kind = "integer" if integer else "number"
-        raise ValueError(f"{name} must be a positive {kind}; got {value!r}")
 
 
 def _make_step(optimizer, learning_rate):
@@ -233,11 +224,11 @@ def train(
         epoch's batches, each before its update), dev_loss_per_char, dev_perplexity (nan
         without dev_names)
     """
-    _check_positive("hidden", hidden, integer=True)
-    _check_positive("epochs", epochs, integer=True)
-    _check_positive("batch_size", batch_size, integer=True)
-    _check_positive("learning_rate", learning_rate)
-    _check_positive("clip_threshold", clip_threshold)
+    check_integer("hidden", hidden)
+    check_integer("epochs", epochs)
+    check_integer("batch_size", batch_size)
+    check_positive_number("learning_rate", learning_rate)
+    check_positive_number("clip_threshold", clip_threshold)
     architecture = get_cell(cell)
     step = _make_step(optimizer, learning_rate)
     clipper = _make_clipper(clip, clip_threshold)
