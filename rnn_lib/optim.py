@@ -4,6 +4,7 @@ import numpy as np
 
 from .arguments import check_positive_number
 from .loss import compute_loss
+from .params import PARAM_NAMES
 from .sequence import (
     TRAINING_SCRATCH,
     backward_states,
@@ -98,7 +99,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
         X -- inputs, (n_x, m, T_x)
         Y -- true distributions, (n_y, m, T_x); all-zero columns are padding
         a_prev -- initial hidden state, (n_a, m)
-        parameters -- dict of Wax, Waa, Wya, ba, by; updated in place
+        parameters -- dict of Wax, Waa, Wya, ba, by (other keys are left alone); updated in place
         learning_rate -- step size of the update
         clip_value -- gradients are clipped entrywise to [-clip_value, clip_value]
     Returns:
@@ -121,7 +122,8 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     for key, grad in gradients.items():
         if key not in STATE_GRADIENTS:
             np.clip(grad, -clip_value, clip_value, out=grad)
-    update_parameters(parameters, gradients, learning_rate)
+    # Only the RNN's own parameters: a dict may carry more keys (notes, other arrays).
+    update_parameters({name: parameters[name] for name in PARAM_NAMES}, gradients, learning_rate)
     return loss, gradients, states[-1].T.copy()  # a copy: states is reused by the next step
 
 

@@ -131,3 +131,17 @@ def test_optimize_lowers_the_loss_on_a_tiny_problem():
     for _ in range(200):
         last, _, _ = optimize(X, Y, a0, p, 0.05)
     assert last < 0.5 * first
+
+
+def test_optimize_updates_the_rnn_parameters_and_leaves_other_keys_alone():
+    X, Y, a0, p = random_problem(m=2, T_x=4, seed=6)
+    plain = {k: v.copy() for k, v in p.items()}
+    extra = np.arange(3.0)
+    with_extra = {**{k: v.copy() for k, v in p.items()}, "embedding": extra.copy(), "note": "x"}
+    expected = optimize(X, Y, a0, plain, 0.05)[0]
+    assert optimize(X, Y, a0, with_extra, 0.05)[0] == expected
+    for name in plain:
+        np.testing.assert_array_equal(with_extra[name], plain[name])
+        assert not np.array_equal(with_extra[name], p[name])  # it did update them
+    np.testing.assert_array_equal(with_extra["embedding"], extra)
+    assert with_extra["note"] == "x"
