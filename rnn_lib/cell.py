@@ -57,6 +57,7 @@ def rnn_cell_backward(y, da_next, cache, parameters):
         and da_prev (n_a, m)
     """
     known = check_parameters(parameters)
+    y, da_next = np.asarray(y), np.asarray(da_next)
     a_next, a_prev, xt, y_hat_t = cache
     check_shape("cache.a_next", a_next, ("n_a", "m"), known)
     check_shape("y", y, ("n_y", "m"), known)

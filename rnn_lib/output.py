@@ -14,10 +14,14 @@ from .activations import softmax
 
 
 def _check_layer(Wy, **arrays):
-    """Check that every array has Wy's sizes on axis 0 and that the columns agree."""
+    """Check that every array has Wy's sizes on axis 0 (by: (n_y, 1)) and that the columns agree."""
     if np.ndim(Wy) != 2:
         raise ValueError(f"Wy must be (n_y, n_a), 2-dimensional; got {np.shape(Wy)}")
     n_y, n_a = np.shape(Wy)
+    if "by" in arrays:
+        by = arrays.pop("by")
+        if np.shape(by) != (n_y, 1):
+            raise ValueError(f"by must be (n_y, 1) with n_y={n_y} from Wy; got {np.shape(by)}")
     columns = None
     for name, array in arrays.items():
         units, size = ("n_a", n_a) if name == "a" else ("n_y", n_y)
@@ -45,7 +49,8 @@ def output_layer_forward(a, Wy, by):
     Returns:
         y_hat -- (n_y, m) or (n_y, m, T_x); every column sums to 1
     """
-    _check_layer(Wy, a=a)
+    a = np.asarray(a)
+    _check_layer(Wy, by=by, a=a)
     n_a = a.shape[0]
     z = Wy @ a.reshape(n_a, -1) + by
     return softmax(z).reshape((Wy.shape[0], *a.shape[1:]))
@@ -68,6 +73,7 @@ def output_layer_backward(Y, y_hat, a, Wy):
         dby -- (n_y, 1)
         da -- gradient of L with respect to a, the shape of a
     """
+    Y, y_hat, a = np.asarray(Y), np.asarray(y_hat), np.asarray(a)
     _check_layer(Wy, Y=Y, y_hat=y_hat, a=a)
     n_y, n_a = Wy.shape
     dz = (y_hat * Y.sum(axis=0) - Y).reshape(n_y, -1)

@@ -113,3 +113,12 @@ def test_missing_parameter_is_named():
     del p["Waa"]
     with pytest.raises(ValueError, match="parameters lacks Waa"):
         rnn_cell_forward(xt, a_prev, p)
+
+
+def test_backward_accepts_nested_lists_like_arrays():
+    xt, a_prev, y, da_next, p = cell_problem()
+    _, _, cache = rnn_cell_forward(xt, a_prev, p)
+    expected = rnn_cell_backward(y, da_next, cache, p)
+    got = rnn_cell_backward(y.tolist(), da_next.tolist(), cache, p)
+    for key, value in expected.items():
+        np.testing.assert_array_equal(got[key], value)

@@ -80,3 +80,23 @@ def test_backward_shape_errors_name_the_culprit(Y_shape, y_hat_shape, a_shape, m
     Wy = np.zeros((N_Y, N_A))
     with pytest.raises(ValueError, match="^" + re.escape(message)):
         output_layer_backward(np.zeros(Y_shape), np.zeros(y_hat_shape), np.zeros(a_shape), Wy)
+
+
+def test_forward_names_a_bias_of_the_wrong_shape():
+    # A bias (n_y,) would broadcast along the columns instead of the units: silently wrong.
+    a, Wy = np.zeros((N_A, N_Y)), np.zeros((N_Y, N_A))
+    with pytest.raises(ValueError, match=re.escape("by must be (n_y, 1) with n_y=6 from Wy")):
+        output_layer_forward(a, Wy, np.zeros(N_Y))
+
+
+def test_nested_lists_are_accepted_like_arrays(rng):
+    a, Wy, by = rng.standard_normal((N_A, M)), rng.standard_normal((N_Y, N_A)), np.ones((N_Y, 1))
+    Y = targets(rng, (N_Y, M))
+    y_hat = output_layer_forward(a, Wy, by)
+    np.testing.assert_array_equal(output_layer_forward(a.tolist(), Wy, by), y_hat)
+    for got, expected in zip(
+        output_layer_backward(Y.tolist(), y_hat.tolist(), a.tolist(), Wy),
+        output_layer_backward(Y, y_hat, a, Wy),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, expected)
