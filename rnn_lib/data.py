@@ -106,13 +106,25 @@ def index_maps(chars):
     return {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
 
 
-def find_unknown_character(names, char_to_ix):
-    """The first (position in names, character) not in the vocabulary, or None if all are known."""
+def check_known_characters(names, char_to_ix, role=""):
+    """Check that every character of names is in the vocabulary.
+
+    Arguments:
+        names -- list of names
+        char_to_ix -- dict character -> index
+        role -- what the names are for ("training", "dev", ...), said in the message
+    Raises:
+        ValueError naming the first name (by position) and its character not in char_to_ix, e.g.
+        "dev name 3 ('t-rex') has the character '-', which is not in the vocabulary"
+    """
+    label = f"{role} name" if role else "name"
     for position, name in enumerate(names):
         for character in name:
             if character not in char_to_ix:
-                return position, character
-    return None
+                raise ValueError(
+                    f"{label} {position} ({name!r}) has the character {character!r}, "
+                    "which is not in the vocabulary"
+                )
 
 
 def name_indices(names, char_to_ix):
@@ -121,13 +133,7 @@ def name_indices(names, char_to_ix):
     Raises:
         ValueError naming the first name (by position) and character not in char_to_ix
     """
-    unknown = find_unknown_character(names, char_to_ix)
-    if unknown is not None:
-        position, character = unknown
-        raise ValueError(
-            f"name {position} ({names[position]!r}) has the character {character!r}, "
-            "which is not in the vocabulary"
-        )
+    check_known_characters(names, char_to_ix)
     return [np.array([char_to_ix[c] for c in name], dtype=np.intp) for name in names]
 
 

@@ -17,10 +17,10 @@ from .arguments import check_integer, check_positive_number
 from .cells import get_cell
 from .data import (
     build_vocabulary,
+    check_known_characters,
     count_chars,
     encode_indices,
     encode_names,
-    find_unknown_character,
     index_maps,
     length_grouped_batches,
     name_indices,
@@ -52,16 +52,6 @@ class TrainResult(NamedTuple):
     history: dict  # per epoch: epoch, seconds, train_loss_per_char, dev_loss_per_char, ...
 
 
-def _check_known_characters(names, char_to_ix, what):
-    unknown = find_unknown_character(names, char_to_ix)
-    if unknown is not None:
-        position, character = unknown
-        raise ValueError(
-            f"{what} name {position} ({names[position]!r}) has the character {character!r}, "
-            "which is not in the vocabulary"
-        )
-
-
 def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     """Mean cross-entropy per character of the model on names (each name from a zero state).
 
@@ -80,7 +70,7 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     if not names:
         raise ValueError("names must hold at least one name to evaluate; got none")
     check_integer("batch_size", batch_size)
-    _check_known_characters(names, char_to_ix, "evaluation")
+    check_known_characters(names, char_to_ix, "evaluation")
     architecture = get_cell(cell)
     n_a = architecture.hidden_size(parameters)
     by_length = sorted(names, key=len)  # batches of similar lengths: little padding
@@ -120,7 +110,7 @@ def rnn_model(
         raise ValueError("inputs must hold at least one name; got none")
     check_integer("num_iterations", num_iterations)
     char_to_ix, _ = index_maps(chars)
-    _check_known_characters(inputs, char_to_ix, "training")
+    check_known_characters(inputs, char_to_ix, "training")
     rng = np.random.default_rng(rng)
     parameters = initialize_parameters(n_a, len(chars), len(chars), rng)
     encoded = [encode_names([name], char_to_ix) for name in inputs]
@@ -237,9 +227,9 @@ def train(
         raise ValueError("train_names must hold at least one name; got none")
     chars = build_vocabulary(train_names) if chars is None else chars
     char_to_ix, _ = index_maps(chars)
-    _check_known_characters(train_names, char_to_ix, "training")
+    check_known_characters(train_names, char_to_ix, "training")
     if dev_names:
-        _check_known_characters(dev_names, char_to_ix, "dev")
+        check_known_characters(dev_names, char_to_ix, "dev")
     hyperparameters = {
         "cell": cell,
         "hidden": hidden,

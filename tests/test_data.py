@@ -117,7 +117,8 @@ def test_encode_names_matches_the_seed_layout():
 
 def test_encode_names_names_the_unknown_character():
     char_to_ix, _ = index_maps("\nab")
-    with pytest.raises(ValueError, match=r"name 1 \('abc'\) has the character 'c'"):
+    message = r"^name 1 \('abc'\) has the character 'c', which is not in the vocabulary$"
+    with pytest.raises(ValueError, match=message):
         encode_names(["ab", "abc"], char_to_ix)
 
 

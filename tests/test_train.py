@@ -62,7 +62,8 @@ def test_evaluate_of_a_fresh_model_is_close_to_uniform():
 
 def test_evaluate_names_an_unknown_character():
     char_to_ix, _ = index_maps("\nab")
-    with pytest.raises(ValueError, match=r"'c'"):
+    message = r"^evaluation name 1 \('abc'\) has the character 'c', which is not in the vocabulary$"
+    with pytest.raises(ValueError, match=message):
         evaluate(initialize_parameters(4, 3, 3, rng=0), ["ab", "abc"], char_to_ix)
 
 
