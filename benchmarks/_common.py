@@ -5,7 +5,9 @@ pool to one thread through the environment, which the libraries read only when t
 """
 
 import os
+import re
 import sys
+import time
 from pathlib import Path
 
 for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -13,8 +15,14 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
+#: The root of this checkout.
+REPO = Path(__file__).resolve().parent.parent
+
 # Benchmark the rnn_lib of this checkout, whatever copy is installed.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(REPO))
+
+#: Where the seed notebook's text is, beside the repository.
+SEED_NOTEBOOK = REPO / ".." / "shared" / "seed" / "000_824f4267695aa240.txt"
 
 #: Vocabulary size of the dinosaur-name model: 26 letters and the newline.
 VOCABULARY = 27
@@ -27,6 +35,30 @@ LEARNING_RATE = 1e-3
 
 #: Clipping threshold (by value) of the benchmarked steps.
 CLIP_VALUE = 5.0
+
+
+def seed_functions(notebook_path):
+    """Execute the seed notebook's definition cells (all but the last, which reads dinos.txt).
+
+    Returns the namespace holding its functions, or None if the notebook is absent.
+    """
+    if not notebook_path.is_file():
+        return None
+    cells = re.split(r"^In \[\d+\]:\s*$", notebook_path.read_text(encoding="utf-8"), flags=re.M)
+    namespace = {}
+    for cell in cells[1:-1]:  # cells[0] is the text before the first cell
+        exec(compile(cell, str(notebook_path), "exec"), namespace)
+    return namespace
+
+
+def best_time(function, repeats=1):
+    """The result of the last run and the shortest wall time of `repeats` runs, in seconds."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return result, min(times)
 
 
 def import_torch():

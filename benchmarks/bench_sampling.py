@@ -11,30 +11,16 @@ second), so that names have realistic lengths. Each row is timed best of --repea
 Usage: python benchmarks/bench_sampling.py [--seed-notebook PATH] [-n 1000] [--repeats 3]
 """
 
+import argparse
 import os
+from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
+import numpy as np
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-from train_vs_seed import REPO, seed_functions  # noqa: E402
-
-from rnn_lib.data import index_maps, load_dinosaur_names, split_names  # noqa: E402
-from rnn_lib.sampling import novelty, sample, sample_names  # noqa: E402
-from rnn_lib.train import train  # noqa: E402
-
-
-def best_time(function, repeats):
-    """The result of the last run and the shortest wall time of `repeats` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return result, min(times)
+from rnn_lib.data import index_maps, load_dinosaur_names, split_names
+from rnn_lib.sampling import novelty, sample, sample_names
+from rnn_lib.train import train
 
 
 def main():
@@ -42,7 +28,7 @@ def main():
     parser.add_argument(
         "--seed-notebook",
         type=Path,
-        default=REPO / ".." / "shared" / "seed" / "000_824f4267695aa240.txt",
+        default=_common.SEED_NOTEBOOK,
         help="the seed notebook's text (default: ../shared/seed/000_824f4267695aa240.txt)",
     )
     parser.add_argument("-n", type=int, default=1000, help="names per row (default 1000)")
@@ -57,7 +43,7 @@ def main():
     n = args.n
 
     rows = []
-    drawn, seconds = best_time(
+    drawn, seconds = _common.best_time(
         lambda: sample_names(parameters, char_to_ix, ix_to_char, n, rng=0), args.repeats
     )
     rows.append(("rnn_lib.sample_names, batched", seconds, drawn))
@@ -66,10 +52,10 @@ def main():
         rng = np.random.default_rng(0)
         return [sample(parameters, char_to_ix, ix_to_char, rng=rng) for _ in range(n)]
 
-    drawn, seconds = best_time(one_at_a_time, args.repeats)
+    drawn, seconds = _common.best_time(one_at_a_time, args.repeats)
     rows.append(("rnn_lib.sample, one at a time", seconds, drawn))
 
-    seed = seed_functions(args.seed_notebook)
+    seed = _common.seed_functions(args.seed_notebook)
     if seed is None:
         print(f"seed notebook {args.seed_notebook} not found: skipping the seed row\n")
     else:
@@ -78,7 +64,7 @@ def main():
             seed["np"].random.seed(0)  # the seed's sample draws from numpy's global generator
             return [seed["sample"](parameters, char_to_ix, ix_to_char) for _ in range(n)]
 
-        drawn, seconds = best_time(seed_one_at_a_time, args.repeats)
+        drawn, seconds = _common.best_time(seed_one_at_a_time, args.repeats)
         rows.append(("seed notebook sample, one at a time", seconds, drawn))
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -12,47 +12,22 @@ character in nats, the end-of-name newline counted, each name from a zero state.
 Usage: python benchmarks/train_vs_seed.py [--seed-notebook PATH] [--data PATH]
 """
 
+import argparse
 import os
+import sys
+import tempfile
+from pathlib import Path
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # same single thread for every row
+import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
+import numpy as np
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+from rnn_lib.checkpoint import load_checkpoint
+from rnn_lib.cli import main as cli_main
+from rnn_lib.data import dinosaur_names_path, index_maps, load_names, split_names
+from rnn_lib.sampling import novelty, sample_names
+from rnn_lib.train import SEED_CHARS, evaluate, rnn_model
 
-import numpy as np  # noqa: E402
-
-from rnn_lib.checkpoint import load_checkpoint  # noqa: E402
-from rnn_lib.cli import main as cli_main  # noqa: E402
-from rnn_lib.data import dinosaur_names_path, index_maps, load_names, split_names  # noqa: E402
-from rnn_lib.sampling import novelty, sample_names  # noqa: E402
-from rnn_lib.train import SEED_CHARS, evaluate, rnn_model  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
 SEED_ITERATIONS, SEED_LEARNING_RATE = 22001, 0.01
-
-
-def seed_functions(notebook_path):
-    """Execute the seed notebook's definition cells (all but the last, which reads dinos.txt).
-
-    Returns the namespace holding its functions, or None if the notebook is absent.
-    """
-    if not notebook_path.is_file():
-        return None
-    cells = re.split(r"^In \[\d+\]:\s*$", notebook_path.read_text(encoding="utf-8"), flags=re.M)
-    namespace = {}
-    for cell in cells[1:-1]:  # cells[0] is the text before the first cell
-        exec(compile(cell, str(notebook_path), "exec"), namespace)
-    return namespace
-
-
-def timed(function):
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
 
 
 def main():
@@ -60,7 +35,7 @@ def main():
     parser.add_argument(
         "--seed-notebook",
         type=Path,
-        default=REPO / ".." / "shared" / "seed" / "000_824f4267695aa240.txt",
+        default=_common.SEED_NOTEBOOK,
         help="the seed notebook's text (default: ../shared/seed/000_824f4267695aa240.txt)",
     )
     parser.add_argument("--data", default=dinosaur_names_path(), help="corpus (default: dinos.txt)")
@@ -74,17 +49,17 @@ def main():
     print(f"{os.cpu_count()} cores, load average {load} (other work slows every row alike)\n")
     rows = []
 
-    seed = seed_functions(args.seed_notebook)
+    seed = _common.seed_functions(args.seed_notebook)
     if seed is None:
         print(f"seed notebook {args.seed_notebook} not found: skipping the seed row\n")
     else:
         np.random.seed(0)  # noqa: NPY002 -- the seed's code draws from numpy's global generator
-        parameters, seconds = timed(
+        parameters, seconds = _common.best_time(
             lambda: seed["rnn_model"](train_names, SEED_ITERATIONS, SEED_LEARNING_RATE)
         )
         rows.append(("seed notebook, 22001 SGD steps", seconds, parameters, char_to_ix))
 
-    (parameters, _), seconds = timed(
+    (parameters, _), seconds = _common.best_time(
         lambda: rnn_model(train_names, SEED_ITERATIONS, SEED_LEARNING_RATE, rng=0)
     )
     rows.append(("rnn_lib.rnn_model, same recipe", seconds, parameters, char_to_ix))
@@ -92,7 +67,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "model.npz")
         argv = ["train", "--data", args.data, "--hidden", "50", "--seed", "0", "--out", out]
-        status, seconds = timed(lambda: cli_main([*argv, "--no-progress"]))
+        status, seconds = _common.best_time(lambda: cli_main([*argv, "--no-progress"]))
         if status != 0:
             sys.exit(f"rnn_lib train failed with status {status}")
         model = load_checkpoint(out)
