@@ -65,6 +65,25 @@ def rnn_cell_backward(y, da_next, cache, parameters):
     # sum(y) is 1 for a real step and 0 for padding, so padding contributes no gradient.
     dzy = y_hat_t * y.sum(axis=0, keepdims=True) - y
     dz = (1.0 - a_next**2) * (parameters["Wya"].T @ dzy + da_next)
+    return step_gradients(dzy, dz, cache, parameters)
+
+
+def step_gradients(dzy, dz, cache, parameters):
+    """One step's gradients from its output-logit gradient dz_y and pre-activation gradient dz.
+
+        dWya = dz_y a_next^T    dby = sum over the batch of dz_y
+        dWax = dz xt^T          dWaa = dz a_prev^T       dba = sum over the batch of dz
+        da_prev = Waa^T dz
+
+    Arguments:
+        dzy -- gradient of the loss with respect to Wya a_next + by, (n_y, m)
+        dz -- gradient with respect to Waa a_prev + Wax xt + ba, (n_a, m)
+        cache -- the step's CellCache
+        parameters -- dict with Waa (n_a, n_a)
+    Returns:
+        dict of dWax, dWaa, dWya, dba, dby and da_prev, as rnn_cell_backward returns them
+    """
+    a_next, a_prev, xt, _ = cache
     return {
         "dWax": dz @ xt.T,
         "dWaa": dz @ a_prev.T,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..cell import rnn_cell_backward, rnn_cell_forward
+from ..cell import rnn_cell_backward, rnn_cell_forward, step_gradients
 from ..gradcheck import numerical_gradient
 from ..sequence import rnn_backward, rnn_forward
 from ._compare import CheckFailed, expect_array, expect_keys, passed
@@ -38,19 +38,6 @@ def _bias_hint(name, got, expected, m):
         )
 
 
-def _cell_gradients(dzy, dz, cache, parameters):
-    """The gradients of one step for given dz_y and dz, the way the reference combines them."""
-    a_next, a_prev, xt, _ = cache
-    return {
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dWya": dzy @ a_next.T,
-        "dba": dz.sum(axis=1, keepdims=True),
-        "dby": dzy.sum(axis=1, keepdims=True),
-        "da_prev": parameters["Waa"].T @ dz,
-    }
-
-
 def check_rnn_cell_backward(cell_backward):
     """Check rnn_cell_backward(y, da_next, cache, parameters) against rnn_lib's."""
     rng = np.random.default_rng(5)
@@ -68,19 +55,19 @@ def check_rnn_cell_backward(cell_backward):
     tanh_grad = 1.0 - a_next**2
     wrong = {
         "da_next is not added: the state gets gradient from this step's output AND from the "
-        "later steps (Wya^T dz_y + da_next)": _cell_gradients(
+        "later steps (Wya^T dz_y + da_next)": step_gradients(
             dzy, tanh_grad * (p["Wya"].T @ dzy), cache, p
         ),
-        "only da_next flows into dz: add this step's own output term Wya^T dz_y": _cell_gradients(
+        "only da_next flows into dz: add this step's own output term Wya^T dz_y": step_gradients(
             dzy, tanh_grad * da_next, cache, p
         ),
-        "the sign of dz_y is flipped: softmax + cross-entropy gives y_hat - y": _cell_gradients(
+        "the sign of dz_y is flipped: softmax + cross-entropy gives y_hat - y": step_gradients(
             -dzy, tanh_grad * (da_next - p["Wya"].T @ dzy), cache, p
         ),
-        "tanh's derivative is missing: multiply by (1 - a_next**2)": _cell_gradients(
+        "tanh's derivative is missing: multiply by (1 - a_next**2)": step_gradients(
             dzy, p["Wya"].T @ dzy + da_next, cache, p
         ),
-        "tanh's derivative uses a_prev; it is 1 - a_next**2 (this step's state)": _cell_gradients(
+        "tanh's derivative uses a_prev; it is 1 - a_next**2 (this step's state)": step_gradients(
             dzy, (1.0 - a_prev**2) * (p["Wya"].T @ dzy + da_next), cache, p
         ),
     }
