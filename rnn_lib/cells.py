@@ -73,6 +73,7 @@ def _one_hot(indices, n_x, m):
 
 
 def _lstm_step(indices, state, parameters):
+    """One LSTM step (lstm_cell_forward) for one-hot x given by its indices (None: x = 0)."""
     a, c = state
     xt = _one_hot(indices, parameters["Wf"].shape[1] - a.shape[0], a.shape[1])
     a, c, _, _ = lstm_cell_forward(xt, a, c, parameters)
@@ -80,6 +81,7 @@ def _lstm_step(indices, state, parameters):
 
 
 def _gru_step(indices, state, parameters):
+    """One GRU step (gru_cell_forward) for one-hot x given by its indices (None: x = 0)."""
     (a,) = state
     xt = _one_hot(indices, parameters["Wu"].shape[1] - a.shape[0], a.shape[1])
     a, _, _ = gru_cell_forward(xt, a, parameters)
