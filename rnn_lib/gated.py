@@ -8,7 +8,7 @@ is the width of the gate weights minus n_a.
 import numpy as np
 
 from .arguments import check_integer
-from .shapes import check_parameters, check_shape
+from .shapes import check_parameters, check_sequence
 
 #: The symbol for the width of a gate weight, as error messages print it.
 STACKED = "n_a + n_x"
@@ -41,10 +41,7 @@ def check_gated_parameters(parameters, symbols):
 def check_gated_sequence(X, a0, parameters, symbols):
     """Check the inputs of a gated cell's sequence forward pass; return the sizes they fix."""
     known = check_gated_parameters(parameters, symbols)
-    check_shape("X", X, ("n_x", "m", "T_x"), known)
-    check_shape("a0", a0, ("n_a", "m"), known)
-    if X.shape[2] < 1:
-        raise ValueError(f"X must have at least one time step (T_x >= 1); got {X.shape}")
+    check_sequence(X, a0, known)
     return known
 
 

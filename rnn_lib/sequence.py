@@ -18,7 +18,7 @@ import threading
 import numpy as np
 
 from .cell import CellCache
-from .shapes import check_parameters, check_shape
+from .shapes import check_parameters, check_sequence, check_shape
 
 
 class SequenceCache:
@@ -80,10 +80,7 @@ class SequenceCache:
 def check_sequence_inputs(X, a0, parameters):
     """Check X (n_x, m, T_x), a0 (n_a, m) and the parameters; return the sizes they fix."""
     known = check_parameters(parameters)
-    check_shape("X", X, ("n_x", "m", "T_x"), known)
-    check_shape("a0", a0, ("n_a", "m"), known)
-    if X.shape[2] < 1:
-        raise ValueError(f"X must have at least one time step (T_x >= 1); got {X.shape}")
+    check_sequence(X, a0, known)
     return known
 
 

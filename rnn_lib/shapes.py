@@ -39,6 +39,22 @@ def check_shape(name, array, symbols, known):
         known.setdefault(symbol, (size, name))
 
 
+def check_sequence(X, a0, known):
+    """Check X (n_x, m, T_x) with T_x >= 1 and a0 (n_a, m) against the sizes known so far.
+
+    Arguments:
+        X -- inputs of a sequence forward pass
+        a0 -- its initial hidden state
+        known -- dict symbol -> (size, source), as check_parameters returns it; updated in place
+    Raises:
+        ValueError naming the array, as check_shape does, or an X with no time step
+    """
+    check_shape("X", X, ("n_x", "m", "T_x"), known)
+    check_shape("a0", a0, ("n_a", "m"), known)
+    if X.shape[2] < 1:
+        raise ValueError(f"X must have at least one time step (T_x >= 1); got {X.shape}")
+
+
 def check_parameters(parameters, names=PARAM_NAMES, symbols=PARAM_SYMBOLS):
     """Check a parameter dict and return the sizes its shapes fix, as ``{symbol: (size, source)}``."""
     if not isinstance(parameters, Mapping):
