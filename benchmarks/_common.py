@@ -51,6 +51,16 @@ def seed_functions(notebook_path):
     return namespace
 
 
+def add_seed_notebook_argument(parser):
+    """Give an argparse parser the --seed-notebook option, defaulting to SEED_NOTEBOOK."""
+    parser.add_argument(
+        "--seed-notebook",
+        type=Path,
+        default=SEED_NOTEBOOK,
+        help="the seed notebook's text (default: ../shared/seed/000_824f4267695aa240.txt)",
+    )
+
+
 def best_time(function, repeats=1):
     """The result of the last run and the shortest wall time of `repeats` runs, in seconds."""
     times = []

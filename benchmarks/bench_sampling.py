@@ -13,7 +13,6 @@ Usage: python benchmarks/bench_sampling.py [--seed-notebook PATH] [-n 1000] [--r
 
 import argparse
 import os
-from pathlib import Path
 
 import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
 import numpy as np
@@ -25,12 +24,7 @@ from rnn_lib.train import train
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--seed-notebook",
-        type=Path,
-        default=_common.SEED_NOTEBOOK,
-        help="the seed notebook's text (default: ../shared/seed/000_824f4267695aa240.txt)",
-    )
+    _common.add_seed_notebook_argument(parser)
     parser.add_argument("-n", type=int, default=1000, help="names per row (default 1000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per row, best kept (3)")
     args = parser.parse_args()

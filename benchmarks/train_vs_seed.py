@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import tempfile
-from pathlib import Path
 
 import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
 import numpy as np
@@ -32,12 +31,7 @@ SEED_ITERATIONS, SEED_LEARNING_RATE = 22001, 0.01
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--seed-notebook",
-        type=Path,
-        default=_common.SEED_NOTEBOOK,
-        help="the seed notebook's text (default: ../shared/seed/000_824f4267695aa240.txt)",
-    )
+    _common.add_seed_notebook_argument(parser)
     parser.add_argument("--data", default=dinosaur_names_path(), help="corpus (default: dinos.txt)")
     args = parser.parse_args()
 
