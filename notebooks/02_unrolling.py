@@ -175,7 +175,8 @@ plt.show()
 # Complete `rnn_forward(X, a0, parameters)` with {eq}`eq-02-unrolled`: loop over the steps,
 # calling `rnn_lib.rnn_cell_forward(xt, a_prev, parameters)` on `xt = X[:, :, t]`. Store each
 # new state in `a[:, :, t]` and each prediction in `y_hat[:, :, t]`, collect the caches in the
-# list `caches`, and feed each new state to the next step.
+# list `caches`, and feed each new state to the next step. Return `a` $(n_a, m, T_x)$, `y_hat`
+# $(n_y, m, T_x)$ and `caches`, a list of $T_x$ caches, one per step.
 # :::
 
 
@@ -210,14 +211,15 @@ checks.check_rnn_forward(rnn_forward)
 # The prediction $\hat y^{\langle t\rangle}$ is a distribution over the 27 symbols; the target
 # $y^{\langle t\rangle}$ is one-hot. The cross-entropy of a step is minus the log of the
 # probability the model gave to the right symbol, and the loss of a batch adds it up over the
-# symbols $i$, the examples $j$ and the steps $t$:
+# symbols $k$, the examples $i$ and the steps $t$ (entry $k$ of example $(i)$ at step $t$, as on
+# the notation page):
 #
 # $$
-# \mathcal{L} = -\sum_{t=1}^{T_x} \sum_{j=1}^{m} \sum_{i=1}^{n_y}
-#   y_{i,j}^{\langle t\rangle} \log \hat y_{i,j}^{\langle t\rangle}
+# \mathcal{L} = -\sum_{t=1}^{T_x} \sum_{i=1}^{m} \sum_{k=1}^{n_y}
+#   y_k^{(i)\langle t\rangle} \log \hat y_k^{(i)\langle t\rangle}
 # $$ (eq-02-loss)
 #
-# Since exactly one $y_{i,j}^{\langle t\rangle}$ is 1 in a real column, the inner sum picks out
+# Since exactly one $y_k^{(i)\langle t\rangle}$ is 1 in a real column, the inner sum picks out
 # one log-probability. A padded column of $Y$ is all zeros, so its whole term is zero: padding
 # adds nothing, as promised. Dividing $\mathcal L$ by the number of real characters gives the
 # loss *per character*, which compares across batches; $\mathcal L$ itself is what

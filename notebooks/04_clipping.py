@@ -183,9 +183,10 @@ plt.show()
 #
 # ## 2. Clipping by value
 #
-# The simplest cap, and the one the original dinosaur-name exercise uses, clips every entry of every
-# parameter gradient $G$ (each of $\partial \mathcal{L}/\partial W_{ax}, \ldots,
-# \partial \mathcal{L}/\partial b_y$) to an interval $[-c, c]$:
+# The simplest cap, and the one of the classic one-name-per-step recipe that notebook 06 starts
+# from, clips every entry of every parameter gradient $G$ (each of
+# $\partial \mathcal{L}/\partial W_{ax}, \ldots, \partial \mathcal{L}/\partial b_y$) to an
+# interval $[-c, c]$:
 #
 # $$ G_{ij} \leftarrow \min\!\left(\max(G_{ij}, -c),\; c\right) $$ (eq-04-clip-value)
 #
@@ -237,17 +238,17 @@ checks.check_clip(clip)
 # %% [markdown]
 # ## 3. Clipping by global norm
 #
-# Clipping by value treats every entry on its own. The alternative looks at the whole gradient as
-# one long vector $g$, all parameter gradients together, and measures its length, the **global
+# Clipping by value treats every entry on its own. The alternative {cite:p}`pascanu2013` looks at
+# the whole gradient as one long vector $g$, all parameter gradients together, and measures its length, the **global
 # norm**:
 #
 # $$ \lVert g \rVert = \sqrt{\sum_{G \in \{\partial W_{ax},\, \partial W_{aa},\, \partial W_{ya},\,
 #    \partial b_a,\, \partial b_y\}} \; \sum_{i,j} G_{ij}^2} $$ (eq-04-global-norm)
 #
-# If that length exceeds a threshold $\tau$, every parameter gradient is multiplied by the same
-# factor so that the new length is exactly $\tau$; otherwise nothing changes:
+# If that length exceeds a threshold $c$, every parameter gradient is multiplied by the same
+# factor so that the new length is exactly $c$; otherwise nothing changes:
 #
-# $$ g \leftarrow g \cdot \min\!\left(1, \frac{\tau}{\lVert g \rVert}\right) $$ (eq-04-clip-norm)
+# $$ g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right) $$ (eq-04-clip-norm)
 
 # %% [markdown]
 # :::{exercise} Clip by global norm
@@ -255,7 +256,7 @@ checks.check_clip(clip)
 #
 # Complete `clip_by_norm(gradients, max_norm)`: compute the global norm {eq}`eq-04-global-norm`
 # of the parameter gradients (leave `da0` out of it), then return a **new** dict in which every
-# parameter gradient is rescaled as in {eq}`eq-04-clip-norm` with $\tau$ = `max_norm`, and every
+# parameter gradient is rescaled as in {eq}`eq-04-clip-norm` with $c$ = `max_norm`, and every
 # other entry is copied unchanged. Do not modify the caller's arrays (`g *= factor` would).
 # :::
 
@@ -354,7 +355,7 @@ def train(clip_gradients, steps=200, learning_rate=0.005):
 runs = {
     "no clipping": train(lambda gradients: gradients),
     "clip by value, c = 5": train(lambda gradients: rnn_lib.clip(gradients, 5.0)),
-    "clip by global norm, τ = 50": train(lambda gradients: rnn_lib.clip_by_norm(gradients, 50.0)),
+    "clip by global norm, c = 50": train(lambda gradients: rnn_lib.clip_by_norm(gradients, 50.0)),
 }
 losses, norms = runs["no clipping"]
 print(
@@ -393,7 +394,7 @@ plt.show()
 # Gradient descent steps along $-g$, the direction in which the loss falls fastest. Clipping by
 # global norm shortens that step and keeps its direction. Clipping by value does not: it cuts the
 # large entries and keeps the small ones, so the clipped vector leans towards the axes where the
-# gradient was small. In two dimensions, with $g = (3, 0.8)$ and thresholds $c = \tau = 1$:
+# gradient was small. In two dimensions, with $g = (3, 0.8)$ and the threshold $c = 1$ for both:
 
 # %%
 g = np.array([3.0, 0.8])
@@ -406,7 +407,7 @@ ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, ls="--", color="tab:green"))
 for vector, colour, label in [
     (g, "black", f"raw gradient {g}"),
     (by_value, "tab:orange", f"clipped by value, c = 1: {by_value}"),
-    (by_norm, "tab:green", f"clipped by norm, τ = 1: {np.round(by_norm, 2)}"),
+    (by_norm, "tab:green", f"clipped by norm, c = 1: {np.round(by_norm, 2)}"),
 ]:
     ax.annotate("", xy=vector, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=colour, lw=2))
     ax.plot([], [], color=colour, lw=2, label=label)
@@ -460,7 +461,7 @@ sign_cosine = cosine(raw_vector, np.sign(raw_vector))
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.semilogx(thresholds, cos_value, color="tab:orange", label="clipped by value, threshold c")
-ax.semilogx(thresholds, cos_norm, color="tab:green", ls="--", label="clipped by norm, threshold τ")
+ax.semilogx(thresholds, cos_norm, color="tab:green", ls="--", label="clipped by norm, threshold c")
 ax.axhline(sign_cosine, color="grey", lw=0.8, ls=":", label="sign of the gradient")
 ax.axvline(5.0, color="tab:orange", lw=0.8, ls=":", label="c = 5, used in training")
 ax.set(
@@ -482,9 +483,9 @@ plt.show()
 #
 # That also explains the training curves. Which clipped run ends lower depends on the thresholds,
 # not on a law of nature: clipping by value at $c = 5$ lets through longer steps (up to
-# $5\sqrt{N}$ for $N$ entries) than clipping by norm at $\tau = 50$, in a direction that is partly
+# $5\sqrt{N}$ for $N$ entries) than clipping by norm at $c = 50$, in a direction that is partly
 # the sign of the gradient, and sign steps can be fast on a small task like this one. Clipping by
-# norm changes only the step length, so its $\tau$ acts as a cap on the length of a step and is
+# norm changes only the step length, so its threshold acts as a cap on the length of a step and is
 # easier to reason about; that is why it is the usual choice in practice. Either way the threshold
 # is a hyperparameter, and the typical global norm of a healthy run (the right panel of the
 # training figure) is a good guide to choosing it.
@@ -503,5 +504,5 @@ plt.show()
 #   direction {eq}`eq-04-cosine` and caps only the step length.
 # - Clipping must return new arrays: the raw gradient belongs to the caller.
 #
-# Next, in **05 · Sampling**, we turn the model's softmax outputs into names: temperature, top-k,
-# and reproducible random draws.
+# **Next:** [05 · Sampling](05_sampling.ipynb) turns the model's softmax outputs into names:
+# temperature, top-k, and reproducible random draws.

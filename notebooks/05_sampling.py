@@ -151,20 +151,20 @@ for draws in [100, 10_000, 1_000_000]:
 #
 # The softmax turns the scores, or **logits**,
 # $z^{\langle t\rangle} = W_{ya} a^{\langle t\rangle} + b_y$, into probabilities. Dividing the
-# logits by a **temperature** $T > 0$ first reshapes the distribution without changing the order
+# logits by a **temperature** $\tau > 0$ first reshapes the distribution without changing the order
 # of the characters:
 #
-# $$ p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}} $$ (eq-05-temperature)
+# $$ p_i(\tau) = \frac{e^{z_i / \tau}}{\sum_j e^{z_j / \tau}} $$ (eq-05-temperature)
 #
-# $T = 1$ is the model's own distribution. $T < 1$ stretches the gaps between logits, so the
-# likely characters get likelier (as $T \to 0$, all the mass goes to the most likely one);
-# $T > 1$ shrinks the gaps and flattens the distribution towards uniform.
+# $\tau = 1$ is the model's own distribution. $\tau < 1$ stretches the gaps between logits, so the
+# likely characters get likelier (as $\tau \to 0$, all the mass goes to the most likely one);
+# $\tau > 1$ shrinks the gaps and flattens the distribution towards uniform.
 #
 # **Top-k** cuts the tail instead: keep the $k$ characters with the largest probabilities, set the
 # others to zero, and renormalise so the kept ones sum to 1 again. Writing $K$ for the set of the
 # $k$ largest logits,
 #
-# $$ p_i^{(k)}(T) = \frac{p_i(T)\,[\, i \in K \,]}{\sum_{j \in K} p_j(T)} $$ (eq-05-top-k)
+# $$ p_i^{(k)}(\tau) = \frac{p_i(\tau)\,[\, i \in K \,]}{\sum_{j \in K} p_j(\tau)} $$ (eq-05-top-k)
 #
 # which is the same as setting the logits outside $K$ to $-\infty$ before the softmax.
 
@@ -188,7 +188,7 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
 
     Arguments:
         scores -- logits, (n_y, m)
-        temperature -- T > 0
+        temperature -- tau > 0
         top_k -- None (keep all), or how many characters to keep in each column
     Returns:
         probabilities -- (n_y, m); each column sums to 1
@@ -215,10 +215,10 @@ checks.check_next_char_distribution(next_char_distribution)
 # %%
 logits_1 = parameters["Wya"] @ a1 + parameters["by"]
 settings = {
-    "T = 0.5": dict(temperature=0.5),
-    "T = 1": dict(temperature=1.0),
-    "T = 2": dict(temperature=2.0),
-    "T = 1, top-k = 3": dict(temperature=1.0, top_k=3),
+    "τ = 0.5": dict(temperature=0.5),
+    "τ = 1": dict(temperature=1.0),
+    "τ = 2": dict(temperature=2.0),
+    "τ = 1, top-k = 3": dict(temperature=1.0, top_k=3),
 }
 labels = ["\\n"] + list(vocabulary[1:])
 distributions = {}
@@ -324,7 +324,7 @@ print([name.rstrip("\n") for name in drawn])
 # ## 5. Greedy or random?
 #
 # Why draw at all, rather than take the most likely character every time? That is **greedy**
-# decoding, top-k with $k = 1$ (or the limit $T \to 0$). It needs no randomness, so it gives one
+# decoding, top-k with $k = 1$ (or the limit $\tau \to 0$). It needs no randomness, so it gives one
 # name, always the same:
 
 # %%
@@ -355,7 +355,7 @@ for temperature in temperatures:
     rows.append((stats["distinct"] / 300, stats["fraction_novel"], length))
     examples = ", ".join(name.rstrip("\n") for name in drawn[:4])
     print(
-        f"T = {temperature:<4}: {stats['distinct']:3d} distinct, {stats['novel']:3d} new, "
+        f"τ = {temperature:<4}: {stats['distinct']:3d} distinct, {stats['novel']:3d} new, "
         f"mean length {length:4.1f}   e.g. {examples}"
     )
 
@@ -363,7 +363,7 @@ distinct, novel, lengths = np.array(rows).T
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.plot(temperatures, distinct, "o-", label="distinct names")
 ax.plot(temperatures, novel, "s-", label="names not in the training list")
-ax.set(xlabel="temperature T", ylabel="fraction of 300 samples", ylim=(0, 1.05))
+ax.set(xlabel="temperature τ", ylabel="fraction of 300 samples", ylim=(0, 1.05))
 ax.set_title("Higher temperature: more variety, more invention")
 ax.legend()
 fig.tight_layout()
@@ -371,9 +371,9 @@ plt.show()
 
 # %% [markdown]
 # At low temperature the model repeats a few favourite names over and over (the greedy
-# "allosaurus" among them), some from the training list and some not; at $T = 1$ most names are
-# new but built from familiar pieces ("-saurus", "-raptor"); at high temperature every name is
-# new and they grow longer and stranger, because the probability of the newline is flattened too
+# "allosaurus" among them), some from the training list and some not; at $\tau = 1$ most names are
+# new but built from familiar pieces ("-saurus", "-raptor"); at high temperature nearly every
+# name is new (299 of 300 at $\tau = 1.5$, all 300 at $\tau = 2$) and they grow longer and stranger, because the probability of the newline is flattened too
 # and the implausible letters of the tail get drawn. Top-k is another way to stay away from that
 # tail while keeping variety: with $k = 3$ only the three best letters of each step are ever
 # drawn, however flat the rest of the distribution.
@@ -421,19 +421,19 @@ for temperature in [0.5, 1.0, 2.0]:
         temperature=temperature,
         rng=np.random.default_rng(11),
     )
-    print(f"seed 11, T = {temperature}: {[name.rstrip() for name in drawn]}")
+    print(f"seed 11, τ = {temperature}: {[name.rstrip() for name in drawn]}")
 
 # %% [markdown]
 # ## Summary
 #
 # - Sampling turns the softmax output into a choice: draw $u$ uniformly, take the first index whose
 #   cumulative probability passes it {eq}`eq-05-inverse-cdf`; `rng.choice(n_y, p=p)` does this.
-# - Temperature divides the logits {eq}`eq-05-temperature`: $T < 1$ sharpens, $T > 1$ flattens;
+# - Temperature divides the logits {eq}`eq-05-temperature`: $\tau < 1$ sharpens, $\tau > 1$ flattens;
 #   top-k keeps the $k$ most likely characters and renormalises {eq}`eq-05-top-k`.
 # - A name is a loop {eq}`eq-05-step`, {eq}`eq-05-feedback`: run the cell, draw, feed the drawn
 #   character back as a one-hot, stop at the newline (index 0) or a length limit.
 # - Greedy decoding gives one name; random sampling gives variety, more with higher temperature.
 # - A seeded generator per cell, passed explicitly, makes every random name reproducible.
 #
-# Next, in **06 · Training**, we train the model on the full dinosaur corpus and watch the sampled
-# names improve as the loss falls.
+# **Next:** [06 · Training the dinosaur-name model](06_training.ipynb) trains the model on the full
+# dinosaur corpus and watches the sampled names improve as the loss falls.

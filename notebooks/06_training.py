@@ -19,8 +19,8 @@
 # Everything is in place: a cell (notebook 01), the forward pass and its loss (02), the gradients
 # (03), clipping (04) and a sampler (05). This notebook puts them together and trains a
 # character-level RNN on 1,449 real dinosaur names until it invents new ones. We train it twice:
-# first with the seed notebook's recipe, one name per gradient step, and then with the recipe
-# this library recommends, minibatches of names of similar length and the Adam optimiser, which
+# first with the recipe of the *seed notebook* (the single-notebook exercise this series grew
+# from), one name per gradient step, and then with the recipe this library recommends, minibatches of names of similar length and the Adam optimiser, which
 # reaches a lower loss in a hundredth of the steps and a fraction of the time. Along the way we
 # measure what "learning" means here: the loss per character on names the model never saw.
 #
@@ -166,7 +166,7 @@ print(f"uniform guess: log 27 = {np.log(27):.4f} nats, perplexity 27")
 # The seed notebook trains with plain stochastic gradient descent on one name at a time: encode
 # the name, run forward, backpropagate through time, clip every gradient entry to $[-5, 5]$, and
 # take a step $W \leftarrow W - 0.01\, \partial \mathcal{L}/\partial W$; 22,001 such steps. As
-# written, its loop had four problems (notebooks 02 and 03 showed the details):
+# written, its loop had four problems:
 #
 # - **The hidden state was carried from one name into the next.** Each name started from the
 #   last state of the previous one, so the model learned openings that depend on an unrelated
@@ -268,8 +268,9 @@ print("one batch:", grouped[0][:6], "...")
 #
 # $$ v_k = \beta_2 v_{k-1} + (1 - \beta_2)\, g_k \odot g_k $$ (eq-06-adam-v)
 #
-# Both start at $m_0 = v_0 = 0$, which biases them towards zero in the first steps; dividing by
-# the total weight the average has gathered so far removes that bias:
+# (This $m_k$ is Adam's first moment, not the batch size $m$.) Both start at $m_0 = v_0 = 0$,
+# which biases them towards zero in the first steps; dividing by the total weight the average has
+# gathered so far removes that bias:
 #
 # $$ \hat m_k = \frac{m_k}{1 - \beta_1^k}, \qquad \hat v_k = \frac{v_k}{1 - \beta_2^k} $$ (eq-06-adam-bias)
 #
@@ -429,7 +430,7 @@ print(f"after 10 epochs, recommended: dev {final:.4f} nats, perplexity {np.exp(f
 #
 # `benchmarks/train_vs_seed.py` runs the full comparison on the same split. The seed notebook's
 # own code, 22,001 steps with its bugs, ends at a dev loss of 1.93 nats; the same recipe fixed
-# (`rnn_model`) reaches 1.795 in about 4 s; the recommended recipe reaches 1.787 in 210 steps
+# (`rnn_model`) reaches 1.805 in about 4 s; the recommended recipe reaches 1.787 in 210 steps
 # and about a third of a second. Fixing the seed's bugs gains more than changing the recipe;
 # changing the recipe gains the time.
 #
@@ -476,9 +477,9 @@ for epochs in [1, 2, 5, 10]:
 #
 # ## 7. Temperature: new versus plausible
 #
-# Notebook 05 showed how the temperature $T$ reshapes each step's distribution. On the trained
+# Notebook 05 showed how the temperature $\tau$ reshapes each step's distribution. On the trained
 # model it trades novelty against plausibility. As a measure of plausibility we use the model's
-# own loss per character on its samples at $T = 1$: how surprising the names are to the model
+# own loss per character on its samples at $\tau = 1$: how surprising the names are to the model
 # that made them.
 
 # %%
@@ -496,14 +497,14 @@ for temperature in [0.5, 0.75, 1.0, 1.5]:
     stats = rnn_lib.novelty(drawn, train_names)
     surprise = rnn_lib.evaluate(parameters, plain, char_to_ix).loss_per_char
     print(
-        f"T = {temperature:<4}: {stats['distinct']:3d} distinct, {stats['novel']:3d} new of 300, "
+        f"τ = {temperature:<4}: {stats['distinct']:3d} distinct, {stats['novel']:3d} new of 300, "
         f"loss {surprise:.2f} nats/char; e.g. {', '.join(plain[:4])}"
     )
 print(f"the real dev names: loss {final:.2f} nats/char")
 
 # %% [markdown]
-# Novelty hardly moves: even at $T = 0.5$ only a few samples are repeats or training names.
-# Plausibility moves a lot. At $T = 1$ the samples surprise the model exactly as much as real
+# Novelty hardly moves: even at $\tau = 0.5$ only a few samples are repeats or training names.
+# Plausibility moves a lot. At $\tau = 1$ the samples surprise the model exactly as much as real
 # names it never saw (1.81 against 1.79 nats): they are typical draws from what it learned. Lower
 # temperatures give names more typical than real ones, built from the commonest pieces; higher
 # ones give names the model itself finds unlikely, which is what "stranger" means here.
@@ -561,10 +562,11 @@ print(f"dev loss of the loaded model: {reloaded.loss_per_char:.4f}")
 #   and a linear decay of the learning rate {eq}`eq-06-lr-decay`: 1.787 nats (perplexity 5.97)
 #   after 10 epochs, in 210 steps and well under a second.
 # - Sampled names gain their endings and their "-saurus" as the dev loss falls; all 300 samples
-#   are new names. At $T = 1$ they are as typical as real names; lower temperatures make them
+#   are new names. At $\tau = 1$ they are as typical as real names; lower temperatures make them
 #   safer, higher ones stranger, while novelty stays high.
 # - `save_checkpoint` / `load_checkpoint`, or `python -m rnn_lib train | sample | evaluate`, keep
 #   and reuse a trained model.
 #
-# Next, in **07 · Vanishing gradients**, we ask why this simple RNN struggles to remember the
-# beginning of a long name, and what the gradients through many steps look like.
+# **Next:** [07 · Vanishing and exploding gradients](07_vanishing_gradients.ipynb) asks why this
+# simple RNN struggles to remember the beginning of a long name, and what the gradients through
+# many steps look like.

@@ -20,7 +20,7 @@
 # The other half is quieter and worse: gradients that **vanish**. A vanilla RNN is, in
 # principle, able to carry information across any number of steps; in practice, the signal that
 # tells it *how* to do that fades exponentially on its way back through time, and the network
-# never learns dependencies longer than a handful of characters.
+# never learns dependencies longer than a handful of characters {cite:p}`bengio1994`.
 #
 # **Learning goals**
 #
@@ -43,7 +43,10 @@ np.set_printoptions(precision=4, suppress=True)
 # %% [markdown]
 # ## The gradient is a product of Jacobians
 #
-# Recall the recurrence of the hidden state (notebook 01):
+# Notebook 04 derived this product of Jacobians (its {eq}`eq-04-product`) and its bound
+# ({eq}`eq-04-bound` there), and watched it explode. We restate it here, with $k$ for the earlier step,
+# because this notebook follows the other end of the same bound. Recall the recurrence of the
+# hidden state (notebook 01):
 #
 # $$
 # a^{\langle t\rangle} = \tanh\big(z^{\langle t\rangle}\big), \qquad
@@ -86,10 +89,12 @@ np.set_printoptions(precision=4, suppress=True)
 # :label: ex-07-gradient-norms
 #
 # Complete `gradient_norms_through_time(a, Waa, da_last)`. The hidden states `a` have shape
-# `(n_a, 1, T_x)` and `da_last` is $\partial\mathcal{L}/\partial a^{\langle T_x-1\rangle}$, of shape
-# `(n_a, 1)`. Return an array `norms` of shape `(T_x,)` with
-# `norms[k]` $= \lVert \partial \mathcal{L}/\partial a^{\langle k\rangle} \rVert$, going back one
-# step at a time with {eq}`eq-07-jacobian` and {eq}`eq-07-chain`: no loss is added on the way.
+# `(n_a, 1, T_x)` and `da_last`, of shape `(n_a, 1)`, is the gradient of the loss with respect
+# to the last state `a[:, :, -1]`. Return an array `norms` of shape `(T_x,)` in which `norms[k]`
+# is the norm of the gradient with respect to the state `a[:, :, k]` (in the maths, steps count
+# from 1, so that is $\lVert \partial \mathcal{L}/\partial a^{\langle k+1\rangle} \rVert$),
+# going back one step at a time with {eq}`eq-07-jacobian` and {eq}`eq-07-chain`: no loss is added
+# on the way. `norms[-1]` is the norm of `da_last` itself.
 # :::
 
 # %% tags=["solution", "hide-input"]
@@ -123,7 +128,8 @@ checks.check_gradient_norms_through_time(gradient_norms_through_time)
 #
 # We build recurrent matrices $W_{aa}$ with a chosen **spectral radius** $\rho$ (the largest
 # $\lvert\lambda\rvert$ over its eigenvalues), run a random sequence of 60 characters through the
-# RNN, and send a unit gradient back from the last step.
+# RNN, and send a unit gradient back from the last step. (Notebook 04 did the same with a gain
+# that only roughly set $\rho$; here $\rho$ is exact, and we read off the factor per step.)
 
 # %%
 n_a, vocab, T_x = 64, 27, 60
@@ -218,7 +224,7 @@ for rho, color in [(0.9, "tab:blue"), (1.1, "tab:red")]:
 left.set_aspect("equal")
 left.set_xlabel(r"Re $\lambda$")
 left.set_ylabel(r"Im $\lambda$")
-left.set_title(r"Eigenvalues of $W_{aa}$ (n_a = 64)")
+left.set_title(r"Eigenvalues of $W_{aa}$ ($n_a = 64$)")
 left.legend(loc="upper right", fontsize=8)
 right.set_xlabel("steps back, $n$")
 right.set_ylabel("relative norm")
@@ -328,5 +334,5 @@ plt.show()
 #   not carry the missing signal anyway.
 # - A vanilla RNN learns to recall a letter 10 steps back, but not 20.
 #
-# **Next:** notebook 08 builds cells whose state is carried forward by *addition* rather than by
-# repeated multiplication — the LSTM and the GRU — and solves the same task.
+# **Next:** [08 · LSTM and GRU](08_lstm_gru.ipynb) builds cells whose state is carried forward by
+# *addition* rather than by repeated multiplication, and solves the same task.
