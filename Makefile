@@ -13,8 +13,8 @@ sync:  ## bring each notebook's .py and .ipynb in step (jupytext pairs)
 	$(PYTHON) -m jupytext --sync $(NOTEBOOKS)
 
 lint:  ## ruff over the library, the tests, the tools and the notebooks' .py side
-	$(PYTHON) -m ruff check rnn_lib tests tools $(NOTEBOOKS)
-	$(PYTHON) -m ruff format --check rnn_lib tests tools
+	$(PYTHON) -m ruff check rnn_lib tests tools benchmarks $(NOTEBOOKS)
+	$(PYTHON) -m ruff format --check rnn_lib tests tools benchmarks
 
 student:  ## the student edition in student/: every solution replaced by a stub, no outputs
 	$(PYTHON) tools/make_student.py --out student
