@@ -4,7 +4,7 @@ import numpy as np
 
 #: Smallest positive normal float64. A probability that underflowed to 0 is read as this,
 #: so its loss term is -log(tiny) ~ 708 nats instead of inf.
-_TINY = np.finfo(np.float64).tiny
+TINY = np.finfo(np.float64).tiny
 
 
 def compute_loss(Y_hat, Y):
@@ -27,7 +27,7 @@ def compute_loss(Y_hat, Y):
     # Cheaper than two boolean masks when Y_hat is a strided view, as rnn_forward returns it.
     Y_hat, Y = np.atleast_1d(Y_hat, Y)  # so that a scalar has a position to index, too
     target = np.unravel_index(np.flatnonzero(Y != 0), Y.shape)
-    return float(-np.sum(Y[target] * np.log(np.maximum(Y_hat[target], _TINY))))
+    return float(-np.sum(Y[target] * np.log(np.maximum(Y_hat[target], TINY))))
 
 
 def perplexity(loss_per_char):

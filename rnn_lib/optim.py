@@ -3,14 +3,13 @@
 import numpy as np
 
 from .arguments import check_positive_number
-from .loss import compute_loss
+from .loss import TINY
 from .params import PARAM_NAMES
 from .sequence import (
     TRAINING_SCRATCH,
     backward_states,
     check_sequence_inputs,
     forward_states,
-    output_gradient,
 )
 from .shapes import check_shape
 
@@ -92,6 +91,40 @@ def update_parameters(parameters, gradients, learning_rate):
     return parameters
 
 
+def _loss_and_output_gradient(y_hat, Y):
+    """compute_loss and output_gradient of forward_states' y_hat in one go, bit for bit the same.
+
+    Both need only the non-zero entries of Y (one per column, or none for padding), so they are
+    found once and y_hat is read and changed only there, plus one product if some column of Y
+    does not sum to 1. The loss terms are summed in the order compute_loss sums them (C order
+    of Y), so the sum is the same to the last bit.
+
+    Arguments:
+        y_hat -- predicted distributions, (n_y, T_x, m), as forward_states returns them;
+            overwritten with the output gradient y_hat * sum(y<t>) - y<t>
+        Y -- true distributions, (n_y, m, T_x)
+    Returns:
+        loss -- summed cross-entropy, a float
+        y_hat -- the output gradient, (n_y, T_x, m)
+    """
+    n_y, T_x, m = y_hat.shape
+    Y = Y.reshape(-1)  # C order of (n_y, m, T_x): entry (k, i, t) is at k m T_x + i T_x + t
+    target = np.flatnonzero(Y != 0)
+    y = Y[target]
+    row, example_step = np.divmod(target, m * T_x)
+    example, step = np.divmod(example_step, T_x)
+    column = step * m + example  # the same entry in y_hat's (n_y, T_x m) columns
+    position = row * (T_x * m) + column
+    flat = y_hat.reshape(-1)
+    loss = float(-np.sum(y * np.log(np.maximum(flat[position], TINY))))
+    # sum(y<t>) of every column, added in the order Y.sum(axis=0) adds them (rows ascending)
+    column_sums = np.bincount(column, weights=y, minlength=T_x * m)
+    if not np.all(column_sums == 1.0):  # padding or soft targets; y_hat * 1 would change nothing
+        y_hat *= column_sums.reshape(T_x, m)
+    flat[position] -= y
+    return loss, y_hat
+
+
 def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     """One training step: forward, loss, backpropagation through time, clip by value, update.
 
@@ -116,8 +149,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     check_shape("Y", Y, ("n_y", "m", "T_x"), known)
     check_positive_number("max_value", clip_value)
     states, y_hat = forward_states(X, a_prev, parameters, TRAINING_SCRATCH)
-    loss = compute_loss(y_hat.transpose(0, 2, 1), Y)
-    dzy = output_gradient(y_hat, Y, out=y_hat)  # y_hat is not needed any more
+    loss, dzy = _loss_and_output_gradient(y_hat, Y)  # y_hat is not needed any more
     gradients = backward_states(X, parameters, states, dzy, TRAINING_SCRATCH)
     for key, grad in gradients.items():
         if key not in STATE_GRADIENTS:
