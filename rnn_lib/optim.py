@@ -151,11 +151,12 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     states, y_hat = forward_states(X, a_prev, parameters, TRAINING_SCRATCH)
     loss, dzy = _loss_and_output_gradient(y_hat, Y)  # y_hat is not needed any more
     gradients = backward_states(X, parameters, states, dzy, TRAINING_SCRATCH)
-    for key, grad in gradients.items():
-        if key not in STATE_GRADIENTS:
-            np.clip(grad, -clip_value, clip_value, out=grad)
-    # Only the RNN's own parameters: a dict may carry more keys (notes, other arrays).
-    update_parameters({name: parameters[name] for name in PARAM_NAMES}, gradients, learning_rate)
+    # clip and update_parameters in one pass, without their copies and checks. Only the RNN's
+    # own parameters: a dict may carry more keys (notes, other arrays).
+    for name in PARAM_NAMES:
+        grad, value = gradients[f"d{name}"], parameters[name]
+        np.clip(grad, -clip_value, clip_value, out=grad)
+        value -= learning_rate * grad
     return loss, gradients, states[-1].T.copy()  # a copy: states is reused by the next step
 
 
