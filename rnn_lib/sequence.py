@@ -103,7 +103,7 @@ def _one_hot_rows(X):
     with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 and overflow fail the count
         sums, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
     is_one_hot = sums == 1
-    if np.count_nonzero(columns) != np.count_nonzero(is_one_hot):
+    if np.count_nonzero(columns != 0) != np.count_nonzero(is_one_hot):  # faster on booleans
         return None
     rows = np.where(is_one_hot, rows, n_x).astype(np.intp)
     return rows.reshape(m, T_x).T.ravel()
