@@ -192,9 +192,9 @@ def forward_states(X, a0, parameters, scratch=FreshArrays):
     # Row form of the recurrence: a<t>^T = tanh(a<t-1>^T Waa^T + (Wax x<t> + ba)^T), in place.
     Waa_T = np.ascontiguousarray(Waa.T)  # BLAS is faster on small matrices in this layout
     recurrent = np.empty((m, n_a))
-    for t in range(1, T_x + 1):
+    for t in range(1, T_x + 1):  # np.dot in the loops: the same BLAS call as np.matmul, sooner
         z = states[t]
-        z += np.matmul(states[t - 1], Waa_T, out=recurrent)
+        z += np.dot(states[t - 1], Waa_T, out=recurrent)
         np.tanh(z, out=z)
 
     # Output projection and softmax of every step at once, in one buffer: the same operations
@@ -275,7 +275,7 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
         np.square(states[t + 1], out=tanh_slope)
         np.subtract(1.0, tanh_slope, out=tanh_slope)
         dz_t *= tanh_slope
-        np.matmul(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
+        np.dot(dz_t, Waa, out=da)  # (Waa^T dz<t>)^T
 
     # dWax and dba in one product: ba is the weight of an input that is always 1. Computed as
     # (x dz)^T rather than dz^T x^T: the same sums, faster in BLAS for these shapes.
