@@ -101,7 +101,9 @@ def _one_hot_rows(X):
     # every other column is all zero. NaN and inf break the count. For a column whose single
     # non-zero is a 1 in row k, the second sum is exactly k.
     with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 and overflow fail the count
-        sums, rows = np.stack([np.ones(n_x), np.arange(n_x)]) @ columns
+        weights = np.ones((2, n_x))  # row 0 sums the entries, row 1 weighs them by row index
+        weights[1] = np.arange(n_x)
+        sums, rows = weights @ columns
     is_one_hot = sums == 1
     if np.count_nonzero(columns != 0) != np.count_nonzero(is_one_hot):  # faster on booleans
         return None
