@@ -52,10 +52,12 @@ np.set_printoptions(precision=4, suppress=True)
 # step $t$ (as in notebooks 01 and 02; one example, so the vectors are columns):
 #
 # $$
-# z^{\langle t\rangle} = W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a,
-# \quad a^{\langle t\rangle} = \tanh\left(z^{\langle t\rangle}\right),
-# \quad z_y^{\langle t\rangle} = W_{ya}\, a^{\langle t\rangle} + b_y,
-# \quad \hat y^{\langle t\rangle} = \operatorname{softmax}\left(z_y^{\langle t\rangle}\right)
+# \begin{aligned}
+# z^{\langle t\rangle} &= W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle} + b_a,
+# &\quad a^{\langle t\rangle} &= \tanh\left(z^{\langle t\rangle}\right),\\
+# z_y^{\langle t\rangle} &= W_{ya}\, a^{\langle t\rangle} + b_y,
+# &\quad \hat y^{\langle t\rangle} &= \operatorname{softmax}\left(z_y^{\langle t\rangle}\right)
+# \end{aligned}
 # $$ (eq-03-forward)
 #
 # and the loss is the sum of the per-step cross-entropies,

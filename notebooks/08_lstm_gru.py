@@ -67,9 +67,11 @@ np.set_printoptions(precision=4, suppress=True)
 # $(n_a, n_a + n_x)$:
 #
 # $$
-# f^{\langle t\rangle} = \sigma\big(W_f [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_f\big), \quad
-# i^{\langle t\rangle} = \sigma\big(W_i [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_i\big), \quad
-# o^{\langle t\rangle} = \sigma\big(W_o [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_o\big)
+# \begin{aligned}
+# f^{\langle t\rangle} &= \sigma\big(W_f [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_f\big), \\
+# i^{\langle t\rangle} &= \sigma\big(W_i [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_i\big), \\
+# o^{\langle t\rangle} &= \sigma\big(W_o [a^{\langle t-1\rangle}; x^{\langle t\rangle}] + b_o\big)
+# \end{aligned}
 # $$ (eq-08-lstm-gates)
 #
 # $$

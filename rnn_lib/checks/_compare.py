@@ -4,6 +4,10 @@ A check runs the student's function on fixed inputs, compares each output with t
 from rnn_lib, and, when they differ, tries the outputs that typical mistakes would produce (a
 missing bias, a transposed matrix, softmax over the wrong axis ...). If the answer matches one of
 them, the message names that mistake; otherwise it points at the worst entry.
+
+Every check and comparison sets ``__tracebackhide__ = True``: IPython then leaves their frames
+out of a failure's traceback, so a student sees the call in their own cell and the message,
+not the checks' internals.
 """
 
 import numpy as np
@@ -29,6 +33,7 @@ def expect_array(name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
             the first one that ``got`` matches is named in the message
         rtol, atol -- tolerances of np.allclose
     """
+    __tracebackhide__ = True
     expected = np.asarray(expected)
     if got is None:
         raise CheckFailed(f"{name} is None: does your function return it?")
@@ -63,6 +68,7 @@ def expect_array(name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
 
 def expect_keys(name, got, expected_keys):
     """Raise CheckFailed unless ``got`` is a dict holding every key in ``expected_keys``."""
+    __tracebackhide__ = True
     if not isinstance(got, dict):
         raise CheckFailed(f"{name} should be a dict; got {type(got).__name__}")
     missing = [k for k in expected_keys if k not in got]

@@ -40,6 +40,7 @@ def _bias_hint(name, got, expected, m):
 
 def check_rnn_cell_backward(cell_backward):
     """Check rnn_cell_backward(y, da_next, cache, parameters) against rnn_lib's."""
+    __tracebackhide__ = True
     rng = np.random.default_rng(5)
     n_x, n_a, n_y, m = 3, 4, 6, 2
     p = _parameters(rng, n_x, n_a, n_y)
@@ -111,6 +112,7 @@ def _backward_variant(X, Y, p, caches, carry, accumulate, order):
 
 def check_rnn_backward(rnn_backward_fn):
     """Check rnn_backward(X, Y, parameters, caches) against rnn_lib's, da0 included."""
+    __tracebackhide__ = True
     rng = np.random.default_rng(6)
     n_x, n_a, n_y, m, T_x = 3, 4, 5, 2, 5
     p = _parameters(rng, n_x, n_a, n_y)
@@ -158,6 +160,7 @@ def check_rnn_backward(rnn_backward_fn):
 
 def check_numerical_gradient(numerical_gradient_fn):
     """Check numerical_gradient(f, array, eps) (centred differences) on a cubic."""
+    __tracebackhide__ = True
     rng = np.random.default_rng(7)
     array = rng.standard_normal((2, 3))
     original = array.copy()

@@ -92,6 +92,7 @@ def _params_only(gradients, transform):
 
 def check_clip(clip):
     """Check an implementation of clip(gradients, max_value), clipping by value, against rnn_lib."""
+    __tracebackhide__ = True
     max_value = 2.5
     gradients = _gradients(scale=3.0)
     raw = _copy(gradients)
@@ -137,6 +138,7 @@ def check_clip(clip):
 
 def check_clip_by_norm(clip_by_norm):
     """Check an implementation of clip_by_norm(gradients, max_norm) against rnn_lib's."""
+    __tracebackhide__ = True
     max_norm = 5.0
     for scale, situation in ((3.0, "above"), (0.05, "below")):
         gradients = _gradients(scale=scale)

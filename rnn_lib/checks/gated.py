@@ -54,6 +54,7 @@ def _output_mistakes(a_next, p):
 
 def check_lstm_cell_forward(cell_forward):
     """Check lstm_cell_forward(xt, a_prev, c_prev, parameters) against rnn_lib's."""
+    __tracebackhide__ = True
     xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
     result = cell_forward(xt, a_prev, c_prev, p)
     _expect_tuple("lstm_cell_forward", result, ("a_next", "c_next", "yt_pred", "cache"))
@@ -109,6 +110,7 @@ def _gru_variant(xt, a_prev, p, tanh_gate=None, relevance="before", swap_u=False
 
 def check_gru_cell_forward(cell_forward):
     """Check gru_cell_forward(xt, a_prev, parameters) against rnn_lib's."""
+    __tracebackhide__ = True
     xt, a_prev, _, p = _gated_inputs(GRU_PARAM_NAMES)
     result = cell_forward(xt, a_prev, p)
     _expect_tuple("gru_cell_forward", result, ("a_next", "yt_pred", "cache"))

@@ -36,6 +36,7 @@ def _check_scores(seed=5, n_y=6, m=3):
 
 def check_next_char_distribution(next_char_distribution):
     """Check next_char_distribution(scores, temperature=1.0, top_k=None) against rnn_lib's."""
+    __tracebackhide__ = True
     scores = _check_scores()
     for temperature, top_k in ((1.0, None), (0.5, None), (2.0, 3)):
         given = scores.copy()
@@ -172,6 +173,7 @@ def _as_indices(result):
 
 def check_sample_indices(sample_indices, seeds=range(8), max_length=8):
     """Check sample_indices(parameters, rng, max_length) against a reference on the same seeds."""
+    __tracebackhide__ = True
     parameters = _check_model()
     before = _global_state()
     results = {}

@@ -22,6 +22,7 @@ def _one_hot_columns(indices, n):
 
 def check_encode_name(encode_name):
     """Check encode_name(name, char_to_ix) -> X, Y, each (n_x, 1, T_x) with T_x = len(name) + 1."""
+    __tracebackhide__ = True
     name = "zuniceratops"
     char_to_ix = {c: i for i, c in enumerate(VOCABULARY)}
     n = len(VOCABULARY)
@@ -107,6 +108,7 @@ def _unroll(X, a0, parameters, next_state):
 
 def check_rnn_forward(rnn_forward_fn):
     """Check rnn_forward(X, a0, parameters) -> a, y_hat, caches against rnn_lib's."""
+    __tracebackhide__ = True
     X, a0, p = _sequence_inputs()
     result = rnn_forward_fn(X, a0, p)
     if not isinstance(result, tuple) or len(result) != 3:
@@ -147,6 +149,7 @@ def check_rnn_forward(rnn_forward_fn):
 
 def check_compute_loss(compute_loss_fn):
     """Check compute_loss(Y_hat, Y) on a batch with a padded step and a zero probability."""
+    __tracebackhide__ = True
     rng = np.random.default_rng(4)
     n_y, m, T_x = 5, 2, 4
     Y_hat = rng.dirichlet(np.ones(n_y), size=(m, T_x)).transpose(2, 0, 1)

@@ -26,6 +26,7 @@ def _batch(seed=6):
 
 def check_loss_per_char(loss_per_char):
     """Check loss_per_char(y_hat, Y): the mean cross-entropy per predicted character, in nats."""
+    __tracebackhide__ = True
     y_hat, Y = _batch()
     y_hat_given, Y_given = y_hat.copy(), Y.copy()
     got = loss_per_char(y_hat_given, Y_given)
@@ -120,6 +121,7 @@ def _reference_adam(w, dw, m, v, t, learning_rate, beta1, beta2, eps):
 
 def check_adam_update(adam_update):
     """Check adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps) -> (w, m, v)."""
+    __tracebackhide__ = True
     w, dw, m, v = _adam_inputs()
     t, learning_rate, beta1, beta2, eps = 3, 0.01, 0.9, 0.99, 0.05
     given = [array.copy() for array in (w, dw, m, v)]

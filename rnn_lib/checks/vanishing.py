@@ -8,6 +8,7 @@ from ._compare import expect_array, passed
 
 def check_gradient_norms_through_time(gradient_norms_through_time):
     """Check gradient_norms_through_time(a, Waa, da_last) -> norms (T_x,), one per step."""
+    __tracebackhide__ = True
     rng = np.random.default_rng(7)
     n_a, T_x = 6, 9
     Waa = rng.standard_normal((n_a, n_a))
