@@ -130,10 +130,19 @@ def composed_step(X, Y, a0, parameters, learning_rate, clip_value):
     return loss, gradients, a[:, :, -1], parameters
 
 
+def soft_target_problem(n_y=4, m=3, T_x=6, seed=5):
+    """Targets that are not one-hot: random distributions over n_y, and one all-zero column."""
+    X, _, a0, p = random_problem(n_y=n_y, m=m, T_x=T_x, seed=seed)
+    Y = np.random.default_rng(seed).dirichlet(np.ones(n_y), size=(m, T_x)).transpose(2, 0, 1)
+    Y[:, 1, 2] = 0.0
+    return X, Y, a0, p
+
+
 PROBLEMS = {
     "real-valued inputs": lambda: random_problem(m=3, T_x=6, seed=4),
     "one-hot inputs with padding": padded_one_hot_problem,
     "one example": lambda: random_problem(m=1, T_x=5, seed=6),
+    "soft targets": soft_target_problem,
 }
 
 
