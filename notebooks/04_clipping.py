@@ -293,38 +293,15 @@ checks.check_clip_by_norm(clip_by_norm)
 #
 # ## 4. Training with and without clipping
 #
-# Now the effect on learning. The task: a few dozen dinosaur names, written out here, each
-# read character by character with the next character as the target (the newline `"\n"`, index 0,
-# ends a name). All names form one batch, padded to the longest; the padded columns of `X` and
-# `Y` are zero, so they add nothing to the loss or the gradients.
+# Now the effect on learning. The task: 53 well-known genera (`rnn_lib.data.FAMOUS_NAMES`),
+# each read character by character with the next character as the target (the newline `"\n"`,
+# index 0, ends a name). All names form one batch, padded to the longest; the padded columns of
+# `X` and `Y` are zero, so they add nothing to the loss or the gradients.
 
 # %%
-names = """
-aardonyx abelisaurus achelousaurus achillobator acrocanthosaurus aegyptosaurus afrovenator
-agilisaurus alamosaurus albertosaurus allosaurus alvarezsaurus amargasaurus ammosaurus
-ampelosaurus anchisaurus ankylosaurus apatosaurus archaeopteryx argentinosaurus bagaceratops
-barosaurus baryonyx brachiosaurus camarasaurus carnotaurus centrosaurus ceratosaurus coelophysis
-compsognathus deinonychus diplodocus dilophosaurus edmontosaurus gallimimus giganotosaurus
-iguanodon kentrosaurus maiasaura megalosaurus microraptor oviraptor pachycephalosaurus
-parasaurolophus plateosaurus protoceratops spinosaurus stegosaurus styracosaurus triceratops
-troodon tyrannosaurus velociraptor
-""".split()
+names = list(rnn_lib.data.FAMOUS_NAMES)  # 53 well-known genera of the corpus
 char_to_ix = {ch: i for i, ch in enumerate(vocabulary)}
-
-
-def encode(names):
-    """Inputs and targets of a batch of names, (n_x, m, T_x): x<1> = 0, targets end with "\\n"."""
-    T = max(len(name) for name in names) + 1
-    X = np.zeros((n_x, len(names), T))
-    Y = np.zeros((n_y, len(names), T))
-    for j, name in enumerate(names):
-        indices = [char_to_ix[ch] for ch in name]
-        X[indices, j, np.arange(1, len(indices) + 1)] = 1.0
-        Y[indices + [char_to_ix["\n"]], j, np.arange(len(indices) + 1)] = 1.0
-    return X, Y
-
-
-X_names, Y_names = encode(names)
+X_names, Y_names = rnn_lib.encode_names(names, char_to_ix)  # the first input is the zero vector
 n_targets = int(Y_names.sum())
 print(f"{len(names)} names, X and Y of shape {X_names.shape}, {n_targets} characters to predict")
 

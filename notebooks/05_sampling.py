@@ -45,26 +45,17 @@ np.set_printoptions(precision=4, suppress=True)
 # %% [markdown]
 # ## 1. A model to sample from
 #
-# We need a model that has learned something. A few dozen dinosaur names, written out here, are
-# enough for a small RNN ($n_a = 32$) to pick up their letters and endings in about a second of
-# training with the library's recommended recipe (minibatches, Adam, clipping by global norm;
-# notebook 06 takes it apart). The vocabulary is the newline `"\n"`, index 0, which ends every
-# name, followed by the 26 letters.
+# We need a model that has learned something. 53 well-known genera of the corpus
+# (`rnn_lib.data.FAMOUS_NAMES`) are enough for a small RNN ($n_a = 32$) to pick up their
+# letters and endings in about a second of training with the library's recommended recipe
+# (minibatches, Adam, clipping by global norm; notebook 06 takes it apart). The vocabulary is
+# the newline `"\n"`, index 0, which ends every name, followed by the 26 letters.
 
 # %%
 from rnn_lib import sampling
 from rnn_lib.train import train
 
-names = """
-aardonyx abelisaurus achelousaurus achillobator acrocanthosaurus aegyptosaurus afrovenator
-agilisaurus alamosaurus albertosaurus allosaurus alvarezsaurus amargasaurus ammosaurus
-ampelosaurus anchisaurus ankylosaurus apatosaurus archaeopteryx argentinosaurus bagaceratops
-barosaurus baryonyx brachiosaurus camarasaurus carnotaurus centrosaurus ceratosaurus coelophysis
-compsognathus deinonychus diplodocus dilophosaurus edmontosaurus gallimimus giganotosaurus
-iguanodon kentrosaurus maiasaura megalosaurus microraptor oviraptor pachycephalosaurus
-parasaurolophus plateosaurus protoceratops spinosaurus stegosaurus styracosaurus triceratops
-troodon tyrannosaurus velociraptor
-""".split()
+names = list(rnn_lib.data.FAMOUS_NAMES)  # 53 well-known genera of the corpus
 vocabulary = "\nabcdefghijklmnopqrstuvwxyz"
 char_to_ix = {ch: i for i, ch in enumerate(vocabulary)}
 ix_to_char = dict(enumerate(vocabulary))

@@ -203,3 +203,10 @@ def test_split_rejects_impossible_requests(names, fraction):
 def test_split_keeps_at_least_one_name_on_each_side():
     train, dev = split_names(["a", "b"], 0.01, rng=0)
     assert len(train) == 1 and len(dev) == 1
+
+
+def test_famous_names_are_53_distinct_names_of_the_corpus():
+    from rnn_lib.data import FAMOUS_NAMES
+
+    assert len(set(FAMOUS_NAMES)) == len(FAMOUS_NAMES) == 53
+    assert set(FAMOUS_NAMES) <= set(load_dinosaur_names())
