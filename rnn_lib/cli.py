@@ -199,7 +199,11 @@ def build_parser():
         "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
     )
     s.add_argument(
-        "-n", metavar="N", type=_sample_count, default=10, help="how many names (default: 10)"
+        "-n",
+        metavar="N",
+        type=_sample_count,
+        default=10,
+        help="how many names, drawn together: a seed fixes the whole list of N (default: 10)",
     )
     s.add_argument(
         "--temperature",

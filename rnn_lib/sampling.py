@@ -59,6 +59,9 @@ def sample_names(
     ba)), then the next index is drawn from next_char_distribution(scores, temperature, top_k),
     with scores = Wya a + by (Wy a + by for the gated cells), and becomes x.
 
+    All names draw from one random stream, step by step across the batch, so the same seed
+    gives the same n names, but the first k of n names are not the names drawn with n = k.
+
     Arguments:
         parameters -- the model's parameters, e.g. for the RNN Wax (n_a, n_x), Waa (n_a, n_a),
             Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
