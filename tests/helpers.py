@@ -27,3 +27,25 @@ def random_problem(n_a=5, n_x=4, n_y=3, m=2, T_x=6, seed=0):
     Y = one_hot_sequence(rng.integers(0, n_y, size=(m, T_x)), n_y)
     a0 = rng.standard_normal((n_a, m)) * 0.5
     return X, Y, a0, random_parameters(n_a, n_x, n_y, rng)
+
+
+def randomised(parameters, rng, scale=1.0):
+    """Parameters scaled by `scale`, with random biases added, so that no gradient is special."""
+    return {
+        name: scale * value + (0.5 * rng.standard_normal(value.shape) if name[0] == "b" else 0.0)
+        for name, value in parameters.items()
+    }
+
+
+def padded_targets(rng, n_y, lengths, T_x):
+    """Y (n_y, m, T_x): random one-hot targets for the first lengths[k] steps of example k, then 0."""
+    Y = np.zeros((n_y, len(lengths), T_x))
+    for k, length in enumerate(lengths):
+        Y[rng.integers(n_y, size=length), k, np.arange(length)] = 1.0
+    return Y
+
+
+def assert_all_below(errors, tolerance=1e-7):
+    """Every relative error of a gradient check is below tolerance; the message lists the others."""
+    bad = {name: error for name, error in errors.items() if not error < tolerance}
+    assert not bad, f"relative errors above {tolerance}: {bad}"

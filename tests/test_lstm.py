@@ -18,32 +18,18 @@ from rnn_lib.lstm import (
 )
 from rnn_lib.output import output_layer_backward
 
+from .helpers import assert_all_below, padded_targets, randomised
+
 N_X, N_A, N_Y, M, T_X = 3, 4, 5, 3, 5
 GATE_PARAMS = tuple(name for name in LSTM_PARAM_NAMES if name not in ("Wy", "by"))
-TOLERANCE = 1e-7
 
 
 def random_parameters(rng, scale=1.0):
-    """Initialised parameters with random biases too, so that no gradient is special."""
-    parameters = initialize_lstm_parameters(N_A, N_X, N_Y, rng)
-    for name in LSTM_PARAM_NAMES:
-        parameters[name] = scale * parameters[name]
-        if name.startswith("b"):
-            parameters[name] = parameters[name] + 0.5 * rng.standard_normal(parameters[name].shape)
-    return parameters
+    return randomised(initialize_lstm_parameters(N_A, N_X, N_Y, rng), rng, scale)
 
 
 def one_hot_targets(rng, lengths, T_x=T_X):
-    """Y (N_Y, m, T_x): one-hot columns for the first lengths[k] steps of example k, then zeros."""
-    Y = np.zeros((N_Y, len(lengths), T_x))
-    for k, length in enumerate(lengths):
-        Y[rng.integers(N_Y, size=length), k, np.arange(length)] = 1.0
-    return Y
-
-
-def assert_all_below(errors, tolerance=TOLERANCE):
-    bad = {name: error for name, error in errors.items() if not error < tolerance}
-    assert not bad, f"relative errors above {tolerance}: {bad}"
+    return padded_targets(rng, N_Y, lengths, T_x)
 
 
 @pytest.fixture
