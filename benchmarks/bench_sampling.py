@@ -17,9 +17,9 @@ import os
 import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
 import numpy as np
 
-from rnn_lib.data import index_maps, load_dinosaur_names, split_names
-from rnn_lib.sampling import novelty, sample, sample_names
-from rnn_lib.train import train
+from rnn_lib.data.names import index_maps, load_dinosaur_names, split_names
+from rnn_lib.training.sampling import novelty, sample, sample_names
+from rnn_lib.training.trainer import train
 
 
 def main():

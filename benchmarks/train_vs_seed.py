@@ -6,7 +6,7 @@ Rows:
   rnn_lib.rnn_model  the same recipe with the seed's bugs fixed
   cli train        python -m rnn_lib train --hidden 50 --seed 0 with its defaults (in-process)
 
-All three are scored by rnn_lib.train.evaluate on the same dev names: mean cross-entropy per
+All three are scored by rnn_lib.training.trainer.evaluate on the same dev names: mean cross-entropy per
 character in nats, the end-of-name newline counted, each name from a zero state.
 
 Usage: python benchmarks/train_vs_seed.py [--seed-notebook PATH] [--data PATH]
@@ -20,11 +20,11 @@ import tempfile
 import _common  # first: pins BLAS and OpenMP to one thread, puts this checkout's rnn_lib first
 import numpy as np
 
-from rnn_lib.checkpoint import load_checkpoint
+from rnn_lib import SEED_CHARS, evaluate, rnn_model
 from rnn_lib.cli import main as cli_main
-from rnn_lib.data import dinosaur_names_path, index_maps, load_names, split_names
-from rnn_lib.sampling import novelty, sample_names
-from rnn_lib.train import SEED_CHARS, evaluate, rnn_model
+from rnn_lib.data.checkpoint import load_checkpoint
+from rnn_lib.data.names import dinosaur_names_path, index_maps, load_names, split_names
+from rnn_lib.training.sampling import novelty, sample_names
 
 SEED_ITERATIONS, SEED_LEARNING_RATE = 22001, 0.01
 

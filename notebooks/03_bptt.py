@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 

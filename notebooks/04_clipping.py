@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -293,13 +293,13 @@ checks.check_clip_by_norm(clip_by_norm)
 #
 # ## 4. Training with and without clipping
 #
-# Now the effect on learning. The task: 53 well-known genera (`rnn_lib.data.FAMOUS_NAMES`),
+# Now the effect on learning. The task: 53 well-known genera (`rnn_lib.FAMOUS_NAMES`),
 # each read character by character with the next character as the target (the newline `"\n"`,
 # index 0, ends a name). All names form one batch, padded to the longest; the padded columns of
 # `X` and `Y` are zero, so they add nothing to the loss or the gradients.
 
 # %%
-names = list(rnn_lib.data.FAMOUS_NAMES)  # 53 well-known genera of the corpus
+names = list(rnn_lib.FAMOUS_NAMES)  # 53 well-known genera of the corpus
 char_to_ix = {ch: i for i, ch in enumerate(vocabulary)}
 X_names, Y_names = rnn_lib.encode_names(names, char_to_ix)  # the first input is the zero vector
 n_targets = int(Y_names.sum())

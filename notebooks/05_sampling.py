@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -46,16 +46,15 @@ np.set_printoptions(precision=4, suppress=True)
 # ## 1. A model to sample from
 #
 # We need a model that has learned something. 53 well-known genera of the corpus
-# (`rnn_lib.data.FAMOUS_NAMES`) are enough for a small RNN ($n_a = 32$) to pick up their
+# (`rnn_lib.FAMOUS_NAMES`) are enough for a small RNN ($n_a = 32$) to pick up their
 # letters and endings in about a second of training with the library's recommended recipe
 # (minibatches, Adam, clipping by global norm; notebook 06 takes it apart). The vocabulary is
 # the newline `"\n"`, index 0, which ends every name, followed by the 26 letters.
 
 # %%
-from rnn_lib import sampling
-from rnn_lib.train import train
+from rnn_lib import train
 
-names = list(rnn_lib.data.FAMOUS_NAMES)  # 53 well-known genera of the corpus
+names = list(rnn_lib.FAMOUS_NAMES)  # 53 well-known genera of the corpus
 vocabulary = "\nabcdefghijklmnopqrstuvwxyz"
 char_to_ix = {ch: i for i, ch in enumerate(vocabulary)}
 ix_to_char = dict(enumerate(vocabulary))
@@ -198,7 +197,7 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
 checks.check_next_char_distribution(next_char_distribution)
 
 # %% [markdown]
-# From here on we use the library's version, `sampling.next_char_distribution`. Here is what the
+# From here on we use the library's version, `rnn_lib.next_char_distribution`. Here is what the
 # settings do to the model's distribution of first letters. A useful single number is the
 # **effective number of choices** $e^{H}$, where $H = -\sum_i p_i \log p_i$ is the entropy: it is
 # $k$ for a uniform choice among $k$ characters.
@@ -214,7 +213,7 @@ settings = {
 labels = ["\\n"] + list(vocabulary[1:])
 distributions = {}
 for title, options in settings.items():
-    p = sampling.next_char_distribution(logits_1, **options).ravel()
+    p = rnn_lib.next_char_distribution(logits_1, **options).ravel()
     kept = p > 0
     choices = np.exp(-np.sum(p[kept] * np.log(p[kept])))
     distributions[title] = p, choices
@@ -301,14 +300,14 @@ def sample_indices(parameters, rng, max_length=50):
 checks.check_sample_indices(sample_indices)
 
 # %% [markdown]
-# The library's `sampling.sample(parameters, char_to_ix, ix_to_char, temperature, top_k, rng,
+# The library's `rnn_lib.sample(parameters, char_to_ix, ix_to_char, temperature, top_k, rng,
 # max_length)` runs the same loop with {eq}`eq-05-temperature` and {eq}`eq-05-top-k` applied at
-# every step, and returns the name as a string ending in `"\n"`; `sampling.sample_names` draws many
+# every step, and returns the name as a string ending in `"\n"`; `rnn_lib.sample_names` draws many
 # names at once, one batched step per character. From here on we use them. Ten names from the
 # model:
 
 # %%
-drawn = sampling.sample_names(parameters, char_to_ix, ix_to_char, 10, rng=np.random.default_rng(2))
+drawn = rnn_lib.sample_names(parameters, char_to_ix, ix_to_char, 10, rng=np.random.default_rng(2))
 print([name.rstrip("\n") for name in drawn])
 
 # %% [markdown]
@@ -320,7 +319,7 @@ print([name.rstrip("\n") for name in drawn])
 
 # %%
 for seed in [0, 1, 2]:
-    greedy = sampling.sample(parameters, char_to_ix, ix_to_char, top_k=1, rng=seed)
+    greedy = rnn_lib.sample(parameters, char_to_ix, ix_to_char, top_k=1, rng=seed)
     print(f"seed {seed}: {greedy.rstrip()!r}")
 
 # %% [markdown]
@@ -333,7 +332,7 @@ for seed in [0, 1, 2]:
 temperatures = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0]
 rows = []
 for temperature in temperatures:
-    drawn = sampling.sample_names(
+    drawn = rnn_lib.sample_names(
         parameters,
         char_to_ix,
         ix_to_char,
@@ -341,7 +340,7 @@ for temperature in temperatures:
         temperature=temperature,
         rng=np.random.default_rng(3),
     )
-    stats = sampling.novelty(drawn, names)
+    stats = rnn_lib.novelty(drawn, names)
     length = np.mean([len(name) - 1 for name in drawn])
     rows.append((stats["distinct"] / 300, stats["fraction_novel"], length))
     examples = ", ".join(name.rstrip("\n") for name in drawn[:4])
@@ -375,8 +374,8 @@ plt.show()
 # that draws all its randomness from it produces the same names:
 
 # %%
-first = sampling.sample_names(parameters, char_to_ix, ix_to_char, 5, rng=np.random.default_rng(7))
-again = sampling.sample_names(parameters, char_to_ix, ix_to_char, 5, rng=np.random.default_rng(7))
+first = rnn_lib.sample_names(parameters, char_to_ix, ix_to_char, 5, rng=np.random.default_rng(7))
+again = rnn_lib.sample_names(parameters, char_to_ix, ix_to_char, 5, rng=np.random.default_rng(7))
 print([name.rstrip() for name in first])
 print("the same names from the same seed:", first == again)
 
@@ -386,8 +385,8 @@ print("the same names from the same seed:", first == again)
 
 # %%
 rng = np.random.default_rng(7)
-print([sampling.sample(parameters, char_to_ix, ix_to_char, rng=rng).rstrip() for _ in range(3)])
-print([sampling.sample(parameters, char_to_ix, ix_to_char, rng=7).rstrip() for _ in range(3)])
+print([rnn_lib.sample(parameters, char_to_ix, ix_to_char, rng=rng).rstrip() for _ in range(3)])
+print([rnn_lib.sample(parameters, char_to_ix, ix_to_char, rng=7).rstrip() for _ in range(3)])
 
 # %% [markdown]
 # Three habits follow, and every notebook in this series keeps them:
@@ -404,7 +403,7 @@ print([sampling.sample(parameters, char_to_ix, ix_to_char, rng=7).rstrip() for _
 
 # %%
 for temperature in [0.5, 1.0, 2.0]:
-    drawn = sampling.sample_names(
+    drawn = rnn_lib.sample_names(
         parameters,
         char_to_ix,
         ix_to_char,

@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -50,7 +50,7 @@ np.set_printoptions(precision=4, suppress=True)
 # is the end-of-name newline `"\n"` at index 0, followed by the 26 letters, $n_x = n_y = 27$.
 
 # %%
-from rnn_lib.data import count_chars, padding_fraction
+from rnn_lib import count_chars, padding_fraction
 
 names = rnn_lib.load_dinosaur_names()
 chars = rnn_lib.build_vocabulary(names)
@@ -230,7 +230,7 @@ print(
 #
 # ## 4. The recommended recipe
 #
-# `rnn_lib.train.train` changes five things.
+# `rnn_lib.train` changes five things.
 #
 # **Minibatches of names of similar length.** A step processes $m = 64$ names at once, padded to
 # the longest in the batch; the all-zero padding columns add nothing to the loss or gradients
@@ -336,7 +336,7 @@ checks.check_adam_update(adam_update)
 # $\alpha_0 = 0.05$, clipping at 1, seed 0):
 
 # %%
-from rnn_lib.train import train
+from rnn_lib import train
 
 result = train(train_names, dev_names, chars=chars, progress=False)
 history = result.history

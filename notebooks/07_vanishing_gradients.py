@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -267,11 +267,11 @@ print("after clip(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip(tiny, 5.0)):.1e}"
 # other columns of `Y` are all zeros, which rnn_lib treats as padding (no loss, no gradient). A
 # model that forgets the first letter can do no better than chance, 25%.
 #
-# The generator, `recall_batch`, lives in `rnn_lib.tasks`: notebook 08 poses the same task to
+# The generator, `recall_batch`, lives in `rnn_lib.teaching.tasks`: notebook 08 poses the same task to
 # the LSTM and the GRU.
 
 # %%
-from rnn_lib.tasks import FIRST_LETTERS, VOCAB, recall_batch
+from rnn_lib.teaching.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
 X, Y, first = recall_batch(m=2, delay=5, rng=np.random.default_rng(0))
 for j in range(2):

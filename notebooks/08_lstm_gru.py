@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -413,7 +413,7 @@ checks.check_gru_cell_forward(gru_cell_forward)
 # ## The long-memory task, solved
 #
 # Back to notebook 07's task: read a first letter from `a`–`d`, then $L$ random letters, then
-# the end-of-name symbol, and at that last step name the first letter. `rnn_lib.tasks` makes the
+# the end-of-name symbol, and at that last step name the first letter. `rnn_lib.teaching.tasks` makes the
 # batches. We train each cell with 32 units on minibatches of 32 sequences, with Adam at a
 # learning rate of 0.02 and gradients clipped to a global norm of 1, until the mean loss of the
 # last 10 batches falls below 0.01 nats (the task is learned) or 300 steps have passed, and
@@ -422,7 +422,7 @@ checks.check_gru_cell_forward(gru_cell_forward)
 # of 3, the GRU rnn_lib's defaults.
 
 # %%
-from rnn_lib.tasks import FIRST_LETTERS, VOCAB, recall_batch
+from rnn_lib.teaching.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
 
 def lstm_remembering(n_a, n_x, n_y, rng):
@@ -482,8 +482,9 @@ plt.show()
 # Both gated cells recall the first letter perfectly across 40 letters, a distance at which
 # the vanilla RNN is at chance; at a delay of 10 they learn it in half the RNN's steps or
 # fewer. How does the LSTM do it? We look for the unit whose final cell state best
-# tells the four first letters apart (the largest share of its variance over 400 sequences
-# explained by the first letter), and follow it through four sequences, one per first letter.
+# tells the four first letters apart: over 400 sequences, the one whose four class means (one
+# per first letter) lie farthest apart, measured by their smallest gap in units of the spread
+# within a class. We follow it through four sequences, one per first letter.
 
 # %%
 parameters = results["LSTM", 40][0]
@@ -493,7 +494,8 @@ c_end = c[:, :, -1]
 class_means = np.stack([c_end[:, first == k].mean(axis=1) for k in range(1, 5)], axis=1)
 residual = c_end - class_means[:, first - 1]
 explained = 1 - residual.var(axis=1) / c_end.var(axis=1)
-unit = int(np.argmax(explained))
+smallest_gap = np.diff(np.sort(class_means, axis=1), axis=1).min(axis=1)
+unit = int(np.argmax(smallest_gap / residual.std(axis=1)))
 examples = [int(np.flatnonzero(first == k)[0]) for k in range(1, 5)]
 f = np.stack([caches.step(t).f[unit] for t in range(X.shape[2])], axis=1)  # (400, T_x)
 
@@ -512,12 +514,12 @@ right.set_title("... and keeps all of it: the forget gate stays near 1")
 plt.tight_layout()
 plt.show()
 print(f"unit {unit}: {explained[unit]:.1%} of its final variance is explained by the first letter")
+print(f"its class means lie {smallest_gap[unit] / residual[unit].std():.0f} within-class spreads apart or more")
 print(f"its forget gate after step 0: min {f[:, 1:].min():.3f}, mean {f[:, 1:].mean():.3f}")
 
 # %% [markdown]
 # The unit does not hold a constant value: its state drifts, step after step, in a direction
-# that the first letter set ('a' and 'd' end close together in this unit; other units tell them
-# apart). What matters is that nothing of it decays: with $f \approx 1$ the cell state
+# that the first letter set. What matters is that little of it decays: with $f \approx 1$ the cell state
 # accumulates instead of forgetting, and by {eq}`eq-08-cell-jacobian` the gradient that taught
 # it to do so came back over 40 steps through the same gates.
 
@@ -532,8 +534,7 @@ print(f"its forget gate after step 0: min {f[:, 1:].min():.3f}, mean {f[:, 1:].m
 # parameters:
 
 # %%
-from rnn_lib.cells import count_parameters, get_cell
-from rnn_lib.train import train
+from rnn_lib import count_parameters, get_cell, train
 
 names = rnn_lib.load_dinosaur_names()
 train_names, dev_names = rnn_lib.split_names(names, dev_fraction=0.1, rng=0)
@@ -545,7 +546,7 @@ for cell, n_a in hidden.items():
     print(f"{cell:4}  n_a = {n_a:3}: {size:,} parameters")
 
 # %% [markdown]
-# Each cell is trained with the recipe of notebook 06 (`rnn_lib.train.train`: minibatches of 64
+# Each cell is trained with the recipe of notebook 06 (`rnn_lib.train`: minibatches of 64
 # names, Adam with a learning rate falling linearly to 0, gradients clipped to a global norm of
 # 1) for 10 epochs, passing `cell="lstm"` or `cell="gru"` to pick the architecture; the same
 # choice is `--cell` on the command line. The starting learning rate is each cell's best of

@@ -3,24 +3,32 @@
 Shapes are column-major with time last: inputs X (n_x, m, T_x), hidden states a (n_a, m, T_x),
 predictions y_hat (n_y, m, T_x); parameters Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
 ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax).
+
+Where things live (each layer imports only from the layers above it in this table):
+
+    validation.py, activations.py, loss.py   input checks; tanh, softmax, sigmoid; cross-entropy
+    cells/rnn.py       the vanilla RNN: parameters, cell forward/backward, rnn_forward, BPTT   01-03
+    cells/lstm.py      the LSTM, the same shape (cell and sequence, forward and backward)        08
+    cells/gru.py       the GRU, the same shape                                                  08
+    cells/shared.py    the output layer, the loss-and-gradients wrapper, the cache layout
+    cells/gated.py     the gated cells' parameters;  cells/registry.py: the cells by name
+    _fast/             the speed-ups behind the cells' public functions (nothing to read)
+    training/optim.py        clip, clip_by_norm, SGD, Adam                                    04, 06
+    training/seed_recipe.py  optimize (one step) and rnn_model: the seed's training loop        06
+    training/trainer.py      train (minibatches, Adam, a dev set) and evaluate                  06, 08
+    training/sampling.py     sampling names: temperature, top-k                                 05
+    data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
+    data/checkpoint.py  the .npz checkpoint format
+    teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
+                        through time; the long-memory task                                  03, 07
+    teaching/checks/    the checks of the notebooks' exercises, one module per notebook
+    cli.py, __main__.py  python -m rnn_lib train | sample | evaluate
+
+The numbers on the right are the notebooks that teach (or use) the module.
 """
 
-from .activations import softmax, tanh
-from .cell import CellCache, rnn_cell_backward, rnn_cell_forward
-from .cells import CELLS, count_parameters, get_cell
-from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from .data import (
-    build_vocabulary,
-    encode_names,
-    index_maps,
-    length_grouped_batches,
-    load_dinosaur_names,
-    load_names,
-    split_names,
-)
-from .diagnostics import gradient_norms_through_time
-from .gradcheck import gradient_check, numerical_gradient, relative_error, rnn_gradient_check
-from .gru import (
+from .activations import sigmoid, softmax, tanh
+from .cells.gru import (
     GRU_PARAM_NAMES,
     GRUCache,
     GRUCellCache,
@@ -31,8 +39,7 @@ from .gru import (
     gru_loss_and_gradients,
     initialize_gru_parameters,
 )
-from .loss import compute_loss, perplexity
-from .lstm import (
+from .cells.lstm import (
     LSTM_PARAM_NAMES,
     LSTMCache,
     LSTMCellCache,
@@ -43,31 +50,69 @@ from .lstm import (
     lstm_forward,
     lstm_loss_and_gradients,
 )
-from .optim import Adam, clip, clip_by_norm, global_norm, optimize, update_parameters
-from .output import output_layer_backward, output_layer_forward
-from .params import PARAM_NAMES, initialize_parameters
-from .sampling import novelty, sample, sample_names
-from .sequence import SequenceCache, rnn_backward, rnn_forward
-
-# train() is not re-exported: the name rnn_lib.train stays the module (rnn_lib.train.train).
-from .train import evaluate, rnn_model
+from .cells.registry import CELLS, count_parameters, get_cell
+from .cells.rnn import (
+    PARAM_NAMES,
+    CellCache,
+    SequenceCache,
+    initialize_parameters,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+    rnn_loss_and_gradients,
+)
+from .cells.shared import output_layer_backward, output_layer_forward
+from .data.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from .data.names import (
+    FAMOUS_NAMES,
+    build_vocabulary,
+    count_chars,
+    encode_names,
+    index_maps,
+    length_grouped_batches,
+    load_dinosaur_names,
+    load_names,
+    padding_fraction,
+    split_names,
+)
+from .loss import compute_loss, perplexity
+from .teaching.diagnostics import gradient_norms_through_time
+from .teaching.gradcheck import (
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+    rnn_gradient_check,
+)
+from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
+from .training.sampling import next_char_distribution, novelty, sample, sample_names
+from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
+from .training.trainer import evaluate, train
 
 __all__ = [
     "CELLS",
-    "count_parameters",
-    "get_cell",
+    "FAMOUS_NAMES",
+    "GRU_PARAM_NAMES",
+    "LSTM_PARAM_NAMES",
     "PARAM_NAMES",
+    "SEED_CHARS",
+    "Adam",
     "CellCache",
+    "Checkpoint",
     "GRUCache",
     "GRUCellCache",
-    "GRU_PARAM_NAMES",
     "LSTMCache",
     "LSTMCellCache",
-    "LSTM_PARAM_NAMES",
     "SequenceCache",
+    "build_vocabulary",
     "clip",
     "clip_by_norm",
     "compute_loss",
+    "count_chars",
+    "count_parameters",
+    "encode_names",
+    "evaluate",
+    "get_cell",
     "global_norm",
     "gradient_check",
     "gradient_norms_through_time",
@@ -76,18 +121,26 @@ __all__ = [
     "gru_cell_forward",
     "gru_forward",
     "gru_loss_and_gradients",
+    "index_maps",
     "initialize_gru_parameters",
     "initialize_lstm_parameters",
     "initialize_parameters",
+    "length_grouped_batches",
+    "load_checkpoint",
+    "load_dinosaur_names",
+    "load_names",
     "lstm_backward",
     "lstm_cell_backward",
     "lstm_cell_forward",
     "lstm_forward",
     "lstm_loss_and_gradients",
+    "next_char_distribution",
+    "novelty",
     "numerical_gradient",
     "optimize",
     "output_layer_backward",
     "output_layer_forward",
+    "padding_fraction",
     "perplexity",
     "relative_error",
     "rnn_backward",
@@ -95,23 +148,15 @@ __all__ = [
     "rnn_cell_forward",
     "rnn_forward",
     "rnn_gradient_check",
-    "softmax",
-    "tanh",
-    "update_parameters",
-    "Adam",
-    "Checkpoint",
-    "build_vocabulary",
-    "encode_names",
-    "evaluate",
-    "index_maps",
-    "length_grouped_batches",
-    "load_checkpoint",
-    "load_dinosaur_names",
-    "load_names",
-    "novelty",
+    "rnn_loss_and_gradients",
     "rnn_model",
     "sample",
     "sample_names",
     "save_checkpoint",
+    "sigmoid",
+    "softmax",
     "split_names",
+    "tanh",
+    "train",
+    "update_parameters",
 ]

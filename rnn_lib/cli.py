@@ -11,9 +11,9 @@ import math
 import os
 import sys
 
-from .cells import CELLS
-from .checkpoint import load_checkpoint, save_checkpoint
-from .data import (
+from .cells.registry import CELLS
+from .data.checkpoint import load_checkpoint, save_checkpoint
+from .data.names import (
     build_vocabulary,
     dinosaur_names_path,
     index_maps,
@@ -21,8 +21,8 @@ from .data import (
     load_numbered_names,
     split_names,
 )
-from .sampling import sample_names
-from .train import evaluate, train
+from .training.sampling import sample_names
+from .training.trainer import evaluate, train
 
 #: train()'s defaults, shown by --help and used when an option is not given.
 TRAIN_DEFAULTS = {

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.arguments import check_integer, check_positive_number
-from rnn_lib.train import train
+from rnn_lib.training.trainer import train
+from rnn_lib.validation import check_integer, check_positive_number
 
 CHAR_TO_IX, IX_TO_CHAR = rnn_lib.index_maps("\nab")
 

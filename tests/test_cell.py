@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnn_lib import compute_loss, rnn_cell_backward, rnn_cell_forward
-from rnn_lib.gradcheck import gradient_check
+from rnn_lib.teaching.gradcheck import gradient_check
 
 from .helpers import one_hot_sequence, random_parameters
 

@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.cells and of the --cell choice through training, sampling, checkpoints, CLI."""
+"""Tests of rnn_lib.cells.registry and of the --cell choice through training, sampling, checkpoints, CLI."""
 
 import json
 
@@ -7,12 +7,12 @@ import pytest
 
 import rnn_lib.cli as cli
 from rnn_lib import gru_cell_forward, lstm_cell_forward, rnn_cell_forward, softmax
-from rnn_lib.cells import CELLS, count_parameters, get_cell
-from rnn_lib.checkpoint import load_checkpoint, save_checkpoint
-from rnn_lib.data import build_vocabulary, encode_names, index_maps
-from rnn_lib.gradcheck import gradient_check
-from rnn_lib.sampling import sample_names
-from rnn_lib.train import evaluate, train
+from rnn_lib.cells.registry import CELLS, count_parameters, get_cell
+from rnn_lib.data.checkpoint import load_checkpoint, save_checkpoint
+from rnn_lib.data.names import build_vocabulary, encode_names, index_maps
+from rnn_lib.teaching.gradcheck import gradient_check
+from rnn_lib.training.sampling import sample_names
+from rnn_lib.training.trainer import evaluate, train
 
 NAMES = ["aardonyx", "abelisaurus", "baryonyx", "ceratops", "dromaeosaurus", "eoraptor"]
 NAMES += ["gallimimus", "iguanodon", "mamenchisaurus", "oviraptor", "raptorex", "zuniceratops"]

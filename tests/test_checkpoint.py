@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.checkpoint: round trip, atomic writes, and the checks on reading."""
+"""Tests of rnn_lib.data.checkpoint: round trip, atomic writes, and the checks on reading."""
 
 import json
 import math
@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-import rnn_lib.checkpoint as checkpoint_module
-from rnn_lib.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
-from rnn_lib.params import PARAM_NAMES, initialize_parameters
+import rnn_lib.data.checkpoint as checkpoint_module
+from rnn_lib.cells.rnn import PARAM_NAMES, initialize_parameters
+from rnn_lib.data.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
 
 CHARS = "\nabc"
 

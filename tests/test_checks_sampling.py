@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import checks
-from rnn_lib.sampling import next_char_distribution
+from rnn_lib.teaching import checks
+from rnn_lib.training.sampling import next_char_distribution
 
 
 def stable_softmax(z, axis=0):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 
 
 def encode(name, char_to_ix, first=None, last="\n", shift=0, target_is_input=False):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_lib import checks
 from rnn_lib.loss import compute_loss
+from rnn_lib.teaching import checks
 
 
 def loss_per_char(y_hat, Y, *, divide_by="chars", log=np.log, sign=1.0, drop_end=False):

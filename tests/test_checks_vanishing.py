@@ -3,7 +3,8 @@ import re
 import numpy as np
 import pytest
 
-from rnn_lib import checks, gradient_norms_through_time
+from rnn_lib import gradient_norms_through_time
+from rnn_lib.teaching import checks
 
 
 def loop(derivative_state_offset=0, use_derivative=True, transpose=True, reverse=False):

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import rnn_lib.cli as cli
-from rnn_lib.checkpoint import load_checkpoint
-from rnn_lib.data import index_maps, load_names
-from rnn_lib.train import evaluate
+from rnn_lib.data.checkpoint import load_checkpoint
+from rnn_lib.data.names import index_maps, load_names
+from rnn_lib.training.trainer import evaluate
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = "\n".join(

@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.data: reading corpora, vocabulary, encoding, batching, the split."""
+"""Tests of rnn_lib.data.names: reading corpora, vocabulary, encoding, batching, the split."""
 
 import string
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from rnn_lib import rnn_backward, rnn_forward
-from rnn_lib.data import (
+from rnn_lib.cells.rnn import initialize_parameters
+from rnn_lib.data.names import (
     build_vocabulary,
     count_chars,
     encode_names,
@@ -18,7 +19,6 @@ from rnn_lib.data import (
     padding_fraction,
     split_names,
 )
-from rnn_lib.params import initialize_parameters
 
 NAMES = ["abel", "brontosaurus", "x", "coelophysis", "dromaeosaurus", "ed", "abel"]
 
@@ -206,7 +206,7 @@ def test_split_keeps_at_least_one_name_on_each_side():
 
 
 def test_famous_names_are_53_distinct_names_of_the_corpus():
-    from rnn_lib.data import FAMOUS_NAMES
+    from rnn_lib.data.names import FAMOUS_NAMES
 
     assert len(set(FAMOUS_NAMES)) == len(FAMOUS_NAMES) == 53
     assert set(FAMOUS_NAMES) <= set(load_dinosaur_names())

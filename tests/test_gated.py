@@ -1,4 +1,4 @@
-"""Tests of what the gated cells share: the sigmoid of their gates and rnn_lib.gated."""
+"""Tests of what the gated cells share: the sigmoid of their gates and rnn_lib.cells.gated."""
 
 import warnings
 
@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 from rnn_lib.activations import sigmoid
-from rnn_lib.gated import check_gated_parameters, gated_param_symbols, initialize_gated_parameters
+from rnn_lib.cells.gated import (
+    check_gated_parameters,
+    gated_param_symbols,
+    initialize_gated_parameters,
+)
 
 
 def test_sigmoid_agrees_with_the_textbook_formula_where_that_is_safe():

@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.gru: gradients against finite differences, the fast sequence against the
+"""Tests of rnn_lib.cells.gru: gradients against finite differences, the fast sequence against the
 cell, the gates' behaviour, shape errors, padding, and (if installed) PyTorch autograd."""
 
 import re
@@ -6,8 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from rnn_lib.gradcheck import gradient_check
-from rnn_lib.gru import (
+from rnn_lib.cells.gru import (
     GRU_PARAM_NAMES,
     gru_backward,
     gru_cell_backward,
@@ -16,7 +15,8 @@ from rnn_lib.gru import (
     gru_loss_and_gradients,
     initialize_gru_parameters,
 )
-from rnn_lib.output import output_layer_backward
+from rnn_lib.cells.shared import output_layer_backward
+from rnn_lib.teaching.gradcheck import gradient_check
 
 from .helpers import assert_all_below, padded_targets, randomised
 

@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.lstm: gradients against finite differences, the fast sequence against the
+"""Tests of rnn_lib.cells.lstm: gradients against finite differences, the fast sequence against the
 cell, the gates' behaviour, shape errors, padding, and (if installed) PyTorch's nn.LSTM."""
 
 import re
@@ -6,8 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from rnn_lib.gradcheck import gradient_check
-from rnn_lib.lstm import (
+from rnn_lib.cells.lstm import (
     LSTM_PARAM_NAMES,
     initialize_lstm_parameters,
     lstm_backward,
@@ -16,7 +15,8 @@ from rnn_lib.lstm import (
     lstm_forward,
     lstm_loss_and_gradients,
 )
-from rnn_lib.output import output_layer_backward
+from rnn_lib.cells.shared import output_layer_backward
+from rnn_lib.teaching.gradcheck import gradient_check
 
 from .helpers import assert_all_below, padded_targets, randomised
 

@@ -1,12 +1,12 @@
-"""Tests of rnn_lib.output, the softmax output layer the gated cells share."""
+"""Tests of rnn_lib.cells.shared, the softmax output layer the gated cells share."""
 
 import re
 
 import numpy as np
 import pytest
 
-from rnn_lib.gradcheck import gradient_check
-from rnn_lib.output import output_layer_backward, output_layer_forward
+from rnn_lib.cells.shared import output_layer_backward, output_layer_forward
+from rnn_lib.teaching.gradcheck import gradient_check
 
 N_A, N_Y, M, T_X = 4, 6, 3, 5
 

@@ -1,4 +1,4 @@
-"""Tests of rnn_lib.sampling: the seed's sample, temperature, top-k, the batched sampler, novelty.
+"""Tests of rnn_lib.training.sampling: the seed's sample, temperature, top-k, the batched sampler, novelty.
 
 Distributions are checked against an independent reference: the exact probability of a name is
 exp(-loss) of the model's forward pass over it, and empirical frequencies must fall within a few
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from rnn_lib import compute_loss, rnn_forward
-from rnn_lib.data import encode_names, index_maps
-from rnn_lib.params import initialize_parameters
-from rnn_lib.sampling import next_char_distribution, novelty, sample, sample_names
+from rnn_lib.cells.rnn import initialize_parameters
+from rnn_lib.data.names import encode_names, index_maps
+from rnn_lib.training.sampling import next_char_distribution, novelty, sample, sample_names
 
 CHARS = "\nab"
 CHAR_TO_IX, IX_TO_CHAR = index_maps(CHARS)

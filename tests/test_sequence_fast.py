@@ -25,7 +25,7 @@ from rnn_lib import (
     rnn_gradient_check,
     update_parameters,
 )
-from rnn_lib.sequence import _one_hot_rows
+from rnn_lib._fast.projections import one_hot_rows
 
 from .helpers import one_hot_sequence, random_parameters, random_problem
 
@@ -45,7 +45,7 @@ def padded_one_hot_problem(n_a=6, n_x=5, n_y=5, lengths=(7, 3, 5, 1), seed=3):
 
 def test_one_hot_inputs_with_padding_give_the_cell_by_cell_numbers():
     X, _, a0, p = padded_one_hot_problem()
-    assert _one_hot_rows(X) is not None  # the lookup path is the one under test
+    assert one_hot_rows(X) is not None  # the lookup path is the one under test
     a, y_hat, _ = rnn_forward(X, a0, p)
     a_prev = a0
     for t in range(X.shape[2]):
@@ -68,7 +68,7 @@ def test_integer_one_hot_inputs_give_the_float_results():
     np.testing.assert_array_equal(y_int, y_float)
 
 
-def _brute_force_one_hot_rows(X):
+def _brute_forceone_hot_rows(X):
     """The row of the 1 of every column, time-major, n_x for a zero column; None otherwise."""
     n_x, m, T_x = X.shape
     rows = []
@@ -94,8 +94,8 @@ def _brute_force_one_hot_rows(X):
     )
 )
 def test_one_hot_detection_agrees_with_a_brute_force_check(X):
-    expected = _brute_force_one_hot_rows(X)
-    got = _one_hot_rows(X)
+    expected = _brute_forceone_hot_rows(X)
+    got = one_hot_rows(X)
     if expected is None:
         assert got is None
     else:
@@ -117,7 +117,7 @@ def test_one_hot_detection_rejects(column, why):
     X = np.zeros((3, 2, 2))
     X[0, 0, 0] = 1.0
     X[:, 1, 1] = column
-    assert _one_hot_rows(X) is None, why
+    assert one_hot_rows(X) is None, why
 
 
 def composed_step(X, Y, a0, parameters, learning_rate, clip_value):
@@ -208,7 +208,8 @@ def test_optimize_in_two_threads_at_once_gives_the_single_thread_results():
 def test_a_cache_built_from_its_arrays_gives_the_same_gradients():
     X, Y, a0, p = padded_one_hot_problem()
     a, y_hat, caches = rnn_forward(X, a0, p)
-    rebuilt = SequenceCache(X, a0, a.transpose(0, 2, 1), y_hat.transpose(0, 2, 1))
+    states = np.concatenate([a0.T[np.newaxis], a.transpose(2, 1, 0)])  # (T_x + 1, m, n_a)
+    rebuilt = SequenceCache(X, states, y_hat.transpose(0, 2, 1), p)
     assert len(rebuilt) == X.shape[2]
     np.testing.assert_array_equal(rebuilt.a0, a0)
     np.testing.assert_array_equal(rebuilt[2].a_prev, a[:, :, 1])

@@ -58,7 +58,7 @@ SETUP = """
 import numpy as np
 
 import rnn_lib
-from rnn_lib import checks
+from rnn_lib.teaching import checks
 """
 
 # Exercise one: a whole function, checked by the library's real check.

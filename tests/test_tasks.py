@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib.tasks import FIRST_LETTERS, VOCAB, recall_batch
+from rnn_lib.teaching.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
 
 def decode(X):

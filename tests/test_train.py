@@ -1,16 +1,23 @@
-"""Tests of rnn_lib.train (rnn_model, train, evaluate) and of the Adam optimiser it uses."""
+"""Tests of rnn_lib.training.trainer (rnn_model, train, evaluate) and of the Adam optimiser it uses."""
 
 import math
 
 import numpy as np
 import pytest
 
-import rnn_lib.train as train_module
-from rnn_lib import rnn_backward, rnn_cell_forward, rnn_forward
-from rnn_lib.data import build_vocabulary, encode_names, index_maps
-from rnn_lib.optim import Adam
-from rnn_lib.params import initialize_parameters
-from rnn_lib.train import SEED_CHARS, evaluate, rnn_model, train
+import rnn_lib.training.seed_recipe as train_module
+from rnn_lib import (
+    SEED_CHARS,
+    evaluate,
+    rnn_backward,
+    rnn_cell_forward,
+    rnn_forward,
+    rnn_model,
+    train,
+)
+from rnn_lib.cells.rnn import initialize_parameters
+from rnn_lib.data.names import build_vocabulary, encode_names, index_maps
+from rnn_lib.training.optim import Adam
 
 NAMES = [
     "allosaurus", "ankylosaurus", "apatosaurus", "baryonyx", "brachiosaurus", "camarasaurus",
@@ -199,7 +206,7 @@ def test_clipping_by_norm_bounds_the_step():
     assert moved == pytest.approx(1e-3, rel=1e-9)
 
 
-def test_progress_bar_shows_the_smoothed_loss(capsys):
+def test_progress_bar_shows_the_epoch_loss(capsys):
     quick(epochs=2, progress=True)
     err = capsys.readouterr().err
     assert "2/2" in err and "loss " in err and "dev " in err

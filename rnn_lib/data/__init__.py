@@ -1,0 +1,4 @@
+"""Data and files: the names corpus and its encoding (names.py), checkpoints (checkpoint.py).
+
+dinos.txt, the shipped corpus of dinosaur genus names, is package data of this folder.
+"""

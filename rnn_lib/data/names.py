@@ -1,0 +1,254 @@
+"""Names as data: reading a corpus, its vocabulary, one-hot encoding, padded batches, the split.
+
+A corpus is a UTF-8 text file with one name per line. Its vocabulary is the end-of-name token
+"\\n" at index 0, followed by the characters of the corpus in sorted order; for the dinosaur
+corpus that is the seed's 27 symbols "\\nabc...z".
+
+A name of length L becomes L + 1 time steps in the seed's layout: the inputs are the zero vector
+followed by the name's characters, the targets are the name's characters followed by "\\n".
+"""
+
+from importlib import resources
+
+import numpy as np
+
+from ..validation import check_integer
+
+#: The end-of-name token, always index 0 of a vocabulary.
+END = "\n"
+
+#: Fifty-three well-known genera of the corpus: a small training set on which the notebooks
+#: about clipping and sampling train a model in about a second.
+FAMOUS_NAMES = tuple(
+    """
+    aardonyx abelisaurus achelousaurus achillobator acrocanthosaurus aegyptosaurus afrovenator
+    agilisaurus alamosaurus albertosaurus allosaurus alvarezsaurus amargasaurus ammosaurus
+    ampelosaurus anchisaurus ankylosaurus apatosaurus archaeopteryx argentinosaurus bagaceratops
+    barosaurus baryonyx brachiosaurus camarasaurus carnotaurus centrosaurus ceratosaurus
+    coelophysis compsognathus deinonychus diplodocus dilophosaurus edmontosaurus gallimimus
+    giganotosaurus iguanodon kentrosaurus maiasaura megalosaurus microraptor oviraptor
+    pachycephalosaurus parasaurolophus plateosaurus protoceratops spinosaurus stegosaurus
+    styracosaurus triceratops troodon tyrannosaurus velociraptor
+    """.split()
+)
+
+
+def load_numbered_names(path):
+    """Read a corpus and return (line number, name) pairs, line numbers counted from 1.
+
+    Each line is stripped of surrounding whitespace and lowercased (as the seed does); blank
+    lines are skipped.
+
+    Arguments:
+        path -- a text file, UTF-8, one name per line
+    Returns:
+        list of (line_number, name)
+    Raises:
+        ValueError (one line, naming the file) if the file is missing, unreadable, binary (holds
+        NUL bytes), not UTF-8 (the line of the first bad byte is named), empty or blank-only
+    """
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise ValueError(f"data file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ValueError(f"data file {path} is a folder, not a file") from None
+    except OSError as error:
+        raise ValueError(f"data file {path} cannot be read: {error.strerror}") from None
+    if b"\0" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise ValueError(f"data file {path} is binary, not text (NUL byte on line {line})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ValueError(f"data file {path} is not UTF-8 text (line {line})") from None
+    if not text:
+        raise ValueError(f"data file {path} is empty")
+    numbered = [
+        (number, line.strip().lower())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+    if not numbered:
+        raise ValueError(f"data file {path} holds only blank lines; expected one name per line")
+    return numbered
+
+
+def load_names(path):
+    """Read a corpus, one name per line (UTF-8): stripped, lowercased, blank lines skipped.
+
+    Arguments:
+        path -- a text file
+    Returns:
+        list of names (str), in file order
+    Raises:
+        ValueError for a missing, empty, blank-only, binary or non-UTF-8 file (see
+        load_numbered_names)
+    """
+    return [name for _, name in load_numbered_names(path)]
+
+
+def dinosaur_names_path():
+    """Path of the dinosaur corpus shipped with rnn_lib (rnn_lib/data/dinos.txt)."""
+    return str(resources.files("rnn_lib") / "data" / "dinos.txt")
+
+
+def load_dinosaur_names():
+    """The shipped corpus of real dinosaur genus names: lowercase a-z, one per line, sorted."""
+    return load_names(dinosaur_names_path())
+
+
+def build_vocabulary(names):
+    """The vocabulary of names: "\\n" (index 0, end of name), then their characters, sorted.
+
+    Arguments:
+        names -- list of str, none containing "\\n"
+    Returns:
+        str of distinct characters; chars[i] is the symbol of index i
+    """
+    characters = set()
+    for name in names:
+        characters.update(name)
+    if END in characters:
+        raise ValueError("names must not contain a newline: it is the end-of-name token")
+    return END + "".join(sorted(characters))
+
+
+def index_maps(chars):
+    """The seed's two lookup tables for a vocabulary string: (char_to_ix, ix_to_char)."""
+    return {c: i for i, c in enumerate(chars)}, dict(enumerate(chars))
+
+
+def check_known_characters(names, char_to_ix, role=""):
+    """Check that every character of names is in the vocabulary.
+
+    Arguments:
+        names -- list of names
+        char_to_ix -- dict character -> index
+        role -- what the names are for ("training", "dev", ...), said in the message
+    Raises:
+        ValueError naming the first name (by position) and its character not in char_to_ix, e.g.
+        "dev name 3 ('t-rex') has the character '-', which is not in the vocabulary"
+    """
+    label = f"{role} name" if role else "name"
+    for position, name in enumerate(names):
+        for character in name:
+            if character not in char_to_ix:
+                raise ValueError(
+                    f"{label} {position} ({name!r}) has the character {character!r}, "
+                    "which is not in the vocabulary"
+                )
+
+
+def name_indices(names, char_to_ix):
+    """Each name as an int array of vocabulary indices (without the closing "\\n").
+
+    Raises:
+        ValueError naming the first name (by position) and character not in char_to_ix
+    """
+    check_known_characters(names, char_to_ix)
+    return [np.array([char_to_ix[c] for c in name], dtype=np.intp) for name in names]
+
+
+def encode_indices(indices, n_x, end=0):
+    """One-hot X, Y (n_x, m, T_x) of names given as index arrays (see encode_names for the layout).
+
+    Arguments:
+        indices -- list of m int arrays, one per name, as name_indices returns them
+        n_x -- vocabulary size
+        end -- index of the end-of-name token
+    Returns:
+        X, Y -- float64 arrays of shape (n_x, m, T_x), T_x = longest name + 1
+    """
+    if not len(indices):
+        raise ValueError("names must hold at least one name; got an empty list")
+    m = len(indices)
+    lengths = np.fromiter((len(ix) for ix in indices), dtype=np.intp, count=m)
+    T_x = int(lengths.max()) + 1
+    X = np.zeros((n_x, m, T_x))
+    Y = np.zeros((n_x, m, T_x))
+    flat = np.concatenate(indices) if lengths.sum() else np.zeros(0, dtype=np.intp)
+    name = np.repeat(np.arange(m), lengths)
+    step = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    X[flat, name, step + 1] = 1.0  # input at step t is the character t - 1
+    Y[flat, name, step] = 1.0  # target at step t is the character t
+    Y[end, np.arange(m), lengths] = 1.0  # then the end of the name
+    return X, Y
+
+
+def encode_names(names, char_to_ix):
+    """One-hot inputs and targets of a batch of names, padded to the longest: X, Y (n_x, m, T_x).
+
+    Name j of length L_j occupies steps 0..L_j:
+        X[:, j, 0] = 0, X[:, j, t] = onehot(name[t - 1]) for 1 <= t <= L_j
+        Y[:, j, t] = onehot(name[t]) for t < L_j,        Y[:, j, L_j] = onehot("\\n")
+    and steps after L_j are padding: all-zero columns of X and Y. T_x = max L_j + 1.
+
+    Arguments:
+        names -- list of m names
+        char_to_ix -- dict character -> index, with "\\n" -> 0
+    Returns:
+        X, Y -- float64 arrays of shape (n_x, m, T_x), n_x = len(char_to_ix)
+    """
+    return encode_indices(name_indices(names, char_to_ix), len(char_to_ix), char_to_ix[END])
+
+
+def count_chars(names):
+    """Number of predicted characters of a list of names: each name's length plus its "\\n"."""
+    return sum(len(name) + 1 for name in names)
+
+
+def split_names(names, dev_fraction=0.1, rng=0):
+    """Shuffle the names with rng and cut off the last dev_fraction of them as a dev set.
+
+    Arguments:
+        names -- list of at least 2 names
+        dev_fraction -- share of the dev set, in (0, 1); it holds at least one name and leaves at
+            least one for training
+        rng -- a numpy Generator or a seed (deterministic by default)
+    Returns:
+        train_names, dev_names -- two lists
+    """
+    if len(names) < 2:
+        raise ValueError(f"names must hold at least 2 names to split; got {len(names)}")
+    if isinstance(dev_fraction, bool) or not 0 < dev_fraction < 1:
+        raise ValueError(f"dev_fraction must be between 0 and 1; got {dev_fraction!r}")
+    order = np.random.default_rng(rng).permutation(len(names))
+    n_dev = min(max(1, round(dev_fraction * len(names))), len(names) - 1)
+    shuffled = [names[i] for i in order]
+    return shuffled[:-n_dev], shuffled[-n_dev:]
+
+
+def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):
+    """Shuffle the names into batches of similar length, so that little of a batch is padding.
+
+    The names are shuffled, cut into pools of pool_batches * batch_size, each pool is sorted by
+    length and cut into batches, and the order of all batches is shuffled.
+
+    Arguments:
+        names -- list of names
+        batch_size -- names per batch (the last batch of a pool may be smaller)
+        rng -- a numpy Generator or a seed
+        pool_batches -- batches per sorting pool: larger pools waste less padding, smaller ones
+            mix lengths more
+    Returns:
+        list of batches, each a list of names; together they hold every name once
+    """
+    check_integer("batch_size", batch_size)
+    check_integer("pool_batches", pool_batches)
+    rng = np.random.default_rng(rng)
+    shuffled = [names[i] for i in rng.permutation(len(names))]
+    pool_size = pool_batches * batch_size
+    batches = []
+    for start in range(0, len(shuffled), pool_size):
+        pool = sorted(shuffled[start : start + pool_size], key=len)
+        batches.extend(pool[i : i + batch_size] for i in range(0, len(pool), batch_size))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def padding_fraction(batches):
+    """Share of the time steps in padded batches that are padding: 1 - chars / sum(m * T_x)."""
+    steps = sum(len(batch) * (max(len(name) for name in batch) + 1) for batch in batches)
+    return 1.0 - sum(count_chars(batch) for batch in batches) / steps

@@ -1,0 +1,200 @@
+"""Checks for the exercises of notebook 04 (exploding gradients and clipping)."""
+
+import numpy as np
+
+from ...cells.rnn import PARAM_NAMES, param_shapes
+from ...training.optim import clip as reference_clip
+from ...training.optim import clip_by_norm as reference_clip_by_norm
+from ._compare import CheckFailed, expect_array, passed
+
+PARAM_GRADIENTS = tuple(f"d{name}" for name in PARAM_NAMES)
+WEIGHT_GRADIENTS = ("dWax", "dWaa", "dWya")
+BIAS_GRADIENTS = ("dba", "dby")
+
+
+def _gradients(scale, seed=4):
+    """Gradients of a small RNN (n_a=4, n_x=3, n_y=3) plus da0 (m=2), entries ~ N(0, scale^2).
+
+    Entries are set on both sides of +-2.5 * scale/3 in every array, so that clipping at that
+    value changes every array, the biases' too.
+    """
+    rng = np.random.default_rng(seed)
+    shapes = param_shapes(n_a=4, n_x=3, n_y=3)
+    gradients = {f"d{name}": rng.standard_normal(shape) * scale for name, shape in shapes.items()}
+    gradients["da0"] = rng.standard_normal((4, 2)) * scale
+    for g in gradients.values():
+        g.flat[0] = 2.5 * scale
+        g.flat[-1] = -2.5 * scale
+        g.flat[1] = 0.1 * scale
+    return gradients
+
+
+def _copy(gradients):
+    return {key: np.array(g) for key, g in gradients.items()}
+
+
+def _call(name, function, gradients, threshold):
+    """Run the student's function; fail if it changed the caller's dict or arrays."""
+    original = _copy(gradients)
+    arrays = {key: g for key, g in gradients.items()}
+    result = function(gradients, threshold)
+    if set(gradients) != set(original):
+        raise CheckFailed(
+            f"{name} changed the keys of the caller's dict: build a new dict and return it"
+        )
+    for key, g in original.items():
+        if gradients[key] is not arrays[key]:
+            raise CheckFailed(
+                f"{name} replaced gradients[{key!r}] in the caller's dict: build a new dict "
+                "and leave the caller's untouched"
+            )
+        if not np.array_equal(gradients[key], g):
+            raise CheckFailed(
+                f"{name} modified the caller's array {key} in place (np.clip(g, ..., out=g), "
+                "g *= ... or g[...] = ... write into the gradients the caller still holds): "
+                "compute new arrays instead"
+            )
+    if not isinstance(result, dict):
+        raise CheckFailed(f"{name} should return a dict of gradients; got {type(result).__name__}")
+    missing = [key for key in original if key not in result]
+    if missing:
+        raise CheckFailed(
+            f"the result of {name} lacks {', '.join(missing)}: return every key you were given "
+            "(copy unchanged the ones you do not clip)"
+        )
+    return result
+
+
+def _matches(got, wrong, rtol=1e-6, atol=1e-9):
+    """Whether every array of ``wrong`` (a dict) matches the array of ``got`` under its key."""
+    for key, value in wrong.items():
+        try:
+            mine = np.asarray(got[key], dtype=float)
+        except (TypeError, ValueError):
+            return False
+        if mine.shape != value.shape or not np.allclose(mine, value, rtol=rtol, atol=atol):
+            return False
+    return True
+
+
+def _expect_gradients(name, got, expected, mistakes):
+    """Name the first mistake (description, partial dict) ``got`` matches, else the worst entry."""
+    for description, wrong in mistakes:
+        if _matches(got, wrong) and not _matches(expected, wrong):
+            raise CheckFailed(f"{name} is wrong: {description}")
+    for key, value in expected.items():
+        expect_array(f"{name}(...)[{key!r}]", got[key], value)
+
+
+def _params_only(gradients, transform):
+    return {key: transform(gradients[key]) for key in PARAM_GRADIENTS}
+
+
+def check_clip(clip):
+    """Check an implementation of clip(gradients, max_value), clipping by value, against rnn_lib."""
+    __tracebackhide__ = True
+    max_value = 2.5
+    gradients = _gradients(scale=3.0)
+    raw = _copy(gradients)
+    result = _call("clip", clip, gradients, max_value)
+    expected = reference_clip(raw, max_value)
+    weights_only = {key: np.clip(raw[key], -max_value, max_value) for key in WEIGHT_GRADIENTS}
+    weights_only.update({key: raw[key] for key in BIAS_GRADIENTS})
+    mistakes = [
+        (
+            "nothing was clipped: every parameter gradient came back unchanged. np.clip returns "
+            "a new array; keep its result",
+            _params_only(raw, lambda g: g),
+        ),
+        (
+            "the biases' gradients dba and dby were not clipped: clip every parameter gradient "
+            "('d' + name for name in PARAM_NAMES), not only the weights'",
+            weights_only,
+        ),
+        (
+            "every entry became max_value: the lower bound must be -max_value, not +max_value",
+            _params_only(raw, lambda g: np.full_like(g, max_value)),
+        ),
+        (
+            "negative entries were cut at 0: the lower bound is -max_value",
+            _params_only(raw, lambda g: np.clip(g, 0, max_value)),
+        ),
+        (
+            "entries below -max_value were left as they were: clip both sides, "
+            "to [-max_value, max_value]",
+            _params_only(raw, lambda g: np.minimum(g, max_value)),
+        ),
+        (
+            "da0 was clipped: it is the gradient of the initial state, not of a parameter; "
+            "copy it unchanged",
+            {"da0": np.clip(raw["da0"], -max_value, max_value)},
+        ),
+    ]
+    _expect_gradients("clip", result, expected, mistakes)
+    passed(
+        "clip: parameter gradients clipped to [-max_value, max_value], da0 kept, input untouched"
+    )
+
+
+def check_clip_by_norm(clip_by_norm):
+    """Check an implementation of clip_by_norm(gradients, max_norm) against rnn_lib's."""
+    __tracebackhide__ = True
+    max_norm = 5.0
+    for scale, situation in ((3.0, "above"), (0.05, "below")):
+        gradients = _gradients(scale=scale)
+        raw = _copy(gradients)
+        result = _call("clip_by_norm", clip_by_norm, gradients, max_norm)
+        expected = reference_clip_by_norm(raw, max_norm)
+        squares = sum(np.sum(raw[key] ** 2) for key in PARAM_GRADIENTS)
+        norm = np.sqrt(squares)
+
+        def scaled(factor, raw=raw):
+            return _params_only(raw, lambda g: g * factor)
+
+        def per_array(g):
+            return g * min(1.0, max_norm / np.linalg.norm(g))
+
+        with_state = np.sqrt(squares + np.sum(raw["da0"] ** 2))
+        mistakes = [
+            (
+                f"the global norm is {norm:.4g}, {situation} max_norm={max_norm}, and the "
+                "gradients should not be rescaled up to max_norm: multiply by max_norm / norm "
+                "only when norm > max_norm",
+                scaled(max_norm / norm),
+            ),
+            (
+                "each gradient was rescaled by its own norm: the threshold applies to ONE global "
+                "norm, sqrt of the sum of squares of all parameter gradients together (per-array "
+                "scaling changes the direction of the update)",
+                _params_only(raw, per_array),
+            ),
+            (
+                "the square root is missing: the global norm is sqrt(sum of squares), "
+                "not the sum of squares",
+                scaled(min(1.0, max_norm / squares)),
+            ),
+            (
+                "da0 was counted in the global norm: only the parameter gradients dWax, dWaa, "
+                "dWya, dba, dby enter it",
+                scaled(min(1.0, max_norm / with_state)),
+            ),
+            (
+                "the factor is upside down: multiply by max_norm / norm, not norm / max_norm",
+                scaled(norm / max_norm),
+            ),
+            (
+                "the gradients were divided by their norm but not multiplied by max_norm",
+                scaled(1.0 / norm),
+            ),
+            (
+                f"nothing was rescaled, though the global norm {norm:.4g} exceeds "
+                f"max_norm={max_norm}",
+                scaled(1.0),
+            ),
+            (
+                "da0 was rescaled: it is the gradient of the initial state; copy it unchanged",
+                {"da0": raw["da0"] * min(1.0, max_norm / norm)},
+            ),
+        ]
+        _expect_gradients("clip_by_norm", result, expected, mistakes)
+    passed("clip_by_norm: rescaled to the global norm max_norm when above it, untouched below")

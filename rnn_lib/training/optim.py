@@ -1,0 +1,135 @@
+"""Turning gradients into updates: clipping (by value, by global norm), SGD and Adam.
+
+These work on any cell's gradients: a dict of arrays "d" + name. Notebook 04 builds clip and
+clip_by_norm, notebook 06 one Adam step.
+"""
+
+import numpy as np
+
+from ..validation import check_positive_number
+
+#: Gradients of the state rather than of a parameter. Clipping passes them through unchanged
+#: and leaves them out of the global norm.
+STATE_GRADIENTS = frozenset({"da0", "da_prev", "dc0", "dc_prev", "dx", "dxt"})
+
+
+def clip(gradients, max_value):
+    """Clip each parameter gradient entrywise to [-max_value, max_value].
+
+    Returns a new dict with every key of ``gradients``: parameter gradients clipped, state
+    gradients (da0, da_prev, ...) copied unchanged. The caller's arrays are not modified.
+    Clipping by value can change the direction of the update; clip_by_norm cannot.
+
+    Arguments:
+        gradients -- dict of gradient arrays, e.g. dWax, dWaa, dWya, dba, dby, da0
+        max_value -- positive threshold
+    Returns:
+        dict with the same keys and shapes
+    """
+    check_positive_number("max_value", max_value)
+    return {
+        key: g.copy() if key in STATE_GRADIENTS else np.clip(g, -max_value, max_value)
+        for key, g in gradients.items()
+    }
+
+
+def global_norm(gradients):
+    """sqrt(sum of squares) over all parameter gradients together (state gradients left out)."""
+    return float(
+        np.sqrt(
+            sum(np.vdot(g, g).real for key, g in gradients.items() if key not in STATE_GRADIENTS)
+        )
+    )
+
+
+def clip_by_norm(gradients, max_norm):
+    """Rescale all parameter gradients together so that their global norm is at most max_norm.
+
+    If ||g|| = sqrt(sum over parameters of sum(g^2)) exceeds max_norm, every parameter gradient
+    is multiplied by max_norm / ||g||; the direction of the update is kept. State gradients are
+    copied unchanged. The caller's arrays are not modified.
+
+    Arguments:
+        gradients -- dict of gradient arrays
+        max_norm -- positive threshold
+    Returns:
+        dict with the same keys and shapes
+    """
+    check_positive_number("max_norm", max_norm)
+    norm = global_norm(gradients)
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return {key: g.copy() if key in STATE_GRADIENTS else g * scale for key, g in gradients.items()}
+
+
+def update_parameters(parameters, gradients, learning_rate):
+    """Gradient-descent step, in place: W <- W - learning_rate * dW for every parameter.
+
+    Arguments:
+        parameters -- dict of parameter arrays, updated in place
+        gradients -- dict holding "d" + name for every name in parameters
+        learning_rate -- step size
+    Returns:
+        parameters (the same dict, for convenience)
+    """
+    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+    if missing:
+        raise ValueError(
+            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+        )
+    for name, value in parameters.items():
+        grad = gradients[f"d{name}"]
+        if np.shape(grad) != np.shape(value):
+            raise ValueError(
+                f"d{name} must have the shape of {name}, {np.shape(value)}; got {np.shape(grad)}"
+            )
+        value -= learning_rate * grad
+    return parameters
+
+
+class Adam:
+    """The Adam optimiser: per-parameter steps scaled by running moments of the gradient.
+
+    For every parameter W with gradient dW, at step t = 1, 2, ...:
+        m <- beta1 m + (1 - beta1) dW              v <- beta2 v + (1 - beta2) dW^2
+        m_hat = m / (1 - beta1^t)                  v_hat = v / (1 - beta2^t)
+        W <- W - learning_rate * m_hat / (sqrt(v_hat) + eps)
+    The moments start at zero; the bias corrections undo that start.
+
+    Arguments:
+        learning_rate -- step size
+        beta1, beta2 -- decay rates of the first and second moments, in [0, 1)
+        eps -- added to the denominator so it is never zero
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        check_positive_number("learning_rate", learning_rate)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{name} must be in [0, 1); got {beta!r}")
+        self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
+        self.t = 0
+        self.m = {}
+        self.v = {}
+
+    def step(self, parameters, gradients):
+        """Update every parameter in place from its gradient "d" + name; returns parameters."""
+        missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+        if missing:
+            raise ValueError(
+                f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+            )
+        self.t += 1
+        correction1 = 1.0 - self.beta1**self.t
+        correction2 = 1.0 - self.beta2**self.t
+        for name, value in parameters.items():
+            grad = gradients[f"d{name}"]
+            if name not in self.m:
+                self.m[name] = np.zeros_like(value)
+                self.v[name] = np.zeros_like(value)
+            m, v = self.m[name], self.v[name]
+            m *= self.beta1
+            m += (1.0 - self.beta1) * grad
+            v *= self.beta2
+            v += (1.0 - self.beta2) * grad**2
+            value -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+        return parameters

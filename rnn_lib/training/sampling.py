@@ -1,0 +1,161 @@
+"""Inventing names: draw characters from a trained model (RNN, LSTM or GRU) one step at a time.
+
+Each step feeds the previous character (the zero vector at the start) through the cell,
+turns the scores into a distribution softmax(scores / temperature), optionally keeps only the
+top_k most likely characters, draws one, and stops at the end-of-name "\\n" or after max_length
+characters (then "\\n" is appended, as the seed does).
+"""
+
+import numpy as np
+
+from ..activations import softmax
+from ..cells.registry import get_cell
+from ..validation import check_integer, check_positive_number
+
+
+def _check_sampling_options(temperature, top_k, max_length, n_y):
+    check_positive_number("temperature", temperature)
+    if top_k is not None and (
+        isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= n_y
+    ):
+        raise ValueError(f"top_k must be None or an integer from 1 to n_y={n_y}; got {top_k!r}")
+    check_integer("max_length", max_length)
+
+
+def next_char_distribution(scores, temperature=1.0, top_k=None):
+    """Distribution of the next character from output scores: softmax(scores / temperature).
+
+    With top_k, all but the top_k highest scores of each column get probability 0 (ties at the
+    k-th score are all kept). Temperature < 1 sharpens the distribution, > 1 flattens it.
+
+    Arguments:
+        scores -- unnormalised log-probabilities Wya a + by, (n_y, m)
+        temperature -- positive number
+        top_k -- None, or how many characters to keep per column
+    Returns:
+        (n_y, m) array; each column sums to 1
+    """
+    scores = np.asarray(scores, dtype=float) / temperature
+    if top_k is not None and top_k < scores.shape[0]:
+        kth = -np.partition(-scores, top_k - 1, axis=0)[top_k - 1]
+        scores = np.where(scores >= kth, scores, -np.inf)
+    return softmax(scores)
+
+
+def sample_names(
+    parameters,
+    char_to_ix,
+    ix_to_char,
+    n,
+    temperature=1.0,
+    top_k=None,
+    rng=None,
+    max_length=50,
+    cell="rnn",
+):
+    """Draw n names at once: one forward step per character for the whole batch.
+
+    Per step, for every unfinished name: the cell's step (for the RNN a = tanh(Waa a + Wax x +
+    ba)), then the next index is drawn from next_char_distribution(scores, temperature, top_k),
+    with scores = Wya a + by (Wy a + by for the gated cells), and becomes x.
+
+    All names draw from one random stream, step by step across the batch, so the same seed
+    gives the same n names, but the first k of n names are not the names drawn with n = k.
+
+    Arguments:
+        parameters -- the model's parameters, e.g. for the RNN Wax (n_a, n_x), Waa (n_a, n_a),
+            Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+        char_to_ix -- dict character -> index; "\\n" is the end of a name
+        ix_to_char -- dict index -> character
+        n -- how many names
+        temperature, top_k -- see next_char_distribution
+        rng -- a numpy Generator or a seed
+        max_length -- a name stops after this many drawn characters
+        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
+    Returns:
+        list of n strings, each ending in "\\n"
+    """
+    architecture = get_cell(cell)
+    known = architecture.sizes(parameters)
+    n_y, n_a = known["n_y"][0], known["n_a"][0]
+    _check_sampling_options(temperature, top_k, max_length, n_y)
+    check_integer("n", n)
+    if len(ix_to_char) != n_y or "\n" not in char_to_ix:
+        raise ValueError(
+            f"the vocabulary must hold n_y={n_y} characters including '\\n'; got {len(ix_to_char)}"
+        )
+    rng = np.random.default_rng(rng)
+    end = char_to_ix["\n"]
+
+    state = tuple(np.zeros((n_a, n)) for _ in range(architecture.state_count))
+    idx = None  # the previous characters; None: the first input is the zero vector
+    drawn = np.full((n, max_length), end)
+    length = np.full(n, max_length)
+    active = np.arange(n)  # names not yet ended
+    for t in range(max_length):
+        state, scores = architecture.step(idx, state, parameters)
+        p = next_char_distribution(scores, temperature, top_k)
+        # Inverse-CDF draw per column: the first index whose cumulative probability reaches u.
+        # u lies in (0, total], so an index of probability 0 is never drawn.
+        cumulative = np.cumsum(p, axis=0)
+        u = (1.0 - rng.random(len(active))) * cumulative[-1]
+        idx = np.minimum((cumulative < u).sum(axis=0), n_y - 1)
+        drawn[active, t] = idx
+        ended = idx == end
+        length[active[ended]] = t
+        keep = ~ended
+        active, idx = active[keep], idx[keep]
+        state = tuple(s[:, keep] for s in state)
+        if not len(active):
+            break
+    return ["".join(ix_to_char[i] for i in drawn[j, : length[j]]) + "\n" for j in range(n)]
+
+
+def sample(
+    parameters,
+    char_to_ix,
+    ix_to_char,
+    temperature=1.0,
+    top_k=None,
+    rng=None,
+    max_length=50,
+    cell="rnn",
+):
+    """Draw one name from the RNN, as the seed's sample does, plus temperature, top_k and rng.
+
+    Arguments:
+        parameters -- dict with Wax, Waa, Wya, ba, by (or another cell's parameters)
+        char_to_ix, ix_to_char -- the vocabulary's lookup tables
+        temperature -- positive; softmax(scores / temperature)
+        top_k -- None, or keep only the top_k most likely characters (1..n_y)
+        rng -- a numpy Generator or a seed
+        max_length -- stop after this many characters (the seed's 50)
+        cell -- the architecture: "rnn", "lstm" or "gru"
+    Returns:
+        the name as a string ending in "\\n"
+    """
+    names = sample_names(
+        parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length, cell
+    )
+    return names[0]
+
+
+def novelty(samples, corpus):
+    """How many samples are new names, not in the corpus.
+
+    Arguments:
+        samples -- names as sampled (a trailing "\\n" is ignored)
+        corpus -- the training names
+    Returns:
+        dict with samples (how many), novel (how many not in the corpus), fraction_novel,
+        distinct (how many different names were drawn)
+    """
+    names = [s.rstrip("\n") for s in samples]
+    known = set(corpus)
+    novel = sum(name not in known for name in names)
+    return {
+        "samples": len(names),
+        "novel": novel,
+        "fraction_novel": novel / len(names) if names else 0.0,
+        "distinct": len(set(names)),
+    }
