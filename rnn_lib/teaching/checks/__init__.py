@@ -4,15 +4,15 @@ Usage in a notebook: ``checks.check_rnn_cell_forward(rnn_cell_forward)``. A pass
 one line; a failing one raises CheckFailed with the output, the entry and a likely cause.
 """
 
-from ._compare import CheckFailed
-from .bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
-from .cell import check_rnn_cell_forward, check_softmax, check_tanh
-from .clipping import check_clip, check_clip_by_norm
-from .gated import check_gru_cell_forward, check_lstm_cell_forward
-from .sampling import check_next_char_distribution, check_sample_indices
-from .sequence import check_compute_loss, check_encode_name, check_rnn_forward
-from .training import check_adam_update, check_loss_per_char
-from .vanishing import check_gradient_norms_through_time
+from .compare import CheckFailed
+from .nb01_rnn_cell import check_rnn_cell_forward, check_softmax, check_tanh
+from .nb02_unrolling import check_compute_loss, check_encode_name, check_rnn_forward
+from .nb03_bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
+from .nb04_clipping import check_clip, check_clip_by_norm
+from .nb05_sampling import check_next_char_distribution, check_sample_indices
+from .nb06_training import check_adam_update, check_loss_per_char
+from .nb07_vanishing import check_gradient_norms_through_time
+from .nb08_gated import check_gru_cell_forward, check_lstm_cell_forward
 
 __all__ = [
     "CheckFailed",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..diagnostics import gradient_norms_through_time as reference
-from ._compare import expect_array, passed
+from .compare import expect_array, passed
 
 
 def check_gradient_norms_through_time(gradient_norms_through_time):

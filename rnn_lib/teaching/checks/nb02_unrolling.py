@@ -4,7 +4,7 @@ import numpy as np
 
 from ...cells.rnn import rnn_cell_forward, rnn_forward
 from ...loss import compute_loss
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 #: The characters of the dinosaur-name model: index 0 is the newline that ends a name.
 VOCABULARY = "\n" + "abcdefghijklmnopqrstuvwxyz"

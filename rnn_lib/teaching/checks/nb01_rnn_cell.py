@@ -4,7 +4,7 @@ import numpy as np
 
 from ...activations import softmax
 from ...cells.rnn import rnn_cell_forward
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 
 def _cell_inputs(n_x=3, n_a=5, n_y=2, m=4, seed=1):

@@ -10,7 +10,7 @@ from ...cells.rnn import (
     step_gradients,
 )
 from ..gradcheck import numerical_gradient
-from ._compare import CheckFailed, expect_array, expect_keys, passed
+from .compare import CheckFailed, expect_array, expect_keys, passed
 
 CELL_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da_prev")
 SEQUENCE_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da0")

@@ -5,7 +5,7 @@ import numpy as np
 from ...cells.rnn import PARAM_NAMES, param_shapes
 from ...training.optim import clip as reference_clip
 from ...training.optim import clip_by_norm as reference_clip_by_norm
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 PARAM_GRADIENTS = tuple(f"d{name}" for name in PARAM_NAMES)
 WEIGHT_GRADIENTS = ("dWax", "dWaa", "dWya")

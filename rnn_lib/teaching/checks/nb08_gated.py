@@ -5,7 +5,7 @@ import numpy as np
 from ...activations import sigmoid, softmax
 from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
 from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_forward
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 
 def _gated_inputs(names, n_x=3, n_a=5, n_y=4, m=2, seed=8):

@@ -6,7 +6,7 @@ from ...activations import softmax
 from ...data.names import encode_names, index_maps
 from ...loss import compute_loss
 from ...training.optim import Adam
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 #: The batch loss_per_char is checked on: four names of different lengths, so that dividing by
 #: the names (4), the steps (5), the padded grid (20), the letters (10) and the characters with

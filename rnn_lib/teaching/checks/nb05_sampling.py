@@ -5,7 +5,7 @@ import numpy as np
 from ...activations import softmax
 from ...cells.rnn import rnn_cell_forward
 from ...training.sampling import next_char_distribution as reference_distribution
-from ._compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, passed
 
 
 def _adjusted(scores, factor, top_k, keep="largest", renormalise=True, axis=0):
