@@ -184,27 +184,34 @@ def run_student_notebook(path, monkeypatch):
 
 
 def assert_stops_at_first_exercise(path, monkeypatch):
-    """The notebook raises NotImplementedError in its first exercise's solution or check cell."""
+    """The notebook raises NotImplementedError in its first core exercise (solution or check
+    cell); every stretch exercise before it says, in its check cell, that it was skipped."""
     cells = run_student_notebook(path, monkeypatch)
     code = [i for i, cell in enumerate(cells) if cell.cell_type == "code"]
-    first_stub = next(i for i in code if "# YOUR CODE HERE" in cells[i].source)
-    check = next(i for i in code if i > first_stub)
+    stubs = [i for i in code if "# YOUR CODE HERE" in cells[i].source]
     errors = [
         (i, output)
         for i, cell in enumerate(cells)
         for output in cell.get("outputs", [])
         if output.output_type == "error"
     ]
-    assert errors, f"{path.name} ran to the end: its first exercise passes with no solution"
+    assert errors, f"{path.name} ran to the end: its core exercises pass with no solution"
     where, error = errors[0]
-    assert where in (first_stub, check), (
-        f"{path.name} fails in cell {where} ({error.ename}: {error.evalue}), not in the first "
-        f"exercise (solution cell {first_stub}, check cell {check}):\n{cells[where].source}"
-    )
     assert error.ename == "NotImplementedError", (
-        f"{path.name}: the first exercise fails with {error.ename}: {error.evalue}, "
+        f"{path.name}: cell {where} fails with {error.ename}: {error.evalue}, "
         "not NotImplementedError (does the check swallow it?)"
     )
+    stopped_in = max((s for s in stubs if s <= where), default=None)
+    assert stopped_in is not None and where <= next(i for i in code if i > stopped_in), (
+        f"{path.name} fails in cell {where}, outside an exercise:\n{cells[where].source}"
+    )
+    for stub in (s for s in stubs if s < stopped_in):
+        check = next(i for i in code if i > stub)
+        printed = "".join(o.get("text", "") for o in cells[check].get("outputs", []))
+        assert "skipped" in printed, (
+            f"{path.name}: the exercise of cell {stub} neither stopped the notebook nor "
+            f"said it was skipped; its check printed {printed!r}"
+        )
 
 
 # ---------------------------------------------------------------- the fixture notebook
@@ -325,7 +332,10 @@ def test_the_fixture_edition_stops_at_its_first_exercise(fixture_edition, monkey
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
-        (HEADER + SETUP + "\n# %%\nboom = 1 / 0\n" + CELL_EXERCISE, "fails in cell 2"),
+        (
+            HEADER + SETUP + "\n# %%\nboom = 1 / 0\n" + CELL_EXERCISE,
+            "cell 2 fails with ZeroDivisionError",
+        ),
         (
             HEADER
             + SETUP

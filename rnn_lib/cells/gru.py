@@ -26,7 +26,12 @@ from .gated import (
     gated_param_symbols,
     initialize_gated_parameters,
 )
-from .shared import TimeMajorCache, loss_and_gradients
+from .shared import (
+    TimeMajorCache,
+    backward_through_time,
+    forward_through_time,
+    loss_and_gradients,
+)
 
 #: Each parameter's shape in the notebooks' symbols: gate weights and biases, then Wy, by.
 GRU_PARAM_SYMBOLS = gated_param_symbols(("u", "r", "c"))
@@ -153,11 +158,10 @@ class GRUCache(TimeMajorCache):
     def from_steps(cls, x, steps, predictions, parameters):
         """One cache from what gru_cell_forward returned, step by step: its GRUCellCaches and
         its predictions yt_pred, (n_y, m) each."""
-        states = np.stack([steps[0].a_prev.T] + [s.a_next.T for s in steps])
-        gates = np.stack([np.concatenate((s.cc, s.u, s.r)).T for s in steps])
-        reset_states = np.stack([(s.r * s.a_prev).T for s in steps])
-        y_hat = np.stack(predictions, axis=1)
-        return cls(x, states, y_hat, parameters, gates, reset_states)
+        states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
+        gates = cls.rows([np.concatenate((s.cc, s.u, s.r)) for s in steps])
+        reset_states = cls.rows([s.r * s.a_prev for s in steps])
+        return cls(x, states, np.stack(predictions, axis=1), parameters, gates, reset_states)
 
     def step(self, t):
         """The GRUCellCache of step t, as gru_cell_forward would have returned it."""
@@ -184,11 +188,7 @@ def gru_forward(x, a0, parameters):
         states, gates, reset_states, y_hat = _fast.gru.forward(x, a0, parameters)
         caches = GRUCache(x, states, y_hat, parameters, gates, reset_states)
     else:
-        steps, predictions, a = [], [], a0
-        for t in range(x.shape[2]):
-            a, y, cache = gru_cell_forward(x[:, :, t], a, parameters)
-            steps.append(cache)
-            predictions.append(y)
+        steps, predictions = forward_through_time(gru_cell_forward, x, (a0,), parameters)
         caches = GRUCache.from_steps(x, steps, predictions, parameters)
     return caches.a, caches.predictions, caches
 
@@ -215,18 +215,10 @@ def gru_backward(da, caches):
         return _fast.gru.backward(
             da, caches.x, caches.states, caches.gates, caches.reset_states, caches.parameters
         )
-    da = np.asarray(da)
-    n_a, m, T_x = da.shape
-    gradients = {f"d{name}": np.zeros(caches.parameters[name].shape) for name in GRU_GATE_NAMES}
-    dx = np.empty((caches.x.shape[0], m, T_x))
-    da_next = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        step = gru_cell_backward(da[:, :, t] + da_next, caches.step(t))
-        dx[:, :, t] = step.pop("dxt")
-        da_next = step.pop("da_prev")
-        for key, value in step.items():
-            gradients[key] += value
-    return {"dx": dx, "da0": da_next, **gradients}
+    dx, (da0,), gradients = backward_through_time(
+        gru_cell_backward, da, caches, GRU_GATE_NAMES, ("da_prev",)
+    )
+    return {"dx": dx, "da0": da0, **gradients}
 
 
 def gru_loss_and_gradients(X, Y, a0, parameters):

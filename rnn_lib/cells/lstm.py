@@ -27,7 +27,12 @@ from .gated import (
     gated_param_symbols,
     initialize_gated_parameters,
 )
-from .shared import TimeMajorCache, loss_and_gradients
+from .shared import (
+    TimeMajorCache,
+    backward_through_time,
+    forward_through_time,
+    loss_and_gradients,
+)
 
 #: Each parameter's shape in the notebooks' symbols: gate weights and biases, then Wy, by.
 LSTM_PARAM_SYMBOLS = gated_param_symbols(("f", "i", "c", "o"))
@@ -164,11 +169,10 @@ class LSTMCache(TimeMajorCache):
     def from_steps(cls, x, steps, predictions, parameters):
         """One cache from what lstm_cell_forward returned, step by step: its LSTMCellCaches and
         its predictions yt_pred, (n_y, m) each."""
-        states = np.stack([steps[0].a_prev.T] + [s.a_next.T for s in steps])
-        cells = np.stack([steps[0].c_prev.T] + [s.c_next.T for s in steps])
-        gates = np.stack([np.concatenate((s.o, s.f, s.i, s.cc)).T for s in steps])
-        y_hat = np.stack(predictions, axis=1)
-        return cls(x, states, y_hat, parameters, cells, gates)
+        states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
+        cells = cls.rows([steps[0].c_prev] + [s.c_next for s in steps])
+        gates = cls.rows([np.concatenate((s.o, s.f, s.i, s.cc)) for s in steps])
+        return cls(x, states, np.stack(predictions, axis=1), parameters, cells, gates)
 
     @property
     def c(self):
@@ -204,11 +208,8 @@ def lstm_forward(x, a0, parameters):
         states, cells, gates, y_hat = _fast.lstm.forward(x, a0, parameters)
         caches = LSTMCache(x, states, y_hat, parameters, cells, gates)
     else:
-        steps, predictions, a, c = [], [], a0, np.zeros(a0.shape)
-        for t in range(x.shape[2]):
-            a, c, y, cache = lstm_cell_forward(x[:, :, t], a, c, parameters)
-            steps.append(cache)
-            predictions.append(y)
+        state = (a0, np.zeros(a0.shape))
+        steps, predictions = forward_through_time(lstm_cell_forward, x, state, parameters)
         caches = LSTMCache.from_steps(x, steps, predictions, parameters)
     return caches.a, caches.predictions, caches.c, caches
 
@@ -235,18 +236,10 @@ def lstm_backward(da, caches):
         return _fast.lstm.backward(
             da, caches.x, caches.states, caches.cells, caches.gates, caches.parameters
         )
-    da = np.asarray(da)
-    n_a, m, T_x = da.shape
-    gradients = {f"d{name}": np.zeros(caches.parameters[name].shape) for name in LSTM_GATE_NAMES}
-    dx = np.empty((caches.x.shape[0], m, T_x))
-    da_next, dc_next = np.zeros((n_a, m)), np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        step = lstm_cell_backward(da[:, :, t] + da_next, dc_next, caches.step(t))
-        dx[:, :, t] = step.pop("dxt")
-        da_next, dc_next = step.pop("da_prev"), step.pop("dc_prev")
-        for key, value in step.items():
-            gradients[key] += value
-    return {"dx": dx, "da0": da_next, "dc0": dc_next, **gradients}
+    dx, (da0, dc0), gradients = backward_through_time(
+        lstm_cell_backward, da, caches, LSTM_GATE_NAMES, ("da_prev", "dc_prev")
+    )
+    return {"dx": dx, "da0": da0, "dc0": dc0, **gradients}
 
 
 def lstm_loss_and_gradients(X, Y, a0, parameters):

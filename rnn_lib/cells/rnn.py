@@ -17,7 +17,7 @@ from .. import _fast
 from ..activations import softmax
 from ..loss import compute_loss
 from ..validation import check_integer, check_parameters, check_sequence, check_shape
-from .shared import TimeMajorCache
+from .shared import TimeMajorCache, forward_through_time
 
 #: The parameters of the RNN, in one fixed order. Update, clipping, gradient checks and
 #: checkpoints all iterate over this tuple; the gradient of ``name`` is ``"d" + name``.
@@ -171,7 +171,7 @@ class SequenceCache(TimeMajorCache):
     def from_steps(cls, x, steps, parameters=None):
         """Stack a list of per-step CellCaches (as the seed's rnn_forward returns) into one cache."""
         steps = list(steps)
-        states = np.stack([steps[0].a_prev.T] + [step.a_next.T for step in steps])
+        states = cls.rows([steps[0].a_prev] + [step.a_next for step in steps])
         y_hat = np.stack([step.y_hat_t for step in steps], axis=1)
         return cls(x, states, y_hat, parameters)
 
@@ -205,10 +205,7 @@ def rnn_forward(X, a0, parameters):
     if _fast.enabled:
         caches = SequenceCache(X, *_fast.rnn.forward_states(X, a0, parameters), parameters)
     else:
-        steps, a_prev = [], a0
-        for t in range(X.shape[2]):
-            a_prev, _, cache = rnn_cell_forward(X[:, :, t], a_prev, parameters)
-            steps.append(cache)
+        steps, _ = forward_through_time(rnn_cell_forward, X, (a0,), parameters)
         caches = SequenceCache.from_steps(X, steps, parameters)
     return caches.a, caches.predictions, caches
 

@@ -130,6 +130,11 @@ class TimeMajorCache:
         """The cell cache of step t, as the cell's forward function returns it."""
         raise NotImplementedError(f"{type(self).__name__} does not define step(t)")
 
+    @staticmethod
+    def rows(columns):
+        """Per-step (n, m) arrays stacked into the layout's time-major rows, (len, m, n)."""
+        return np.stack([column.T for column in columns])
+
     def __len__(self):
         return self.states.shape[0] - 1
 
@@ -140,9 +145,59 @@ class TimeMajorCache:
         return (self.step(t) for t in range(len(self)))
 
 
-def time_major_rows(a):
-    """States (n_a, m, T_x) (any layout) as a new contiguous (T_x, m, n_a) block of rows."""
-    return np.ascontiguousarray(np.asarray(a).transpose(2, 1, 0))
+def forward_through_time(cell_forward, x, state, parameters):
+    """The readable forward loop the cells share: one cell step per time step, the state carried.
+
+    Arguments:
+        cell_forward -- (xt, *state, parameters) -> (*new state, prediction, cell cache), as
+            rnn_cell_forward, lstm_cell_forward and gru_cell_forward are
+        x -- inputs, (n_x, m, T_x)
+        state -- the initial state: (a0,), or (a0, c0) for the LSTM
+        parameters -- the cell's parameters
+    Returns:
+        steps -- the cell caches, one per step
+        predictions -- the predicted distributions, (n_y, m) each
+    """
+    steps, predictions = [], []
+    for t in range(x.shape[2]):
+        *state, prediction, cache = cell_forward(x[:, :, t], *state, parameters)
+        steps.append(cache)
+        predictions.append(prediction)
+    return steps, predictions
+
+
+def backward_through_time(cell_backward, da, caches, names, carried):
+    """The readable BPTT loop of the gated cells: step t gets da<t> plus what step t + 1 sent back.
+
+    Going backwards from t = T_x - 1 with zero gradients from after the last step, step t's
+    cell backward receives da<t> + da_next (and the other carried state gradients, such as the
+    LSTM's dc_next); its da_prev (and dc_prev) go to step t - 1. Each weight's gradient sums
+    its per-step terms; dx<t> is the xt part of step t.
+
+    Arguments:
+        cell_backward -- (da_next, *other carried gradients, cache) -> dict with dxt, the
+            carried gradients and "d" + name for every name in names
+        da -- gradient of the loss with respect to the hidden states, (n_a, m, T_x)
+        caches -- the cell's sequence cache; caches[t] is step t's cell cache
+        names -- the parameters whose gradients the cell backward returns
+        carried -- the keys of the state gradients passed back, e.g. ("da_prev", "dc_prev")
+    Returns:
+        dx -- (n_x, m, T_x)
+        initial -- the carried gradients of the initial state, e.g. [da0, dc0]
+        gradients -- dict of "d" + name, summed over the steps
+    """
+    da = np.asarray(da)
+    n_a, m, T_x = da.shape
+    gradients = {f"d{name}": np.zeros(caches.parameters[name].shape) for name in names}
+    dx = np.empty((caches.x.shape[0], m, T_x))
+    flowing = [np.zeros((n_a, m)) for _ in carried]
+    for t in reversed(range(T_x)):
+        step = cell_backward(da[:, :, t] + flowing[0], *flowing[1:], caches[t])
+        dx[:, :, t] = step.pop("dxt")
+        flowing = [step.pop(key) for key in carried]
+        for key, value in step.items():
+            gradients[key] += value
+    return dx, flowing, gradients
 
 
 def loss_and_gradients(forward, backward, X, Y, a0, parameters):

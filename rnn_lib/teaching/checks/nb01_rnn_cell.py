@@ -4,87 +4,91 @@ import numpy as np
 
 from ...activations import softmax
 from ...cells.rnn import rnn_cell_forward
-from .compare import CheckFailed, expect_array, passed
+from .compare import CheckFailed, expect_array, expect_tuple, passed, plant, stretch
+from .fixtures import OUTPUT_MISTAKES, rnn_parameters
 
 
-def _cell_inputs(n_x=3, n_a=5, n_y=2, m=4, seed=1):
-    """Small random inputs with non-zero biases, so a forgotten bias shows."""
-    rng = np.random.default_rng(seed)
-    parameters = {
-        "Wax": rng.standard_normal((n_a, n_x)),
-        "Waa": rng.standard_normal((n_a, n_a)),
-        "Wya": rng.standard_normal((n_y, n_a)),
-        "ba": rng.standard_normal((n_a, 1)),
-        "by": rng.standard_normal((n_y, 1)),
-    }
-    return rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m)), parameters
+def _pre_activation(xt, a_prev, p):
+    return p["Waa"] @ a_prev + p["Wax"] @ xt
+
+
+#: Typical mistakes in a_next, as (message, planted function of (xt, a_prev, parameters)).
+A_NEXT_MISTAKES = (
+    (
+        "the bias ba is missing from the pre-activation",
+        lambda xt, a_prev, p: np.tanh(_pre_activation(xt, a_prev, p)),
+    ),
+    (
+        "the activation should be tanh, not the sigmoid",
+        lambda xt, a_prev, p: 1 / (1 + np.exp(-(_pre_activation(xt, a_prev, p) + p["ba"]))),
+    ),
+    (
+        "tanh is missing: a_next is the raw pre-activation",
+        lambda xt, a_prev, p: _pre_activation(xt, a_prev, p) + p["ba"],
+    ),
+    (
+        "the term Waa @ a_prev is missing",
+        lambda xt, a_prev, p: np.tanh(p["Wax"] @ xt + p["ba"]),
+    ),
+    (
+        "Waa is transposed: the pre-activation needs Waa @ a_prev, row i feeding unit i",
+        lambda xt, a_prev, p: np.tanh(p["Waa"].T @ a_prev + p["Wax"] @ xt + p["ba"]),
+    ),
+)
 
 
 def check_rnn_cell_forward(cell_forward):
     """Check an implementation of rnn_cell_forward(xt, a_prev, parameters) against rnn_lib's."""
     __tracebackhide__ = True
-    xt, a_prev, p = _cell_inputs()
+    rng = np.random.default_rng(1)
+    p = rnn_parameters(rng, n_x=3, n_a=5, n_y=2, recurrent_scale=1.0)
+    xt, a_prev = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
     result = cell_forward(xt, a_prev, p)
-    if not isinstance(result, tuple) or len(result) != 3:
-        raise CheckFailed("rnn_cell_forward should return a tuple (a_next, y_hat_t, cache)")
+    expect_tuple("rnn_cell_forward", result, ("a_next", "y_hat_t", "cache"))
     a_next, y_hat_t, _ = result
     expected_a, expected_y, _ = rnn_cell_forward(xt, a_prev, p)
-    z = p["Waa"] @ a_prev + p["Wax"] @ xt
-    expect_array(
-        "a_next",
-        a_next,
-        expected_a,
-        mistakes=[
-            ("the bias ba is missing from the pre-activation", np.tanh(z)),
-            ("the activation should be tanh, not the sigmoid", 1 / (1 + np.exp(-(z + p["ba"])))),
-            ("tanh is missing: a_next is the raw pre-activation", z + p["ba"]),
-            ("the term Waa @ a_prev is missing", np.tanh(p["Wax"] @ xt + p["ba"])),
-            (
-                "Waa is transposed: the pre-activation needs Waa @ a_prev, row i feeding unit i",
-                np.tanh(p["Waa"].T @ a_prev + p["Wax"] @ xt + p["ba"]),
-            ),
-        ],
-    )
-    zy = p["Wya"] @ expected_a + p["by"]
-    expect_array(
-        "y_hat_t",
-        y_hat_t,
-        expected_y,
-        mistakes=[
-            ("the bias by is missing from the output", softmax(p["Wya"] @ expected_a)),
-            (
-                "softmax normalises over axis 1 (the batch); each column (axis 0) must sum to 1",
-                softmax(zy.T).T,
-            ),
-            ("y_hat_t is the raw score Wya a_next + by: apply softmax", zy),
-        ],
-    )
+    expect_array("a_next", a_next, expected_a, plant(A_NEXT_MISTAKES, xt, a_prev, p))
+    output_mistakes = plant(OUTPUT_MISTAKES, expected_a, p["Wya"], p["by"])
+    expect_array("y_hat_t", y_hat_t, expected_y, output_mistakes)
     passed("rnn_cell_forward: a_next and y_hat_t match the reference")
+
+
+#: Typical mistakes of softmax(z), as (message, planted function of z).
+SOFTMAX_MISTAKES = (
+    (
+        "the columns must sum to 1, not the rows: normalise over axis 0",
+        lambda z: softmax(z.T).T,
+    ),
+    (
+        "it normalises over the whole array: sum over axis 0 only, with keepdims=True",
+        lambda z: np.exp(z) / np.exp(z).sum(),
+    ),
+    (
+        "e^z is missing: divide the exponentials, not the raw scores",
+        lambda z: z / z.sum(axis=0, keepdims=True),
+    ),
+)
+
+#: Typical mistakes of tanh(z), as (message, planted function of z).
+TANH_MISTAKES = (
+    ("the sign is lost: tanh is odd, tanh(-z) = -tanh(z)", lambda z: np.tanh(np.abs(z))),
+    ("that is the sigmoid 1 / (1 + e^-z), not tanh", lambda z: 0.5 * (1 + np.tanh(z / 2))),
+    (
+        "use e^(-2|z|), not e^(-|z|): tanh(z) = (1 - e^(-2z)) / (1 + e^(-2z))",
+        lambda z: np.tanh(z / 2),
+    ),
+)
 
 
 def check_softmax(softmax_fn):
     """Check an implementation of softmax(z) (over axis 0) on ordinary and on huge scores."""
     __tracebackhide__ = True
-    rng = np.random.default_rng(2)
-    ordinary = rng.standard_normal((4, 3))
+    ordinary = np.random.default_rng(2).standard_normal((4, 3))
     expect_array(
         "softmax(z) for ordinary z",
         softmax_fn(ordinary),
         softmax(ordinary),
-        mistakes=[
-            (
-                "the columns must sum to 1, not the rows: normalise over axis 0",
-                softmax(ordinary.T).T,
-            ),
-            (
-                "it normalises over the whole array: sum over axis 0 only, with keepdims=True",
-                np.exp(ordinary) / np.exp(ordinary).sum(),
-            ),
-            (
-                "e^z is missing: divide the exponentials, not the raw scores",
-                ordinary / ordinary.sum(axis=0, keepdims=True),
-            ),
-        ],
+        plant(SOFTMAX_MISTAKES, ordinary),
     )
     huge = np.array([[1000.0, -1000.0], [999.0, -1001.0], [0.0, -1000.0]])
     with np.errstate(all="ignore"):
@@ -98,6 +102,7 @@ def check_softmax(softmax_fn):
     passed("softmax: correct, and finite for huge scores")
 
 
+@stretch("rnn_lib.tanh, which is np.tanh")
 def check_tanh(tanh_fn):
     """Check an implementation of tanh(z), including |z| large enough to overflow e^z."""
     __tracebackhide__ = True
@@ -110,17 +115,5 @@ def check_tanh(tanh_fn):
             f"tanh(z) is not finite for z = {bad}: e^|z| overflows to inf and inf/inf = nan. "
             "Write it with e^(-2|z|), which is at most 1, and restore the sign"
         )
-    expect_array(
-        "tanh(z)",
-        got,
-        np.tanh(z),
-        mistakes=[
-            ("the sign is lost: tanh is odd, tanh(-z) = -tanh(z)", np.tanh(np.abs(z))),
-            ("that is the sigmoid 1 / (1 + e^-z), not tanh", 0.5 * (1 + np.tanh(z / 2))),
-            (
-                "use e^(-2|z|), not e^(-|z|): tanh(z) = (1 - e^(-2z)) / (1 + e^(-2z))",
-                np.tanh(z / 2),
-            ),
-        ],
-    )
+    expect_array("tanh(z)", got, np.tanh(z), plant(TANH_MISTAKES, z))
     passed("tanh: correct, and finite for |z| up to 1000")

@@ -196,14 +196,3 @@ def test_ignoring_the_rng_is_named():
 def test_returning_something_else_is_named():
     with pytest.raises(checks.CheckFailed, match="list of integer indices"):
         checks.check_sample_indices(lambda parameters, rng, max_length=50: "abc")
-
-
-@pytest.mark.parametrize(
-    "check", [checks.check_next_char_distribution, checks.check_sample_indices]
-)
-def test_an_unanswered_exercise_propagates_not_implemented(check):
-    def unanswered(*args, **kwargs):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        check(unanswered)

@@ -194,12 +194,3 @@ def test_clip_by_norm_mistakes_are_named(wrong, message):
     with pytest.raises(checks.CheckFailed) as failure:
         checks.check_clip_by_norm(wrong)
     assert message in str(failure.value)
-
-
-@pytest.mark.parametrize("check", [checks.check_clip, checks.check_clip_by_norm])
-def test_an_unanswered_exercise_propagates_not_implemented(check):
-    def unanswered(gradients, threshold):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        check(unanswered)

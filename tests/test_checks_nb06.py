@@ -68,14 +68,6 @@ def test_loss_mistakes_are_named(wrong, message):
     assert message in str(failure.value)
 
 
-def test_loss_not_implemented_propagates():
-    def stub(y_hat, Y):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        checks.check_loss_per_char(stub)
-
-
 # Adam: a correct answer, and a copy with one mistake planted per keyword.
 
 
@@ -159,18 +151,13 @@ def test_an_independent_adam_passes(capsys):
             lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: (w, m, v),
             "m was not updated",
         ),
-        (lambda *args, **kwargs: adam_update(*args, **kwargs)[:2], "a tuple of three arrays"),
+        (
+            lambda *args, **kwargs: adam_update(*args, **kwargs)[:2],
+            "should return a tuple (w, m, v)",
+        ),
     ],
 )
 def test_adam_mistakes_are_named(wrong, message):
     with pytest.raises(checks.CheckFailed) as failure:
         checks.check_adam_update(wrong)
     assert message in str(failure.value)
-
-
-def test_adam_not_implemented_propagates():
-    def stub(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-        raise NotImplementedError()
-
-    with pytest.raises(NotImplementedError):
-        checks.check_adam_update(stub)

@@ -107,11 +107,3 @@ def test_a_typical_mistake_gets_its_hint(check, wrong, hint):
     with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
         check(wrong)
     assert hint in str(failure.value)
-
-
-@pytest.mark.parametrize(
-    "check", [checks.check_encode_name, checks.check_rnn_forward, checks.check_compute_loss]
-)
-def test_not_implemented_propagates(check):
-    with pytest.raises(NotImplementedError):
-        check(not_implemented)

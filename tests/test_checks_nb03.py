@@ -135,12 +135,3 @@ def test_a_missing_gradient_is_named():
 
     with pytest.raises(checks.CheckFailed, match="lacks da0"):
         checks.check_rnn_backward(without_da0)
-
-
-@pytest.mark.parametrize(
-    "check",
-    [checks.check_rnn_cell_backward, checks.check_rnn_backward, checks.check_numerical_gradient],
-)
-def test_not_implemented_propagates(check):
-    with pytest.raises(NotImplementedError):
-        check(not_implemented)
