@@ -199,14 +199,14 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 #
 # The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows
 # now grey. The coloured arrows run backwards, each labelled with what it carries, and the key
-# beneath it names the equations: $dz_y^{\langle t\rangle}$ {eq}`eq-03-dzy` comes down from the
-# step's loss and reaches $a^{\langle t\rangle}$ as $W_{ya}^\top dz_y^{\langle t\rangle}$, the
-# gradient of $\mathcal L^{\langle t\rangle}$ alone; $da_{\text{next}}$ {eq}`eq-03-carry` comes
-# from the right and holds the later steps' losses only. The total gradient at
-# $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of these two arrows; times
-# $1 - (a^{\langle t\rangle})^2$ it is $dz^{\langle t\rangle}$ {eq}`eq-03-dz`, which leaves to the
-# left through $W_{aa}^\top$. The last step receives $da_{\text{next}} = 0$, and what leaves step
-# 1 is the gradient of $a^{\langle 0\rangle}$.
+# beneath gives each quantity with the number of its equation. $dz_y^{\langle t\rangle}$
+# {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
+# $W_{ya}^\top dz_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$ alone;
+# $da_{\text{next}}$ {eq}`eq-03-carry` comes from the right and holds the later steps' losses
+# only. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of these two
+# arrows; times $1 - (a^{\langle t\rangle})^2$ it is $dz^{\langle t\rangle}$ {eq}`eq-03-dz`,
+# which leaves to the left through $W_{aa}^\top$. The last step receives
+# $da_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
 
 # %% tags=["hide-input"]
 from matplotlib.patches import FancyBboxPatch

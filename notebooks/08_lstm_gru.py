@@ -388,9 +388,10 @@ for label, norms in curves.items():
 # $\operatorname{diag}(1 - u^{\langle t\rangle})$: a unit with $u \approx 0$ keeps its value
 # and passes its gradient back, the GRU's counterpart of $f \approx 1$. rnn_lib starts
 # $b_u = -1$, so $1 - u \approx 0.73$ at first. With three weight blocks instead of four, a GRU
-# has three quarters of an LSTM's gate parameters at the same $n_a$. The lower diagram at the top of
-# this notebook draws the three equations: the candidate sees $x^{\langle t\rangle}$ on a wire of
-# its own and the old state only through $r \odot a^{\langle t-1\rangle}$.
+# has three quarters of an LSTM's gate parameters at the same $n_a$.
+# The lower of the two diagrams in the section on the LSTM draws these three equations: the
+# candidate sees $x^{\langle t\rangle}$ on a wire of its own, and the old state only through
+# $r \odot a^{\langle t-1\rangle}$.
 
 # %% [markdown]
 # :::{exercise} Implement the GRU cell
