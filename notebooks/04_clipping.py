@@ -150,22 +150,24 @@ for gain in gains:
 # %%
 # state_norms[k] belongs to the state a<T-1-k>, k + 1 steps back from the loss; dWaa_norms[k] to
 # the term of step T - k, k steps back (the term of step T itself is at 0)
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharex=True, sharey=True)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), sharex=True, sharey=True)
 for gain in gains:
     state_norms, dWaa_norms = profiles[gain]
     left.semilogy(np.arange(1, T_x + 1), state_norms, label=f"gain {gain}")
     right.semilogy(np.arange(T_x - 1), dWaa_norms[:-1], label=f"gain {gain}")
-left.set(
-    xlabel=r"steps back from the loss, $T - t$",
-    ylabel="norm",
-    title=r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
+left.set_title(
+    r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
+    fontsize=12,
 )
-right.set(
-    xlabel=r"steps back from the loss, $T - t$",
-    title=r"term of step $t$ in $\partial \mathcal{L}/\partial W_{aa}$ (Frobenius norm)",
+right.set_title(
+    r"term of step $t$ in $\partial \mathcal{L}/\partial W_{aa}$ (Frobenius norm)", fontsize=12
 )
-left.legend()
-fig.suptitle("The loss of the last step, back-propagated through 60 steps")
+left.set_ylabel("norm", fontsize=12)
+for ax in (left, right):
+    ax.set_xlabel(r"steps back from the loss, $T - t$", fontsize=12)
+    ax.tick_params(labelsize=11)
+left.legend(fontsize=11)
+fig.suptitle("The loss of the last step, back-propagated through 60 steps", fontsize=13)
 fig.tight_layout()
 plt.show()
 
