@@ -167,6 +167,82 @@ plt.show()
 # starting from a given $a^{\langle 0\rangle}$ (zeros, for a name read from scratch). Every step
 # uses the same five parameters. The state is the only thing that passes from one step to the
 # next, so it is the only place where the network can remember which letters it has read.
+#
+# The figure below draws {eq}`eq-02-unrolled` for the four steps of "rex", as in the table of
+# section 2: time runs from left to right, and each state feeds its own prediction and the next
+# step. Each coloured arrow is labelled with the parameter it applies, and the arrows of one
+# colour are one and the same parameter: one $W_{ax}$, $W_{aa}$, $W_{ya}$, $b_a$ and $b_y$ serve
+# every step, however long the name. At the top, the loss of each step,
+# $\mathcal{L}^{\langle t\rangle}$, scores the prediction $\hat y^{\langle t\rangle}$ against the
+# target $y^{\langle t\rangle}$; section 5 defines it and adds the steps up to $\mathcal{L}$.
+
+# %% tags=["hide-input"]
+from matplotlib.patches import FancyBboxPatch
+
+# One colour per parameter (the Okabe-Ito palette, which colour-blind readers can tell apart).
+COLOURS = {"Wax": "#0072B2", "Waa": "#D55E00", "Wya": "#009E73", "ba": "#CC79A7", "by": "#E69F00"}
+W, H = 0.42, 0.32  # half-width and half-height of a box
+XS = [-0.65 + 2.25 * t for t in range(5)]  # the columns of a<0> and of steps 1 to 4
+Y_X, Y_A, Y_HAT, Y_LOSS, Y_TOTAL = 0.0, 1.8, 3.5, 5.1, 6.6  # the rows
+
+
+def box(ax, x, y, text, face="white", style="-"):
+    """One value of the graph: a rounded box centred on (x, y)."""
+    shape = dict(boxstyle="round,pad=0.02", fc=face, ec="black", ls=style, lw=1.2, zorder=2)
+    ax.add_patch(FancyBboxPatch((x - W, y - H), 2 * W, 2 * H, **shape))
+    ax.text(x, y, text, ha="center", va="center", fontsize=13, zorder=3)
+
+
+def arrow(ax, start, end, colour="black", label="", side="left", lw=1.6):
+    """An arrow from start to end, labelled beside its middle in its own colour."""
+    style = dict(arrowstyle="-|>", color=colour, lw=lw, shrinkA=0, shrinkB=0, mutation_scale=14)
+    ax.annotate("", xy=end, xytext=start, arrowprops=style, zorder=1)
+    left = side == "left"
+    dx, dy, ha, va = (-0.08, 0, "right", "center") if left else (0, 0.07, "center", "bottom")
+    middle = (start[0] + end[0]) / 2 + dx, (start[1] + end[1]) / 2 + dy
+    ax.text(*middle, label, color=colour, ha=ha, va=va, fontsize=12)
+
+
+def draw_unrolled(ax):
+    """Boxes for x<t>, a<t>, y_hat<t> and L<t> of steps 1 to 4, arrows for what feeds what."""
+    box(ax, XS[0], Y_A, r"$a^{\langle 0\rangle}$", face="#eeeeee", style="--")
+    ax.text(XS[0], Y_A - H - 0.12, "zeros", ha="center", va="top", color="grey", fontsize=11)
+    centre = sum(XS[1:]) / 4
+    losses = " + ".join(rf"\mathcal{{L}}^{{\langle {t}\rangle}}" for t in range(1, 5))
+    total = dict(boxstyle="round", fc="#fbe3d6", ec="black")
+    ax.text(centre, Y_TOTAL, rf"$\mathcal{{L}} = {losses}$", ha="center", va="center", bbox=total,
+            fontsize=13)  # fmt: skip
+    inputs = ["zeros", "'r'", "'e'", "'x'"]  # under the boxes: "rex" as in section 2's table
+    for t, (x, char, target) in enumerate(zip(XS[1:], inputs, "rex\n"), start=1):
+        step = rf"^{{\langle {t}\rangle}}"
+        box(ax, x, Y_X, f"$x{step}$", face="#eeeeee")
+        box(ax, x, Y_A, f"$a{step}$")
+        box(ax, x, Y_HAT, rf"$\hat y{step}$")
+        box(ax, x, Y_LOSS, rf"$\mathcal{{L}}{step}$", face="#fbe3d6")
+        ax.text(x, Y_X - H - 0.12, char, ha="center", va="top", color="grey", fontsize=11)
+        previous = XS[t - 1]
+        arrow(ax, (previous + W, Y_A), (x - W, Y_A), COLOURS["Waa"], "$W_{aa}$", "above")
+        arrow(ax, (x, Y_X + H), (x, Y_A - H), COLOURS["Wax"], "$W_{ax}$")
+        arrow(ax, (x, Y_A + H), (x, Y_HAT - H), COLOURS["Wya"], "$W_{ya}$")
+        for y, bias in [(Y_A, "ba"), (Y_HAT, "by")]:  # the biases enter from the lower right
+            arrow(ax, (x + 0.85, y - 0.55), (x + W, y - 0.15), COLOURS[bias])
+            colour = COLOURS[bias]
+            ax.text(x + 0.88, y - 0.58, f"$b_{bias[1]}$", color=colour, va="top", fontsize=12)
+        arrow(ax, (x, Y_HAT + H), (x, Y_LOSS - H))
+        arrow(ax, (x + 1.0, Y_LOSS), (x + W, Y_LOSS))
+        ax.text(x + 1.05, Y_LOSS + 0.02, rf"$y{step}$", va="bottom", fontsize=12)
+        ax.text(x + 1.05, Y_LOSS - 0.02, repr(target), va="top", color="grey", fontsize=11)
+        arrow(ax, (x, Y_LOSS + H), (centre + (x - centre) * 0.15, Y_TOTAL - 0.3))
+    ax.set_xlim(-1.35, XS[-1] + 1.6)
+    ax.set_ylim(-0.75, 7.1)
+    ax.axis("off")
+
+
+fig, ax = plt.subplots(figsize=(8.4, 5.4))
+draw_unrolled(ax)
+ax.set_title("The RNN unrolled over the 4 steps of 'rex': the same parameters at every step")
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # :::{exercise} Unroll the cell

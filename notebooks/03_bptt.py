@@ -196,6 +196,91 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 # which already contains the influence of every later step through {eq}`eq-03-carry`. Adding up
 # the $da_{\text{prev}}$ of all steps, as one might by analogy with {eq}`eq-03-sum`, counts the
 # later steps again and gives a wrong `da0`.
+#
+# The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows
+# now grey. The coloured arrows run backwards, each labelled with what it carries, and the key
+# beneath gives each quantity with the number of its equation. $dz_y^{\langle t\rangle}$
+# {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
+# $W_{ya}^\top dz_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$ alone;
+# $da_{\text{next}}$ {eq}`eq-03-carry` comes from the right and holds the later steps' losses
+# only. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of these two
+# arrows; times $1 - (a^{\langle t\rangle})^2$ it is $dz^{\langle t\rangle}$ {eq}`eq-03-dz`,
+# which leaves to the left through $W_{aa}^\top$. The last step receives
+# $da_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
+
+# %% tags=["hide-input"]
+from matplotlib.patches import FancyBboxPatch
+
+W, H = 0.42, 0.32  # half-width and half-height of a box
+XS = [-0.65 + 2.25 * t for t in range(5)]  # the columns of a<0> and of steps 1 to 4
+Y_X, Y_A, Y_HAT, Y_LOSS = 0.0, 1.8, 3.5, 5.1  # the rows of notebook 02's figure
+GREY, GREEN, VERMILION = "#c8c8c8", "#009E73", "#D55E00"  # W_ya's and W_aa's colours in 02
+
+
+def box(ax, x, y, text, face="white", style="-"):
+    """One value of the graph: a rounded box centred on (x, y)."""
+    shape = dict(boxstyle="round,pad=0.02", fc=face, ec="black", ls=style, lw=1.2, zorder=2)
+    ax.add_patch(FancyBboxPatch((x - W, y - H), 2 * W, 2 * H, **shape))
+    ax.text(x, y, text, ha="center", va="center", fontsize=13, zorder=3)
+
+
+def arrow(ax, start, end, colour, label="", side="right", lw=1.6):
+    """An arrow from start to end, labelled beside its middle in its own colour."""
+    style = dict(arrowstyle="-|>", color=colour, lw=lw, shrinkA=0, shrinkB=0, mutation_scale=14)
+    ax.annotate("", xy=end, xytext=start, arrowprops=style, zorder=1)
+    dx, dy, ha, va = (0.08, 0, "left", "center") if side == "right" else (0, -0.09, "center", "top")
+    middle = (start[0] + end[0]) / 2 + dx, (start[1] + end[1]) / 2 + dy
+    ax.text(*middle, label, color=colour, ha=ha, va=va, fontsize=12)
+
+
+def draw_backward(ax):
+    """The forward graph in grey (its arrows left of centre), the gradients in colour."""
+    box(ax, XS[0], Y_A, r"$a^{\langle 0\rangle}$", face="#eeeeee", style="--")
+    for t, x in enumerate(XS[1:], start=1):
+        step = rf"^{{\langle {t}\rangle}}"
+        box(ax, x, Y_X, f"$x{step}$", face="#eeeeee")
+        box(ax, x, Y_A, f"$a{step}$")
+        box(ax, x, Y_HAT, rf"$\hat y{step}$")
+        box(ax, x, Y_LOSS, rf"$\mathcal{{L}}{step}$", face="#fbe3d6")
+        ax.text(x + 1.05, Y_LOSS, f"$y{step}$", va="center", fontsize=12, color="grey")
+        previous = XS[t - 1]
+        arrow(ax, (x + 1.0, Y_LOSS), (x + W, Y_LOSS), GREY, lw=1.2)
+        arrow(ax, (previous + W, Y_A + 0.12), (x - W, Y_A + 0.12), GREY, lw=1.2)
+        for bottom, top in [(Y_X, Y_A), (Y_A, Y_HAT), (Y_HAT, Y_LOSS)]:
+            arrow(ax, (x - 0.15, bottom + H), (x - 0.15, top - H), GREY, lw=1.2)
+        # the gradients, flowing backwards
+        arrow(ax, (x + 0.15, Y_LOSS - H), (x + 0.15, Y_HAT + H), "black", rf"$dz_y{step}$")
+        arrow(ax, (x + 0.15, Y_HAT - H), (x + 0.15, Y_A + H), GREEN, rf"$W_{{ya}}^\top dz_y{step}$")
+        arrow(ax, (x - W, Y_A - 0.12), (previous + W, Y_A - 0.12), VERMILION,
+              rf"$W_{{aa}}^\top dz{step}$", "below")  # fmt: skip
+        ax.text(x + 0.08, Y_A - H - 0.3, rf"$dz{step}$", va="top", fontsize=12)
+    arrow(ax, (XS[-1] + W + 0.7, Y_A - 0.12), (XS[-1] + W, Y_A - 0.12), VERMILION, "$0$", "below")
+    ax.text(XS[0], Y_A - H - 0.3, r"$=\partial\mathcal{L}/\partial a^{\langle 0\rangle}$",
+            ha="center", va="top", color=VERMILION, fontsize=12)  # fmt: skip
+    key = [
+        ("black", r"$dz_y^{\langle t\rangle} = \hat y^{\langle t\rangle} - y^{\langle t\rangle}$"
+         "   (eq. 2)"),
+        (GREEN, r"$W_{ya}^\top dz_y^{\langle t\rangle}$: the gradient of this step's loss"
+         r" $\mathcal{L}^{\langle t\rangle}$ alone   (eq. 4)"),
+        (VERMILION, r"$da_{\mathrm{next}} = W_{aa}^\top dz^{\langle t+1\rangle}$: of the later"
+         r" losses $\mathcal{L}^{\langle t+1\rangle} + \dots + \mathcal{L}^{\langle T_x\rangle}$"
+         " only, 0 at the last step   (eq. 8)"),
+        ("black", r"$dz^{\langle t\rangle} = (1 - (a^{\langle t\rangle})^2) \odot"
+         r" (W_{ya}^\top dz_y^{\langle t\rangle} + da_{\mathrm{next}})$   (eqs. 4, 5)"),
+        ("black", r"      the total gradient at $a^{\langle t\rangle}$ is in the brackets"),
+    ]  # fmt: skip
+    for row, (colour, text) in enumerate(key):
+        ax.text(-1.25, -1.0 - 0.45 * row, text, color=colour, va="center", fontsize=12)
+    ax.set_xlim(-1.35, XS[-1] + 1.6)
+    ax.set_ylim(-3.1, 5.6)
+    ax.axis("off")
+
+
+fig, ax = plt.subplots(figsize=(8.4, 7.2))
+draw_backward(ax)
+ax.set_title("Backpropagation through time on the graph of notebook 02")
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # :::{exercise} Backpropagation through time

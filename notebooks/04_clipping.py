@@ -148,23 +148,26 @@ for gain in gains:
 # log-stretch per step:
 
 # %%
-steps_back = np.arange(1, T_x + 1)
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+# state_norms[k] belongs to the state a<T-1-k>, k + 1 steps back from the loss; dWaa_norms[k] to
+# the term of step T - k, k steps back (the term of step T itself is at 0)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), sharex=True, sharey=True)
 for gain in gains:
     state_norms, dWaa_norms = profiles[gain]
-    left.semilogy(steps_back, state_norms, label=f"gain {gain}")
-    right.semilogy(steps_back[:-1], dWaa_norms[:-1], label=f"gain {gain}")
-left.set(
-    xlabel="steps back from the loss, T - t",
-    ylabel="norm",
-    title=r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
+    left.semilogy(np.arange(1, T_x + 1), state_norms, label=f"gain {gain}")
+    right.semilogy(np.arange(T_x - 1), dWaa_norms[:-1], label=f"gain {gain}")
+left.set_title(
+    r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
+    fontsize=12,
 )
-right.set(
-    xlabel="steps back from the loss, T - t",
-    title=r"each step's term of $\partial \mathcal{L}/\partial W_{aa}$ (Frobenius norm)",
+right.set_title(
+    r"term of step $t$ in $\partial \mathcal{L}/\partial W_{aa}$ (Frobenius norm)", fontsize=12
 )
-left.legend()
-fig.suptitle("The loss of the last step, back-propagated through 60 steps")
+left.set_ylabel("norm", fontsize=12)
+for ax in (left, right):
+    ax.set_xlabel(r"steps back from the loss, $T - t$", fontsize=12)
+    ax.tick_params(labelsize=11)
+left.legend(fontsize=11)
+fig.suptitle("The loss of the last step, back-propagated through 60 steps", fontsize=13)
 fig.tight_layout()
 plt.show()
 
@@ -175,8 +178,12 @@ plt.show()
 # below 1 tips the balance, which is why the bound {eq}`eq-04-bound` is only an upper limit.
 #
 # The right panel is what reaches the weights. $\partial \mathcal{L}/\partial W_{aa}$ is the sum of
-# the terms of all steps (the first step's term is missing from the plot: it is a multiple of
-# $a^{\langle 0\rangle}$, which is zero). With gain 3 that sum is dominated by the steps furthest
+# the terms of all steps. The term of step $t$ is
+# $dW_{aa}^{\langle t\rangle} = dz^{\langle t\rangle} (a^{\langle t-1\rangle})^\top$ (notebook 03),
+# and $dz^{\langle t\rangle}$ is the gradient reaching $a^{\langle t\rangle}$ times the slope of
+# tanh, so each term stands at the same distance $T - t$ as that gradient in the left panel (the
+# term of step $T$ at 0). The first step's term, at 59, is missing from the plot: it is a multiple
+# of $a^{\langle 0\rangle}$, which is zero. With gain 3 that sum is dominated by the steps furthest
 # from the loss, and its size is set by how long the sequence is. One such gradient times an
 # ordinary learning rate moves the weights so far that the model forgets what it has learned. The
 # remedy is to cap the size of the gradient before the update.

@@ -90,11 +90,15 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # The gates use the sigmoid because their job is to *scale* between "nothing" and "all"; the
 # candidate uses $\tanh$ because it is content, which may be negative. The cell state starts
-# at zero, $c^{\langle 0\rangle} = 0$. In the diagram below (left), the cell state runs along
-# the top: on its way through a step it is only multiplied by $f$ and added to. The GRU, on the
-# right, comes later in this notebook.
+# at zero, $c^{\langle 0\rangle} = 0$. In the upper diagram below, the cell state runs along
+# the top: on its way through a step it is only multiplied by $f$ and added to. The GRU, in the
+# lower diagram, comes later in this notebook. A dot marks where a wire branches or joins; where
+# one wire hops over another (in the GRU, $r \odot a^{\langle t-1\rangle}$ over the wire of $u$),
+# the two do not meet.
 
 # %% tags=["hide-input"]
+from matplotlib.patches import Arc
+
 GATE_COLOURS = {"σ": "#f6c28b", "tanh": "#a8d5ba"}
 
 
@@ -113,18 +117,29 @@ def node(ax, x, y, label, name=""):
     if label in GATE_COLOURS:
         box = dict(boxstyle="round,pad=0.35", fc=GATE_COLOURS[label], ec="black")
         ax.text(x, y, label, ha="center", va="center", fontsize=12, zorder=3, bbox=box)
-        ax.text(x - (0.45 if label == "tanh" else 0.28), y - 0.05, name, ha="right", va="top")
+        ax.text(x - (0.45 if label == "tanh" else 0.28), y - 0.05, name, ha="right", va="top",
+                fontsize=12)  # fmt: skip
     else:
         circle = dict(boxstyle="circle,pad=0.15", fc="white", ec="black")
         ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=3, bbox=circle)
 
 
-def draw_cell(ax, wires, nodes, state, title):
-    """Wires and nodes of one cell, its state entering on the left, its inputs below."""
+def draw_cell(ax, wires, nodes, dots, state, title, crossings=()):
+    """Wires and nodes of one cell, its state entering on the left, its inputs below.
+
+    A dot marks where wires branch or join; at a crossing the horizontal wire hops over the
+    vertical one: the two do not meet.
+    """
     for points in wires:
         wire(ax, *points[:-1], arrow=points[-1])
     for spec in nodes:
         node(ax, *spec)
+    for x, y in dots:
+        ax.plot(x, y, "o", color="black", markersize=4.5, zorder=2)
+    for x, y in crossings:  # the horizontal wire hops over the vertical one
+        ax.plot([x - 0.1, x + 0.1], [y, y], color="white", lw=4, solid_capstyle="butt", zorder=1.5)
+        ax.plot([x, x], [y - 0.1, y + 0.1], color="black", lw=1.2, zorder=1.6)
+        ax.add_patch(Arc((x, y), 0.2, 0.28, theta2=180, color="black", lw=1.2, zorder=1.6))
     labels = [
         (0, 3.25, rf"${state}^{{\langle t-1\rangle}}$", "left"),
         (7, 3.25, rf"${state}^{{\langle t\rangle}}$", "right"),
@@ -134,8 +149,8 @@ def draw_cell(ax, wires, nodes, state, title):
         labels += [(0, 0.45, r"$a^{\langle t-1\rangle}$", "left")]
         labels += [(7, 0.45, r"$a^{\langle t\rangle}$", "right")]
     for x, y, text, ha in labels:
-        ax.text(x, y, text, ha=ha, fontsize=12)
-    ax.set_title(title)
+        ax.text(x, y, text, ha=ha, fontsize=13)
+    ax.set_title(title, fontsize=12)
     ax.set_xlim(-0.2, 7.2)
     ax.set_ylim(-0.9, 3.6)
     ax.axis("off")
@@ -166,33 +181,39 @@ lstm_nodes = [
     (5.5, 2.2, "tanh"),
     (5.5, 1.3, "×"),
 ]
+lstm_dots = [(0.9, 0.2), (1.4, 0.2), (2.4, 0.2), (3.4, 0.2), (5.5, 3)]
 gru_wires = [
     [(0, 3), (7, 3), True],  # the hidden state
-    [(0.5, 3), (0.5, 0.2), (4.1, 0.2), False],  # a_prev joins x_t below
-    [(0.9, -0.7), (0.9, 0.2), False],
-    *[[(x, 0.2), (x, 0.95), True] for x in (1.4, 2.6, 4.1)],  # r, c~ (x_t), u
-    [(1.4, 1.6), (1.4, 2.05), True],  # r -> r * a_prev
-    [(1.4, 3), (1.4, 2.38), True],  # a_prev -> r * a_prev
-    [(1.58, 2.2), (2.4, 2.2), (2.4, 1.55), True],  # r * a_prev -> c~
-    [(2.75, 1.6), (2.75, 2.6), (4.8, 2.6), (4.8, 2.2), (5.05, 2.2), True],  # c~ -> u * c~
-    [(4.1, 1.6), (4.1, 2.05), True],  # u -> 1 - u
-    [(4.1, 2.35), (4.1, 2.82), True],  # 1 - u -> (1 - u) * a_prev
-    [(4.35, 1.3), (5.2, 1.3), (5.2, 2.05), True],  # u -> u * c~
-    [(5.2, 2.35), (5.2, 2.82), True],  # u * c~ -> +
+    [(0.5, 3), (0.5, 0.2), (2.9, 0.2), (2.9, 0.95), True],  # [a_prev; x_t] -> u
+    [(0.9, -0.7), (0.9, 0.2), False],  # x_t joins a_prev
+    [(0.9, -0.3), (4.3, -0.3), (4.3, 0.95), True],  # x_t alone -> c~
+    [(1.6, 0.2), (1.6, 0.95), True],  # [a_prev; x_t] -> r
+    [(1.6, 1.6), (1.6, 1.83), True],  # r -> r * a_prev
+    [(1.6, 3), (1.6, 2.18), True],  # a_prev -> r * a_prev
+    [(1.78, 2.0), (4.1, 2.0), (4.1, 1.55), True],  # r * a_prev -> c~
+    [(2.9, 1.6), (2.9, 2.4), False],  # u, passing under r * a_prev
+    [(2.9, 2.4), (2.47, 2.4), True],  # u -> 1 - u
+    [(2.3, 2.57), (2.3, 2.82), True],  # 1 - u -> (1 - u) * a_prev
+    [(2.9, 2.4), (5.22, 2.4), True],  # u -> u * c~
+    [(4.6, 1.3), (5.4, 1.3), (5.4, 2.22), True],  # c~ -> u * c~
+    [(5.4, 2.58), (5.4, 2.82), True],  # u * c~ -> +
 ]
 gru_nodes = [
-    (1.4, 1.3, "σ", "$r$"),
-    (2.6, 1.3, "tanh", r"$\tilde c$"),
-    (4.1, 1.3, "σ", "$u$"),
-    (1.4, 2.2, "×"),
-    (4.1, 2.2, "1−"),
-    (4.1, 3, "×"),
-    (5.2, 2.2, "×"),
-    (5.2, 3, "+"),
+    (1.6, 1.3, "σ", "$r$"),
+    (2.9, 1.3, "σ", "$u$"),
+    (4.3, 1.3, "tanh", r"$\tilde c$"),
+    (1.6, 2.0, "×"),
+    (2.3, 2.4, "1−"),
+    (2.3, 3, "×"),
+    (5.4, 2.4, "×"),
+    (5.4, 3, "+"),
 ]
-fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
-draw_cell(left, lstm_wires, lstm_nodes, "c", "LSTM: the cell state is only scaled and added to")
-draw_cell(right, gru_wires, gru_nodes, "a", "GRU: u mixes the old state and the candidate")
+gru_dots = [(0.5, 3), (1.6, 3), (0.9, 0.2), (0.9, -0.3), (1.6, 0.2), (2.9, 2.4)]
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7.4))
+lstm_title = "LSTM: the cell state is only scaled and added to"
+gru_title = "GRU: u mixes the old state and the candidate"
+draw_cell(top, lstm_wires, lstm_nodes, lstm_dots, "c", lstm_title)
+draw_cell(bottom, gru_wires, gru_nodes, gru_dots, "a", gru_title, crossings=[(2.9, 2.0)])
 plt.tight_layout()
 plt.show()
 
@@ -368,6 +389,9 @@ for label, norms in curves.items():
 # and passes its gradient back, the GRU's counterpart of $f \approx 1$. rnn_lib starts
 # $b_u = -1$, so $1 - u \approx 0.73$ at first. With three weight blocks instead of four, a GRU
 # has three quarters of an LSTM's gate parameters at the same $n_a$.
+# The lower of the two diagrams in the section on the LSTM draws these three equations: the
+# candidate sees $x^{\langle t\rangle}$ on a wire of its own, and the old state only through
+# $r \odot a^{\langle t-1\rangle}$.
 
 # %% [markdown]
 # :::{exercise} Implement the GRU cell
