@@ -78,7 +78,9 @@ def backward(da, x, states, gates, reset_states, parameters):
     W_c_a_T, W_ur_a_T, W_x, _ = split_weights(parameters)
     cc, u, r = np.split(gates, 3, axis=2)
     a_prev = states[:-1]
-    per_da = np.concatenate((u * (1.0 - cc**2), (cc - a_prev) * u * (1.0 - u)), axis=2)
+    per_da = np.stack(
+        (u * (1.0 - cc**2), (cc - a_prev) * u * (1.0 - u)), axis=2
+    )  # (T_x, m, 2, n_a)
     per_dra = a_prev * r * (1.0 - r)
     one_minus_u = 1.0 - u
 
@@ -87,7 +89,7 @@ def backward(da, x, states, gates, reset_states, parameters):
     da_next = np.zeros((m, n_a))
     for t in range(T_x - 1, -1, -1):
         da_t = da_rows[t] + da_next
-        np.multiply(np.tile(da_t, 2), per_da[t], out=dz[t, :, : 2 * n_a])
+        np.multiply(da_t[:, np.newaxis], per_da[t], out=dz[t, :, : 2 * n_a].reshape(m, 2, n_a))
         d_ra = dz[t, :, :n_a] @ W_c_a_T.T  # gradient of r * a_prev
         np.multiply(d_ra, per_dra[t], out=dz[t, :, 2 * n_a :])
         da_next = da_t * one_minus_u[t]

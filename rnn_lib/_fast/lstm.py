@@ -78,9 +78,9 @@ def backward(da, x, states, cells, gates, parameters):
     tanh_c = np.tanh(cells[1:])
     per_da_o = tanh_c * o * (1.0 - o)
     per_da_c = o * (1.0 - tanh_c**2)
-    per_dc = np.concatenate(
+    per_dc = np.stack(
         (cells[:-1] * f * (1.0 - f), cc * i * (1.0 - i), i * (1.0 - cc**2)), axis=2
-    )
+    )  # (T_x, m, 3, n_a)
 
     da_rows = np.ascontiguousarray(np.transpose(da, (2, 1, 0)))  # (T_x, m, n_a)
     dz = np.empty_like(gates)  # gate pre-activation gradients, (T_x, m, 4 n_a)
@@ -90,7 +90,7 @@ def backward(da, x, states, cells, gates, parameters):
         da_t = da_rows[t] + da_next
         dc = dc_next + da_t * per_da_c[t]
         np.multiply(da_t, per_da_o[t], out=dz[t, :, :n_a])
-        np.multiply(np.tile(dc, 3), per_dc[t], out=dz[t, :, n_a:])
+        np.multiply(dc[:, np.newaxis], per_dc[t], out=dz[t, :, n_a:].reshape(m, 3, n_a))
         dc_next = dc * f[t]
         da_next = dz[t] @ Wa_T.T
 

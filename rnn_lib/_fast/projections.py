@@ -10,19 +10,19 @@ rnn_lib.cells.shared.TimeMajorCache.
 import numpy as np
 
 
-def one_hot_rows(X):
-    """Where the 1 of each input column sits, if every column of X is one-hot or all zero.
+def one_hot_rows(x):
+    """Where the 1 of each input column sits, if every column of x is one-hot or all zero.
 
     Arguments:
-        X -- inputs, (n_x, m, T_x)
+        x -- inputs, (n_x, m, T_x)
     Returns:
         integer array (T_x m,), time-major (entry t m + i is x<t> of example i): the row of the
-        1, or n_x for an all-zero (padding) column; None if X has any other column
+        1, or n_x for an all-zero (padding) column; None if x has any other column
     """
-    n_x, m, T_x = X.shape
-    columns = X.reshape(n_x, m * T_x)
+    n_x, m, T_x = x.shape
+    columns = x.reshape(n_x, m * T_x)
     # Per column, the sum of its entries and the sum of their row indices times the entries.
-    # A column whose sum is 1 holds at least one non-zero; if X holds no more non-zeros than
+    # A column whose sum is 1 holds at least one non-zero; if x holds no more non-zeros than
     # there are such columns, each of them holds exactly one, which is then 1 (its sum), and
     # every other column is all zero. NaN and inf break the count. For a column whose single
     # non-zero is a 1 in row k, the second sum is exactly k.
@@ -37,29 +37,29 @@ def one_hot_rows(X):
     return rows.reshape(m, T_x).T.ravel()
 
 
-def time_major_columns(X, scratch, ones_row=False):
-    """X as (n_x, T_x m): column t m + i is x<t> of example i, the order of the rows of states.
+def time_major_columns(x, scratch, ones_row=False):
+    """x as (n_x, T_x m): column t m + i is x<t> of example i, the order of the rows of states.
 
     With ones_row, a row of ones is appended, (n_x + 1, T_x m): the input of a bias.
     """
-    n_x, m, T_x = X.shape
+    n_x, m, T_x = x.shape
     columns = scratch.empty("x_columns", (n_x + ones_row, T_x, m))
-    np.copyto(columns[:n_x], X.transpose(0, 2, 1))
+    np.copyto(columns[:n_x], x.transpose(0, 2, 1))
     if ones_row:
         columns[n_x] = 1.0
     return columns.reshape(n_x + ones_row, T_x * m)
 
 
-def input_projection(X, Wax, ba, out, scratch):
+def input_projection(x, Wax, ba, out, scratch):
     """Fill out (T_x, m, n) with (Wax x<t> + ba)^T for every step t, all steps at once.
 
     Wax is any input weight (n, n_x) and ba its bias (n, 1): the RNN's, or the gated cells'
     stacked gate weights.
     """
     rows = out.reshape(-1, out.shape[-1])  # (T_x m, n_a), a view
-    one_hot = one_hot_rows(X)
+    one_hot = one_hot_rows(x)
     if one_hot is None:
-        np.matmul(time_major_columns(X, scratch).T, Wax.T, out=rows)
+        np.matmul(time_major_columns(x, scratch).T, Wax.T, out=rows)
         rows += ba.T
     else:
         # Wax times a column of the identity is exactly that column of Wax (the other terms

@@ -24,22 +24,22 @@ from .projections import input_projection, output_softmax, time_major_columns
 TRAINING_SCRATCH = ScratchBuffers()
 
 
-def forward_states(X, a0, parameters, scratch=FreshArrays):
+def forward_states(x, a0, parameters, scratch=FreshArrays):
     """rnn_forward without the shape checks; the hidden states in the internal layout.
 
     Arguments:
-        X, a0, parameters -- as for rnn_forward, already checked
+        x, a0, parameters -- as for rnn_forward, already checked
         scratch -- where the arrays come from: FreshArrays, or ScratchBuffers to reuse memory
     Returns:
         states -- a0 then a<0> .. a<T_x - 1>, transposed: (T_x + 1, m, n_a)
         y_hat -- predicted distributions, (n_y, T_x, m)
     """
     Waa, Wya = parameters["Waa"], parameters["Wya"]
-    n_x, m, T_x = X.shape
+    n_x, m, T_x = x.shape
     n_a, n_y = Waa.shape[0], Wya.shape[0]
     states = scratch.empty("states", (T_x + 1, m, n_a))
     states[0] = a0.T
-    input_projection(X, parameters["Wax"], parameters["ba"], states[1:], scratch)
+    input_projection(x, parameters["Wax"], parameters["ba"], states[1:], scratch)
     # Row form of the recurrence: a<t>^T = tanh(a<t-1>^T Waa^T + (Wax x<t> + ba)^T), in place.
     Waa_T = np.ascontiguousarray(Waa.T)  # BLAS is faster on small matrices in this layout
     recurrent = np.empty((m, n_a))
@@ -69,11 +69,11 @@ def output_gradient(y_hat, Y, out):
     return out
 
 
-def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
+def backward_states(x, parameters, states, dzy, scratch=FreshArrays):
     """rnn_backward without the shape checks, from forward_states' states and output_gradient.
 
     Arguments:
-        X, parameters -- as for rnn_backward, already checked
+        x, parameters -- as for rnn_backward, already checked
         states -- (T_x + 1, m, n_a), as forward_states returns them
         dzy -- gradient of the loss with respect to the output logits, (n_y, T_x, m)
         scratch -- where the work arrays come from: FreshArrays, or ScratchBuffers
@@ -81,7 +81,7 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
         the dict rnn_backward returns (always new arrays)
     """
     Waa, Wya = parameters["Waa"], parameters["Wya"]
-    n_x, m, T_x = X.shape
+    n_x, m, T_x = x.shape
     n_a, n_y = Waa.shape[0], Wya.shape[0]
     hidden = states[1:].reshape(T_x * m, n_a)  # a<t>^T, one row per step and example
     previous = states[:-1].reshape(T_x * m, n_a)  # a<t-1>^T, the same rows one step earlier
@@ -104,7 +104,7 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
 
     # dWax and dba in one product: ba is the weight of an input that is always 1. Computed as
     # (x dz)^T rather than dz^T x^T: the same sums, faster in BLAS for these shapes.
-    dWax_dba = (time_major_columns(X, scratch, ones_row=True) @ dz).T
+    dWax_dba = (time_major_columns(x, scratch, ones_row=True) @ dz).T
     return {
         "dWax": dWax_dba[:, :n_x].copy(),
         "dWaa": dz.T @ previous,
@@ -115,14 +115,14 @@ def backward_states(X, parameters, states, dzy, scratch=FreshArrays):
     }
 
 
-def backward(X, Y, parameters, states, y_hat):
+def backward(x, Y, parameters, states, y_hat):
     """rnn_backward, from forward_states' states and y_hat; the shapes are already checked.
 
     Returns:
         dict of dWax, dWaa, dWya, dba, dby and da0, as rnn_backward returns it (new arrays)
     """
     dzy = output_gradient(y_hat, Y, out=np.empty_like(y_hat))
-    return backward_states(X, parameters, states, dzy)
+    return backward_states(x, parameters, states, dzy)
 
 
 def _loss_and_output_gradient(y_hat, Y):
@@ -159,7 +159,7 @@ def _loss_and_output_gradient(y_hat, Y):
     return loss, y_hat
 
 
-def training_step(X, Y, a_prev, parameters, learning_rate, clip_value, names):
+def training_step(x, Y, a_prev, parameters, learning_rate, clip_value, names):
     """optimize's work, fused: forward, loss, BPTT, clip by value and SGD, on reused buffers.
 
     The same numbers as rnn_forward, compute_loss, rnn_backward, clip and update_parameters
@@ -168,14 +168,14 @@ def training_step(X, Y, a_prev, parameters, learning_rate, clip_value, names):
     much as the arithmetic. The inputs are already checked.
 
     Arguments:
-        X, Y, a_prev, parameters, learning_rate, clip_value -- as for rnn_lib.optimize
+        x, Y, a_prev, parameters, learning_rate, clip_value -- as for rnn_lib.optimize
         names -- the parameter names to update (the RNN's; other keys are left alone)
     Returns:
         loss, gradients (clipped), a_last (n_a, m), as optimize returns them
     """
-    states, y_hat = forward_states(X, a_prev, parameters, TRAINING_SCRATCH)
+    states, y_hat = forward_states(x, a_prev, parameters, TRAINING_SCRATCH)
     loss, dzy = _loss_and_output_gradient(y_hat, Y)  # y_hat is not needed any more
-    gradients = backward_states(X, parameters, states, dzy, TRAINING_SCRATCH)
+    gradients = backward_states(x, parameters, states, dzy, TRAINING_SCRATCH)
     for name in names:
         grad, value = gradients[f"d{name}"], parameters[name]
         np.clip(grad, -clip_value, clip_value, out=grad)
