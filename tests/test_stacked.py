@@ -75,6 +75,20 @@ def test_stack_gradients_match_finite_differences(rng, n_layers):
     assert_all_below(gradient_check(loss, {**p, "X": X, "a0": a0}, gradients))
 
 
+def test_stack_backward_takes_the_top_layer_gradient(rng):
+    """L = sum(P * a) over the top layer's states: stacked_backward(P) is its gradient."""
+    p = randomised(initialize_stacked_parameters(N_A, N_X, N_Y, 2, rng), rng)
+    X, a0 = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M))
+    probe = rng.standard_normal((N_A, M, T_X))
+
+    def loss():
+        return np.sum(probe * stacked_forward(X, a0, p)[0])
+
+    gradients = stacked_backward(probe, stacked_forward(X, a0, p)[2])
+    layers = {name: p[name] for name in stacked_param_names(2) if name not in ("Wy", "by")}
+    assert_all_below(gradient_check(loss, {**layers, "X": X, "a0": a0}, gradients))
+
+
 def test_a_planted_bug_in_the_layer_below_is_caught(rng):
     """A gradient 0.3% off in the bottom layer (da not passed down in full) fails the check."""
     p = randomised(initialize_stacked_parameters(N_A, N_X, N_Y, 2, rng), rng)
