@@ -69,8 +69,9 @@ chars = rnn_lib.build_vocabulary(names)
 char_to_ix, ix_to_char = rnn_lib.index_maps(chars)
 n_x = len(chars)
 
-X, _ = rnn_lib.encode_names(["anna", "tyrannosaurus"], char_to_ix)  # one-hot, (27, 2, 14)
-indices = rnn_lib.one_hot_to_indices(X)  # (2, 14): -1 for the zero first step and padding
+# one-hot, (27, 2, 14); then the indices, (2, 14), -1 for the zero first step and padding
+X, _ = rnn_lib.encode_names(["anna", "tyrannosaurus"], char_to_ix)
+indices = rnn_lib.one_hot_to_indices(X)
 We = rnn_lib.initialize_embedding(5, n_x, rng=0)  # n_e = 5
 looked_up, _ = rnn_lib.embedding_forward(indices, We)
 product = np.einsum("ex,xmt->emt", We, X)  # W_e x<t> for every name and step
@@ -90,8 +91,8 @@ n_a, n_e = 100, 16
 for vocabulary in (27, 10_000):
     one_hot = n_a * vocabulary
     embedded = n_e * vocabulary + n_a * n_e
-    print(f"n_x = {vocabulary:6,}: one-hot W_ax {one_hot:9,} parameters, "
-          f"embedding W_e + W_ax {embedded:9,} ({embedded / one_hot:.0%})")  # fmt: skip
+    share = f"{embedded / one_hot:.0%}"
+    print(f"n_x = {vocabulary:6,}: W_ax {one_hot:9,}, W_e + W_ax {embedded:9,}", f"({share})")
 
 # %% [markdown]
 # ### The gradient of a lookup
@@ -112,7 +113,7 @@ for vocabulary in (27, 10_000):
 # occurrences only the last survives. `np.add.at` adds unbuffered, every occurrence:
 
 # %%
-de = np.random.default_rng(1).standard_normal((5, 1, 13))  # a gradient for each step
+de = np.random.default_rng(1).standard_normal((5, 1, 13))  # one per step
 steps = indices[1:, 1:]  # the 13 letters of tyrannosaurus, (1, 13)
 right = np.zeros((5, n_x))
 np.add.at(right.T, steps.ravel(), de.reshape(5, -1).T)
@@ -122,9 +123,13 @@ a = char_to_ix["a"]
 both_a = de[:, 0, steps[0] == a].sum(axis=1)
 print("column 'a', np.add.at      :", right[:, a])
 print("column 'a', both steps     :", both_a)
-print("column 'a', dWe[:, idx] += :", buffered[:, a], "(one step lost)")
+print("column 'a', dWe[:, idx] += :", buffered[:, a])
 repeated = [c for c in set("tyrannosaurus") if "tyrannosaurus".count(c) > 1]
-wrong = [c for c in sorted(repeated) if not np.allclose(buffered[:, char_to_ix[c]], right[:, char_to_ix[c]])]
+wrong = [
+    c
+    for c in sorted(repeated)
+    if not np.allclose(buffered[:, char_to_ix[c]], right[:, char_to_ix[c]])
+]
 print("columns the one-liner gets wrong:", wrong)
 
 # %% [markdown]
@@ -138,9 +143,10 @@ print("columns the one-liner gets wrong:", wrong)
 # add up: use `np.add.at`, or a loop over the steps.
 # :::
 
+
 # %% tags=["solution", "hide-input"]
 def embedding_backward(de, indices, n_x):
-    """dWe (n_e, n_x): each step's de added into the column of the character it looked up."""
+    """dWe (n_e, n_x): each step's de added into the column it looked up."""
     ### BEGIN SOLUTION
     dWe = np.zeros((de.shape[0], n_x))
     used = indices != rnn_lib.NO_INPUT
@@ -202,9 +208,11 @@ X_small, Y_small = rnn_lib.encode_names(["anna", "bob"], char_to_ix)
 a0_small = np.zeros((4, 2))
 _, gradients = stacked_loss_and_gradients(X_small, Y_small, a0_small, small)
 errors = rnn_lib.gradient_check(
-    lambda: stacked_loss_and_gradients(X_small, Y_small, a0_small, small)[0], small, gradients
+    lambda: stacked_loss_and_gradients(X_small, Y_small, a0_small, small)[0],
+    small,
+    gradients,
 )
-print("largest relative error over", ", ".join(small), f"< 1e-7: {max(errors.values()) < 1e-7}")
+print("relative errors of", ", ".join(small), f"< 1e-7: {max(errors.values()) < 1e-7}")
 
 # %% [markdown]
 # ### One layer or two, at the same size
@@ -223,9 +231,13 @@ print("largest relative error over", ", ".join(small), f"< 1e-7: {max(errors.val
 # %%
 train_names, dev_names = rnn_lib.split_names(names, 0.1, rng=0)
 train_names, test_names = rnn_lib.split_names(train_names, 1 / 9, rng=0)
-print(f"train {len(train_names)}, dev {len(dev_names)}, test {len(test_names)} names")
+print(
+    f"train {len(train_names)}, dev {len(dev_names)}, test {len(test_names)} names"
+)
 for n_layers, hidden in ((1, 100), (2, 63)):
-    size = count_parameters(initialize_stacked_parameters(hidden, n_x, n_x, n_layers, rng=0))
+    size = count_parameters(
+        initialize_stacked_parameters(hidden, n_x, n_x, n_layers, rng=0)
+    )
     print(f"{n_layers} layer(s) of {hidden} units: {size:,} parameters")
 
 # %% [markdown]
@@ -246,22 +258,29 @@ for n_layers, hidden in ((1, 100), (2, 63)):
 # two. The first row then measures the initialisation, the last two the depth.
 
 # %%
-from rnn_lib import Model, evaluate_names, fit_names, stacked_forward
+from rnn_lib import Model, evaluate_names, fit_names
 
 
 def stack(n_layers):
     """The stacked RNN of n_layers layers, as the three functions fit_names needs."""
     return Model(
-        lambda n_a, n_x, n_y, rng: initialize_stacked_parameters(n_a, n_x, n_y, n_layers, rng),
+        lambda n_a, n_x, n_y, rng: initialize_stacked_parameters(
+            n_a, n_x, n_y, n_layers, rng
+        ),
         stacked_loss_and_gradients,
         lambda X, a0, parameters: stacked_forward(X, a0, parameters)[1],
     )
 
 
-vanilla = rnn_lib.train(train_names, dev_names, hidden=100, learning_rate=0.02, chars=chars,
-                        progress=False)  # fmt: skip
-one = fit_names(stack(1), train_names, dev_names, chars, hidden=100, learning_rate=0.02)
-two = fit_names(stack(2), train_names, dev_names, chars, hidden=63, learning_rate=0.01)
+vanilla = rnn_lib.train(
+    train_names, dev_names, hidden=100, learning_rate=0.02, chars=chars, progress=False
+)
+one = fit_names(
+    stack(1), train_names, dev_names, chars, hidden=100, learning_rate=0.02
+)
+two = fit_names(
+    stack(2), train_names, dev_names, chars, hidden=63, learning_rate=0.01
+)
 curves = {
     "one layer, notebook 06's start": vanilla.history["dev_loss_per_char"],
     "one layer (L = 1)": one.dev_loss_per_char,
@@ -295,7 +314,9 @@ plt.show()
 # %%
 test_one = evaluate_names(stack(1), one.parameters, test_names, char_to_ix, 100)
 test_two = evaluate_names(stack(2), two.parameters, test_names, char_to_ix, 63)
-print(f"test loss per character: one layer {test_one:.2f}, two layers {test_two:.2f}")
+print(
+    f"test loss per character: one layer {test_one:.2f}, two layers {test_two:.2f}"
+)
 assert abs(test_one - test_two) < 0.03
 
 # %% [markdown]
@@ -310,8 +331,8 @@ assert abs(test_one - test_two) < 0.03
 # \begin{aligned}
 # \overrightarrow{a}^{\langle t\rangle} &= \tanh\big(W_{aa}^{\rightarrow}
 #   \overrightarrow{a}^{\langle t-1\rangle} + W_{ax}^{\rightarrow} x^{\langle t\rangle}
-#   + b_a^{\rightarrow}\big), \qquad
-# \overleftarrow{a}^{\langle t\rangle} = \tanh\big(W_{aa}^{\leftarrow}
+#   + b_a^{\rightarrow}\big) \\
+# \overleftarrow{a}^{\langle t\rangle} &= \tanh\big(W_{aa}^{\leftarrow}
 #   \overleftarrow{a}^{\langle t+1\rangle} + W_{ax}^{\leftarrow} x^{\langle t\rangle}
 #   + b_a^{\leftarrow}\big) \\
 # \hat y^{\langle t\rangle} &= \operatorname{softmax}\big(W_y
@@ -339,9 +360,10 @@ assert abs(test_one - test_two) < 0.03
 # Return $\hat y$ of shape $(n_y, m, T_x)$; `rnn_lib.softmax` works over axis 0 of any shape.
 # :::
 
+
 # %% tags=["solution", "hide-input"]
 def bidirectional_output(a_forward, a_backward_reversed, Wy, by):
-    """y_hat (n_y, m, T_x) = softmax(Wy [a_forward; a_backward] + by), all in time order."""
+    """y_hat (n_y, m, T_x) = softmax(Wy [a_forward; a_backward] + by), in time order."""
     ### BEGIN SOLUTION
     a_backward = a_backward_reversed[:, :, ::-1]
     stacked = np.concatenate((a_forward, a_backward))
@@ -367,36 +389,55 @@ checks.check_bidirectional_output(bidirectional_output)
 
 # %%
 from rnn_lib import bidirectional_forward, bidirectional_loss_and_gradients
-from rnn_lib.teaching.masked_names import every_position, mask_names, masked_accuracy
+from rnn_lib.teaching.masked_names import (
+    every_position,
+    mask_names,
+    masked_accuracy,
+)
 
 
 def train_fill_in(initialize, loss_and_gradients, n_a, epochs=10, seed=0):
-    """Adam at 0.02 on the masked-letter task; a new hidden position per name and epoch."""
+    """Adam at 0.02 on the masked-letter task, a new hidden position every epoch."""
     rng = np.random.default_rng(seed)
     parameters, adam = initialize(n_a, n_x, n_x, rng), rnn_lib.Adam(0.02)
     for _ in range(epochs):
         for batch in rnn_lib.length_grouped_batches(train_names, 64, rng):
             positions = rng.integers(0, [len(name) for name in batch])
             X, Y, lengths = mask_names(batch, char_to_ix, positions)
-            _, g = loss_and_gradients(X, Y, np.zeros((n_a, len(batch))), parameters, lengths)
+            _, g = loss_and_gradients(
+                X, Y, np.zeros((n_a, len(batch))), parameters, lengths
+            )
             mean = {f"d{name}": g[f"d{name}"] / len(batch) for name in parameters}
             adam.step(parameters, rnn_lib.clip_by_norm(mean, 1.0))
     return parameters
 
 
 def left_to_right(X, Y, a0, parameters, lengths):
-    return stacked_loss_and_gradients(X, Y, a0, parameters)  # padding at the end is harmless
+    # a left-to-right layer needs no lengths: the padding at the end changes nothing
+    return stacked_loss_and_gradients(X, Y, a0, parameters)
 
 
-bi = train_fill_in(rnn_lib.initialize_bidirectional_parameters, bidirectional_loss_and_gradients, 32)
-uni = train_fill_in(lambda *sizes: initialize_stacked_parameters(*sizes[:3], 1, sizes[3]), left_to_right, 52)
-print(f"parameters: bidirectional {count_parameters(bi):,}, left to right {count_parameters(uni):,}")
+bi = train_fill_in(
+    rnn_lib.initialize_bidirectional_parameters,
+    bidirectional_loss_and_gradients,
+    32,
+)
+uni = train_fill_in(
+    lambda *sizes: initialize_stacked_parameters(*sizes[:3], 1, sizes[3]),
+    left_to_right,
+    52,
+)
+print(f"parameters: bidirectional {count_parameters(bi):,}, ", end="")
+print(f"left to right {count_parameters(uni):,}")
 
 dev_masked, dev_positions = every_position(dev_names)
 X_dev, Y_dev, dev_lengths = mask_names(dev_masked, char_to_ix, dev_positions)
-y_bi = bidirectional_forward(X_dev, np.zeros((32, len(dev_masked))), bi, dev_lengths)[1]
+y_bi = bidirectional_forward(
+    X_dev, np.zeros((32, len(dev_masked))), bi, dev_lengths
+)[1]
 y_uni = stacked_forward(X_dev, np.zeros((52, len(dev_masked))), uni)[1]
-accuracy_bi, accuracy_uni = masked_accuracy(y_bi, Y_dev), masked_accuracy(y_uni, Y_dev)
+accuracy_bi = masked_accuracy(y_bi, Y_dev)
+accuracy_uni = masked_accuracy(y_uni, Y_dev)
 print(f"{len(dev_masked):,} hidden letters in {len(dev_names)} dev names")
 assert 0.40 < accuracy_bi < 0.60 and 0.25 < accuracy_uni < 0.40
 assert accuracy_bi - accuracy_uni > 0.10
@@ -407,14 +448,19 @@ print("the bidirectional RNN is ahead by more than 10 points: True")
 # Where does the gain come from? We split the hidden letters by their place in the name:
 
 # %%
-places = np.array([p / max(len(n) - 1, 1) for n, p in zip(dev_masked, dev_positions)])
+places = np.array(
+    [p / max(len(n) - 1, 1) for n, p in zip(dev_masked, dev_positions)]
+)
 bins = np.minimum((places * 5).astype(int), 4)  # fifths of the name
 asked = Y_dev.sum(axis=0) > 0
 right_bi = (y_bi.argmax(axis=0) == Y_dev.argmax(axis=0))[asked]
 right_uni = (y_uni.argmax(axis=0) == Y_dev.argmax(axis=0))[asked]
 fig, ax = plt.subplots(figsize=(7, 3.5))
 centres = np.arange(5)
-for right, label, shift in ((right_uni, "left to right", -0.2), (right_bi, "bidirectional", 0.2)):
+for right, label, shift in (
+    (right_uni, "left to right", -0.2),
+    (right_bi, "bidirectional", 0.2),
+):
     by_place = [right[bins == k].mean() for k in range(5)]
     ax.bar(centres + shift, by_place, width=0.4, label=label)
 ax.set_xticks(centres, ["first fifth", "second", "third", "fourth", "last fifth"])
@@ -438,7 +484,8 @@ plt.show()
 #
 # $$
 # \log P(c^{\langle 1\rangle} \dots c^{\langle L\rangle}) = \sum_{t=1}^{L+1}
-#   \log \hat y^{\langle t\rangle}_{c^{\langle t\rangle}}, \qquad c^{\langle L+1\rangle} = \text{"\textbackslash n"}
+#   \log \hat y^{\langle t\rangle}_{c^{\langle t\rangle}}, \qquad
+#   c^{\langle L+1\rangle} = \text{the end-of-name}
 # $$ (eq-10-name-log-probability)
 #
 # Notebook 05 *sampled* from it. Two other ways to decode look for likely names instead.
@@ -463,8 +510,9 @@ plt.show()
 # %%
 from rnn_lib import beam_search, greedy_decode, sample_with_log_probabilities
 
-model = {"Wax": one.parameters["Wax1"], "Waa": one.parameters["Waa1"], "ba": one.parameters["ba1"],
-         "Wya": one.parameters["Wy"], "by": one.parameters["by"]}  # fmt: skip
+w = one.parameters
+model = {"Wax": w["Wax1"], "Waa": w["Waa1"], "ba": w["ba1"]}
+model |= {"Wya": w["Wy"], "by": w["by"]}
 greedy = greedy_decode(model, char_to_ix, ix_to_char)
 samples = sample_with_log_probabilities(model, char_to_ix, ix_to_char, 200, rng=0)
 beams = beam_search(model, char_to_ix, ix_to_char, beam_width=8)
@@ -489,6 +537,7 @@ for found in beams:
 # `"\n"`, `finished` the others as `(text, score)`, without the `"\n"`.
 # :::
 
+
 # %% tags=["solution", "hide-input"]
 def beam_step(beams, log_probs, width, chars):
     """The width best extensions of all beams: (alive, finished), best first."""
@@ -498,7 +547,9 @@ def beam_step(beams, log_probs, width, chars):
         for i, (text, score) in enumerate(beams)
         for j, c in enumerate(chars)
     ]
-    best = sorted(candidates, key=lambda candidate: (-candidate[0], candidate[1]))[:width]
+    best = sorted(candidates, key=lambda candidate: (-candidate[0], candidate[1]))[
+        :width
+    ]
     alive = [(text, score) for score, text in best if not text.endswith("\n")]
     finished = [(text[:-1], score) for score, text in best if text.endswith("\n")]
     ### END SOLUTION
@@ -516,13 +567,21 @@ checks.check_beam_step(beam_step)
 
 # %%
 widths = [1, 2, 4, 8, 16, 32, 64]
-found = {width: beam_search(model, char_to_ix, ix_to_char, beam_width=width) for width in widths}
+found = {
+    width: beam_search(model, char_to_ix, ix_to_char, beam_width=width)
+    for width in widths
+}
 best = [found[width][0].log_probability for width in widths]
 sampled = np.array([drawn.log_probability for drawn in samples])
 empty = np.array([drawn.name == "" for drawn in samples])
 fig, ax = plt.subplots(figsize=(7, 3.8))
 ax.semilogx(widths, best, "o-", base=2, label="beam search, best finished name")
-ax.axhline(sampled[~empty].max(), color="tab:green", ls="--", label="best of the samples with a letter")
+ax.axhline(
+    sampled[~empty].max(),
+    color="tab:green",
+    ls="--",
+    label="best of the samples with a letter",
+)
 ax.axhline(np.median(sampled), color="tab:green", ls=":", label="median sample")
 ax.set_xlabel("beam width $B$")
 ax.set_ylabel(r"$\log P(\mathrm{name})$ (nats)")
@@ -530,7 +589,9 @@ ax.set_title("The wider the beam, the likelier the name it finds")
 ax.legend(fontsize=8)
 plt.show()
 assert np.isclose(best[0], greedy.log_probability) and best[1] > best[0] + 5
-assert sampled[~empty].max() < best[2] - 1 and np.all(np.diff(best) > -1e-9)  # never falls
+assert sampled[~empty].max() < best[2] - 1 and np.all(
+    np.diff(best) > -1e-9
+)  # never falls
 for width in widths:
     top = found[width][0]
     print(f"B = {width:2}: {top.name!r:16} log P = {top.log_probability:6.2f}")
@@ -552,12 +613,17 @@ print(f"samples that are the empty name: {empty.sum()} of {len(samples)}")
 
 # %%
 top = found[64][:12]
-assert np.all(np.diff([d.log_probability for d in top]) < -1e-6)  # no near-ties: a stable order
-print(", ".join(repr(d.name) for d in top))
+assert np.all(
+    np.diff([d.log_probability for d in top]) < -1e-6
+)  # no near-ties: a stable order
+print(", ".join(repr(d.name) for d in top[:6]))
+print(", ".join(repr(d.name) for d in top[6:]))
 lengths_beam = np.mean([len(d.name) for d in top])
 lengths_sampled = np.mean([len(d.name) for d in samples])
 in_corpus = sum(d.name in set(names) for d in top)
-print(f"mean length: beam {lengths_beam:.0f} letters, samples {lengths_sampled:.0f}")
+print(
+    f"mean length: beam {lengths_beam:.0f} letters, samples {lengths_sampled:.0f}"
+)
 print(f"beam names that are real genera: {in_corpus} of {len(top)}")
 
 # %% [markdown]

@@ -57,7 +57,7 @@ def check_embedding_backward(embedding_backward_step):
         ),
     ]
     expect_array("dWe", got, expected, mistakes)
-    passed("embedding_backward: every step's gradient lands in its character's column")
+    passed("embedding_backward: each step's gradient lands in its character's column")
 
 
 # --- one step of beam search ------------------------------------------------------------------
@@ -140,7 +140,7 @@ def check_beam_step(beam_step_answer):
     got = (_as_pairs("alive", result[0]), _as_pairs("finished", result[1]))
     expected = beam_step(list(_BEAMS), log_probs, 3, _CHARS)
     if _same(got[0], expected[0]) and _same(got[1], expected[1]):
-        passed("beam_step: the best 3 extensions of all beams, the finished one set aside")
+        passed("beam_step: the best 3 extensions of all beams, the finished one aside")
         return
     for message, (alive, finished) in _beam_variants(_BEAMS, log_probs, 3).items():
         if _same(got[0], alive) and _same(got[1], finished):
@@ -198,4 +198,4 @@ def check_bidirectional_output(bidirectional_output):
         ("y_hat is the raw score Wy [a_f; a_b] + by: apply softmax over axis 0", y_hat(a_f, a_b)),
     ]
     expect_array("y_hat", got, expected, mistakes)
-    passed("bidirectional_output: both directions, in time order, stacked the right way round")
+    passed("bidirectional_output: both directions in time order, stacked the right way")
