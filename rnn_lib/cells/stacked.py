@@ -7,8 +7,9 @@
 Every layer has n_a units; layer 1 reads the inputs (Wax1 is (n_a, n_x)), layer l > 1 reads
 the states of layer l - 1 (Waxl is (n_a, n_a)). The output layer reads the top layer only. The
 parameters are one flat dict: the layer's names with its number appended (Wax1, Waa1, ba1, Wax2,
-...), then Wy (n_y, n_a) and by (n_y, 1). Every layer starts from the same a0; with L = 1 this is
-the vanilla RNN of cells/rnn.py, with the output layer named Wy, by.
+...), then Wy (n_y, n_a) and by (n_y, 1). Every layer starts from the same a0. With L = 1 this
+computes the vanilla RNN of cells/rnn.py (the output layer named Wy, by instead of Wya, by),
+though its weights start at another scale (see initialize_rnn_layer).
 
 The backward pass runs the output layer's backward, then rnn_layer_backward from the top layer
 down: each layer's dx is the da of the layer below it (notebook 10).
