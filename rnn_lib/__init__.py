@@ -11,16 +11,22 @@ Where things live (each layer imports only from the layers above it in this tabl
     cells/lstm.py      the LSTM, the same shape (cell and sequence, forward and backward)        08
     cells/gru.py       the GRU, the same shape                                                  08
     cells/shared.py    the output layer, the loss-and-gradients wrapper, the cache layout
+    cells/rnn_layer.py a recurrent layer without an output layer, whose backward returns dx     10
+    cells/stacked.py, cells/bidirectional.py   stacked and bidirectional RNNs of such layers     10
+    cells/embedding.py the embedding layer: a lookup, and its accumulating gradient             10
     cells/gated.py     the gated cells' parameters;  cells/registry.py: the cells by name
     _fast/             the speed-ups behind the cells' public functions (nothing to read)
     training/optim.py        clip, clip_by_norm, SGD, Adam                                    04, 06
     training/seed_recipe.py  optimize (one step) and rnn_model: the seed's training loop        06
     training/trainer.py      train (minibatches, Adam, a dev set) and evaluate                  06, 08
     training/sampling.py     sampling names: temperature, top-k                                 05
+    training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
+    training/fitting.py      train's recipe for a model given by its functions (a stack, ...)   10
     data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
     data/checkpoint.py  the .npz checkpoint format
     teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
                         through time; the long-memory task                                  03, 07
+    teaching/masked_names.py  the masked-character task: fill in a letter from both sides   10
     teaching/checks/    the checks of the notebooks' exercises, one module per notebook
     cli.py, __main__.py  python -m rnn_lib train | sample | evaluate
 
@@ -28,6 +34,20 @@ The numbers on the right are the notebooks that teach (or use) the module.
 """
 
 from .activations import sigmoid, softmax, tanh
+from .cells.bidirectional import (
+    BIDIRECTIONAL_PARAM_NAMES,
+    bidirectional_backward,
+    bidirectional_forward,
+    bidirectional_loss_and_gradients,
+    initialize_bidirectional_parameters,
+)
+from .cells.embedding import (
+    NO_INPUT,
+    embedding_backward,
+    embedding_forward,
+    initialize_embedding,
+    one_hot_to_indices,
+)
 from .cells.gru import (
     GRU_PARAM_NAMES,
     GRUCache,
@@ -62,7 +82,21 @@ from .cells.rnn import (
     rnn_forward,
     rnn_loss_and_gradients,
 )
+from .cells.rnn_layer import (
+    initialize_rnn_layer,
+    rnn_layer_backward,
+    rnn_layer_forward,
+    rnn_layer_step_backward,
+    rnn_layer_step_forward,
+)
 from .cells.shared import output_layer_backward, output_layer_forward
+from .cells.stacked import (
+    initialize_stacked_parameters,
+    stacked_backward,
+    stacked_forward,
+    stacked_loss_and_gradients,
+    stacked_param_names,
+)
 from .data.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .data.names import (
     FAMOUS_NAMES,
@@ -84,47 +118,72 @@ from .teaching.gradcheck import (
     relative_error,
     rnn_gradient_check,
 )
+from .training.decoding import (
+    Decoded,
+    beam_search,
+    greedy_decode,
+    name_log_probabilities,
+    sample_with_log_probabilities,
+)
+from .training.fitting import Model, evaluate_names, fit_names
 from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
 from .training.trainer import evaluate, train
 
 __all__ = [
+    "BIDIRECTIONAL_PARAM_NAMES",
     "CELLS",
     "FAMOUS_NAMES",
     "GRU_PARAM_NAMES",
     "LSTM_PARAM_NAMES",
+    "NO_INPUT",
     "PARAM_NAMES",
     "SEED_CHARS",
     "Adam",
     "CellCache",
     "Checkpoint",
+    "Decoded",
     "GRUCache",
     "GRUCellCache",
     "LSTMCache",
     "LSTMCellCache",
+    "Model",
     "SequenceCache",
+    "beam_search",
+    "bidirectional_backward",
+    "bidirectional_forward",
+    "bidirectional_loss_and_gradients",
     "build_vocabulary",
     "clip",
     "clip_by_norm",
     "compute_loss",
     "count_chars",
     "count_parameters",
+    "embedding_backward",
+    "embedding_forward",
     "encode_names",
     "evaluate",
+    "evaluate_names",
+    "fit_names",
     "get_cell",
     "global_norm",
     "gradient_check",
     "gradient_norms_through_time",
+    "greedy_decode",
     "gru_backward",
     "gru_cell_backward",
     "gru_cell_forward",
     "gru_forward",
     "gru_loss_and_gradients",
     "index_maps",
+    "initialize_bidirectional_parameters",
+    "initialize_embedding",
     "initialize_gru_parameters",
     "initialize_lstm_parameters",
     "initialize_parameters",
+    "initialize_rnn_layer",
+    "initialize_stacked_parameters",
     "length_grouped_batches",
     "load_checkpoint",
     "load_dinosaur_names",
@@ -134,9 +193,11 @@ __all__ = [
     "lstm_cell_forward",
     "lstm_forward",
     "lstm_loss_and_gradients",
+    "name_log_probabilities",
     "next_char_distribution",
     "novelty",
     "numerical_gradient",
+    "one_hot_to_indices",
     "optimize",
     "output_layer_backward",
     "output_layer_forward",
@@ -148,14 +209,23 @@ __all__ = [
     "rnn_cell_forward",
     "rnn_forward",
     "rnn_gradient_check",
+    "rnn_layer_backward",
+    "rnn_layer_forward",
+    "rnn_layer_step_backward",
+    "rnn_layer_step_forward",
     "rnn_loss_and_gradients",
     "rnn_model",
     "sample",
     "sample_names",
+    "sample_with_log_probabilities",
     "save_checkpoint",
     "sigmoid",
     "softmax",
     "split_names",
+    "stacked_backward",
+    "stacked_forward",
+    "stacked_loss_and_gradients",
+    "stacked_param_names",
     "tanh",
     "train",
     "update_parameters",

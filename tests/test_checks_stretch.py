@@ -17,6 +17,7 @@ STRETCH = {
     "check_clip_by_norm",
     "check_sample_indices",
     "check_adam_update",
+    "check_bidirectional_output",
     "check_gru_cell_forward",
 }
 CHECKS = sorted(name for name in checks.__all__ if name.startswith("check_"))

@@ -13,13 +13,17 @@ from .nb05_sampling import check_next_char_distribution, check_sample_indices
 from .nb06_training import check_adam_update, check_loss_per_char
 from .nb07_vanishing import check_gradient_norms_through_time
 from .nb08_gated import check_gru_cell_forward, check_lstm_cell_forward
+from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
 
 __all__ = [
     "CheckFailed",
     "check_adam_update",
+    "check_beam_step",
+    "check_bidirectional_output",
     "check_clip",
     "check_clip_by_norm",
     "check_compute_loss",
+    "check_embedding_backward",
     "check_encode_name",
     "check_gradient_norms_through_time",
     "check_gru_cell_forward",

@@ -1,0 +1,256 @@
+"""Checks for the exercises of notebook 10 (embeddings, bidirectional RNNs, beam search)."""
+
+import numpy as np
+
+from ...activations import softmax
+from ...cells.bidirectional import reverse_in_time
+from ...cells.embedding import NO_INPUT, EmbeddingCache, embedding_backward
+from ...cells.shared import output_layer_forward
+from ...training.decoding import beam_step
+from .compare import (
+    CheckFailed,
+    expect_array,
+    expect_tuple,
+    named_mistake,
+    passed,
+    plant,
+    stretch,
+)
+
+# --- the embedding's backward pass ------------------------------------------------------------
+
+
+def _embedding_inputs(n_e=3, n_x=6, seed=10):
+    """Indices with repeats in both names and NO_INPUT at the start, and a gradient de."""
+    indices = np.array([[NO_INPUT, 2, 4, 4, 2, 5], [NO_INPUT, 1, 2, 1, 1, 3]])
+    de = np.random.default_rng(seed).standard_normal((n_e, *indices.shape))
+    return de, indices, n_x
+
+
+def _fancy_assignment(de, indices, n_x, skip_no_input=True):
+    """dWe[:, idx] += de: numpy writes each repeated column once, so repeats are lost."""
+    dWe = np.zeros((de.shape[0], n_x))
+    used = indices != NO_INPUT if skip_no_input else np.ones(indices.shape, dtype=bool)
+    dWe[:, indices[used]] += de[:, used]
+    return dWe
+
+
+def _wrapped(de, indices, n_x):
+    """What NO_INPUT read as index -1 gives: its gradient lands in numpy's last column."""
+    dWe = np.zeros((de.shape[0], n_x))
+    np.add.at(dWe.T, indices.ravel(), de.reshape(de.shape[0], -1).T)
+    return dWe
+
+
+#: Typical mistakes of embedding_backward, as (message, planted function of (de, indices, n_x)).
+EMBEDDING_MISTAKES = (
+    (
+        "each repeated character counts once: dWe[:, idx] += g writes a repeated column "
+        "only once (numpy buffers it); accumulate with np.add.at(dWe.T, idx, g.T) or a loop",
+        _fancy_assignment,
+    ),
+    (
+        "the NO_INPUT steps (index -1) added their gradient to the last column: numpy "
+        "reads -1 as the last index; leave those steps out, they looked nothing up",
+        _wrapped,
+    ),
+    (
+        "repeats count once and NO_INPUT (-1) wrote into the last column: accumulate with "
+        "np.add.at and leave out the steps whose index is -1",
+        lambda de, indices, n_x: _fancy_assignment(de, indices, n_x, skip_no_input=False),
+    ),
+    (
+        "dWe is transposed: it has We's shape (n_e, n_x), column j for character j",
+        lambda de, indices, n_x: embedding_backward(de, EmbeddingCache(indices, n_x))["dWe"].T,
+    ),
+)
+
+
+def check_embedding_backward(embedding_backward_step):
+    """Check embedding_backward(de, indices, n_x) -> dWe against rnn_lib's."""
+    __tracebackhide__ = True
+    de, indices, n_x = _embedding_inputs()
+    got = embedding_backward_step(de.copy(), indices.copy(), n_x)
+    expected = embedding_backward(de, EmbeddingCache(indices, n_x))["dWe"]
+    expect_array("dWe", got, expected, plant(EMBEDDING_MISTAKES, de, indices, n_x))
+    passed("embedding_backward: each step's gradient lands in its character's column")
+
+
+# --- one step of beam search ------------------------------------------------------------------
+
+_CHARS = "\nabc"
+_BEAMS = [("ab", -1.2), ("ba", -1.5), ("ca", -3.0)]
+_PROBABILITIES = np.array(
+    [[0.45, 0.05, 0.10], [0.30, 0.60, 0.04], [0.15, 0.25, 0.06], [0.10, 0.10, 0.80]]
+)  # column i: p(next character | beam i), rows "\n", a, b, c
+
+
+def _split(best):
+    """(total, text) candidates -> (alive, finished) as beam_step returns them."""
+    alive = [(text, total) for total, text in best if not text.endswith("\n")]
+    finished = [(text[:-1], total) for total, text in best if text.endswith("\n")]
+    return alive, finished
+
+
+def _candidates(beams, log_probs, with_parent=True):
+    """Every (total, text) extension of every beam, best first (ties: alphabetical)."""
+    every = [
+        ((score if with_parent else 0.0) + log_probs[j, i], text + _CHARS[j])
+        for i, (text, score) in enumerate(beams)
+        for j in range(len(_CHARS))
+    ]
+    return sorted(every, key=lambda c: (-c[0], c[1]))
+
+
+def _per_beam(beams, log_probs, width):
+    """The best width extensions of each beam, pooled and ranked."""
+    pooled = []
+    for i in range(len(beams)):
+        pooled += _candidates(beams[i : i + 1], log_probs[:, i : i + 1])[:width]
+    return _split(sorted(pooled, key=lambda c: (-c[0], c[1])))
+
+
+#: Typical mistakes of beam_step, as (message, planted function of (beams, log_probs, width))
+#: returning (alive, finished).
+BEAM_MISTAKES = (
+    (
+        "you kept the best width extensions of each beam (width * k candidates); keep the best "
+        "width of all beams together",
+        _per_beam,
+    ),
+    (
+        "the beams' own log-probabilities were not added: a candidate's score is "
+        "log P(beam) + log p(character | beam)",
+        lambda beams, lp, width: _split(_candidates(beams, lp, with_parent=False)[:width]),
+    ),
+    (
+        "the candidates that ended were dropped: a name that ends in '\\n' is finished, and "
+        "finished names must be returned, not lost",
+        lambda beams, lp, width: (_split(_candidates(beams, lp)[:width])[0], []),
+    ),
+    (
+        "you never chose the end-of-name: '\\n' competes like every character, and a name "
+        "that ends goes to finished",
+        lambda beams, lp, width: (
+            _split([c for c in _candidates(beams, lp) if not c[1].endswith("\n")][:width])[0],
+            [],
+        ),
+    ),
+    (
+        "the names that ended stayed alive: a candidate ending in '\\n' goes to finished, "
+        "or the next step would extend it past its end",
+        lambda beams, lp, width: ([(t, s) for s, t in _candidates(beams, lp)[:width]], []),
+    ),
+    (
+        "the finished names keep their '\\n': return them without it",
+        lambda beams, lp, width: (
+            _split(_candidates(beams, lp)[:width])[0],
+            [(t, s) for s, t in _candidates(beams, lp)[:width] if t.endswith("\n")],
+        ),
+    ),
+    (
+        "the candidates are in the wrong order: best (highest log-probability) first",
+        lambda beams, lp, width: tuple(x[::-1] for x in _split(_candidates(beams, lp)[:width])),
+    ),
+)
+
+
+def _as_pairs(name, value):
+    __tracebackhide__ = True
+    try:
+        return [(str(text), float(score)) for text, score in value]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{name} should be a list of (text, log_probability) pairs") from None
+
+
+def _same(got, expected):
+    return len(got) == len(expected) and all(
+        g[0] == e[0] and np.isclose(g[1], e[1], rtol=1e-9, atol=1e-12)
+        for g, e in zip(got, expected)
+    )
+
+
+def _same_beams(got, expected):
+    """Whether two (alive, finished) results hold the same names and log-probabilities."""
+    return _same(got[0], expected[0]) and _same(got[1], expected[1])
+
+
+def check_beam_step(beam_step_answer):
+    """Check beam_step(beams, log_probs, width, chars) -> (alive, finished) against rnn_lib's."""
+    __tracebackhide__ = True
+    log_probs = np.log(_PROBABILITIES)
+    result = beam_step_answer(list(_BEAMS), log_probs.copy(), 3, _CHARS)
+    expect_tuple("beam_step", result, ("alive", "finished"))
+    got = (_as_pairs("alive", result[0]), _as_pairs("finished", result[1]))
+    expected = beam_step(list(_BEAMS), log_probs, 3, _CHARS)
+    if _same(got[0], expected[0]) and _same(got[1], expected[1]):
+        passed("beam_step: the best 3 extensions of all beams, the finished one aside")
+        return
+    mistakes = plant(BEAM_MISTAKES, _BEAMS, log_probs, 3)
+    mistake = named_mistake(got, expected, mistakes, same=_same_beams)
+    if mistake:
+        raise CheckFailed(f"beam_step is wrong: {mistake}")
+    raise CheckFailed(
+        f"beam_step returned alive={got[0]}, finished={got[1]}; expected alive={expected[0]}, "
+        f"finished={expected[1]}. Score every (beam, character) pair by log P(beam) + log p, "
+        "keep the best width of them all, and set those ending in '\\n' aside as finished"
+    )
+
+
+# --- the bidirectional output -----------------------------------------------------------------
+
+
+def _bidirectional_inputs(n_a=3, n_y=4, m=2, T_x=5, seed=12):
+    rng = np.random.default_rng(seed)
+    a_forward = np.tanh(rng.standard_normal((n_a, m, T_x)))
+    a_backward_reversed = np.tanh(rng.standard_normal((n_a, m, T_x)))
+    Wy, by = rng.standard_normal((n_y, 2 * n_a)), rng.standard_normal((n_y, 1))
+    return a_forward, a_backward_reversed, Wy, by
+
+
+def _scores(Wy, by, top, bottom, bias=True):
+    """Wy [top; bottom] + by for every column: the output scores of stacked states."""
+    z = np.einsum("ya,amt->ymt", Wy, np.concatenate((top, bottom)))
+    return z + by[:, :, None] if bias else z
+
+
+#: Typical mistakes of bidirectional_output, as (message, planted function of (a_forward,
+#: a_backward in time order, a_backward as the layer left it, Wy, by)).
+BIDIRECTIONAL_MISTAKES = (
+    (
+        "the backward layer's states are still in reversed time: its step s read x<T-1-s>, "
+        "so flip them back (a_backward_reversed[:, :, ::-1]) before stacking",
+        lambda a_f, a_b, a_b_rev, Wy, by: softmax(_scores(Wy, by, a_f, a_b_rev)),
+    ),
+    (
+        "the states are stacked in the wrong order: Wy's first n_a columns read the forward "
+        "states, so stack [a_forward; a_backward]",
+        lambda a_f, a_b, a_b_rev, Wy, by: softmax(_scores(Wy, by, a_b, a_f)),
+    ),
+    (
+        "the backward states are not flipped back and the stack is in the wrong order: "
+        "flip them in time, then stack [a_forward; a_backward]",
+        lambda a_f, a_b, a_b_rev, Wy, by: softmax(_scores(Wy, by, a_b_rev, a_f)),
+    ),
+    (
+        "the bias by is missing",
+        lambda a_f, a_b, a_b_rev, Wy, by: softmax(_scores(Wy, by, a_f, a_b, bias=False)),
+    ),
+    (
+        "y_hat is the raw score Wy [a_f; a_b] + by: apply softmax over axis 0",
+        lambda a_f, a_b, a_b_rev, Wy, by: _scores(Wy, by, a_f, a_b),
+    ),
+)
+
+
+@stretch("rnn_lib.bidirectional_forward")
+def check_bidirectional_output(bidirectional_output):
+    """Check bidirectional_output(a_forward, a_backward_reversed, Wy, by) -> y_hat."""
+    __tracebackhide__ = True
+    a_f, a_b_reversed, Wy, by = _bidirectional_inputs()
+    got = bidirectional_output(a_f.copy(), a_b_reversed.copy(), Wy, by)
+    a_b = reverse_in_time(a_b_reversed, np.full(a_f.shape[1], a_f.shape[2]))
+    expected = output_layer_forward(np.concatenate((a_f, a_b)), Wy, by)
+    mistakes = plant(BIDIRECTIONAL_MISTAKES, a_f, a_b, a_b_reversed, Wy, by)
+    expect_array("y_hat", got, expected, mistakes)
+    passed("bidirectional_output: both directions in time order, stacked the right way")

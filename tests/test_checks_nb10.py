@@ -1,0 +1,163 @@
+"""Tests of the checks of notebook 10: answers written as a student would, right and with each
+typical mistake planted; every mistake gets its own hint, and an unfinished exercise's
+NotImplementedError reaches the student."""
+
+import re
+
+import numpy as np
+import pytest
+
+from rnn_lib.teaching import checks
+
+
+def smax(z):
+    e = np.exp(z - z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+# --- the embedding's backward pass ------------------------------------------------------------
+
+
+def student_embedding_backward(fancy=False, wrap=False, transpose=False, loop=False):
+    def embedding_backward(de, indices, n_x):
+        dWe = np.zeros((de.shape[0], n_x))
+        keep = np.ones(indices.shape, dtype=bool) if wrap else indices >= 0
+        if loop:
+            for i, t in zip(*np.nonzero(keep)):
+                dWe[:, indices[i, t]] += de[:, i, t]
+        elif fancy:
+            dWe[:, indices[keep]] += de[:, keep]
+        else:
+            np.add.at(dWe.T, indices[keep], de[:, keep].T)
+        return dWe.T if transpose else dWe
+
+    return embedding_backward
+
+
+def test_embedding_backward_right_answers_pass(capsys):
+    checks.check_embedding_backward(student_embedding_backward())
+    checks.check_embedding_backward(student_embedding_backward(loop=True))
+    assert capsys.readouterr().out.count("✔") == 2
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (student_embedding_backward(fancy=True), "each repeated character counts once"),
+        (student_embedding_backward(wrap=True), "NO_INPUT steps (index -1) added their gradient"),
+        (student_embedding_backward(fancy=True, wrap=True), "repeats count once and NO_INPUT"),
+        (student_embedding_backward(transpose=True), "dWe is transposed"),
+        (student_embedding_backward(loop=True, transpose=True), "dWe is transposed"),
+    ],
+)
+def test_embedding_backward_mistakes_get_their_hints(wrong, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_embedding_backward(wrong)
+
+
+# --- one step of beam search ------------------------------------------------------------------
+
+
+def student_beam_step(
+    per_beam=False, no_parent=False, drop_finished=False, never_end=False, end_stays=False,
+    keep_newline=False, ascending=False,
+):  # fmt: skip
+    def beam_step(beams, log_probs, width, chars):
+        candidates = []
+        for i, (text, score) in enumerate(beams):
+            row = []
+            for j, c in enumerate(chars):
+                if never_end and c == "\n":
+                    continue
+                row.append(((0.0 if no_parent else score) + log_probs[j, i], text + c))
+            if per_beam:
+                row = sorted(row, reverse=True)[:width]
+            candidates += row
+        best = sorted(candidates, reverse=True)
+        best = best if per_beam else best[:width]
+        if ascending:
+            best = best[::-1]
+        alive, finished = [], []
+        for score, text in best:
+            if text.endswith("\n") and not end_stays:
+                if not drop_finished:
+                    finished.append((text if keep_newline else text[:-1], score))
+            else:
+                alive.append((text, score))
+        return alive, finished
+
+    return beam_step
+
+
+def test_beam_step_right_answer_passes(capsys):
+    checks.check_beam_step(student_beam_step())
+    from rnn_lib.training.decoding import beam_step
+
+    checks.check_beam_step(beam_step)
+    assert capsys.readouterr().out.count("✔") == 2
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ("per_beam", "you kept the best width extensions of each beam"),
+        ("no_parent", "the beams' own log-probabilities were not added"),
+        ("drop_finished", "the candidates that ended were dropped"),
+        ("never_end", "you never chose the end-of-name"),
+        ("end_stays", "the names that ended stayed alive"),
+        ("keep_newline", "the finished names keep their '\\n'"),
+        ("ascending", "the candidates are in the wrong order"),
+    ],
+)
+def test_beam_step_mistakes_get_their_hints(mistake, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_beam_step(student_beam_step(**{mistake: True}))
+
+
+def test_beam_step_unrecognised_or_malformed_answers_are_named():
+    def off(beams, log_probs, width, chars):
+        return [("zz", -1.0)], []
+
+    with pytest.raises(checks.CheckFailed, match=re.escape("expected alive=[('baa'")):
+        checks.check_beam_step(off)
+    with pytest.raises(
+        checks.CheckFailed, match=re.escape("should return a tuple (alive, finished)")
+    ):
+        checks.check_beam_step(lambda *args: [])
+    with pytest.raises(checks.CheckFailed, match="alive should be a list of"):
+        checks.check_beam_step(lambda *args: (3, []))
+
+
+# --- the bidirectional output -----------------------------------------------------------------
+
+
+def student_bidirectional_output(no_flip=False, swap=False, no_bias=False, no_softmax=False):
+    def bidirectional_output(a_forward, a_backward_reversed, Wy, by):
+        a_backward = a_backward_reversed if no_flip else np.flip(a_backward_reversed, axis=2)
+        stacked = [a_backward, a_forward] if swap else [a_forward, a_backward]
+        a = np.concatenate(stacked, axis=0)
+        n, m, T_x = a.shape
+        z = (Wy @ a.reshape(n, m * T_x)).reshape(-1, m, T_x) + (0 if no_bias else by[:, :, None])
+        return z if no_softmax else smax(z)
+
+    return bidirectional_output
+
+
+def test_bidirectional_output_right_answer_passes(capsys):
+    checks.check_bidirectional_output(student_bidirectional_output())
+    assert "✔" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ({"no_flip": True}, "the backward layer's states are still in reversed time"),
+        ({"swap": True}, "the states are stacked in the wrong order"),
+        ({"no_flip": True, "swap": True}, "not flipped back and the stack is in the wrong order"),
+        ({"no_bias": True}, "the bias by is missing"),
+        ({"no_softmax": True}, "y_hat is the raw score"),
+    ],
+)
+def test_bidirectional_output_mistakes_get_their_hints(mistake, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_bidirectional_output(student_bidirectional_output(**mistake))
