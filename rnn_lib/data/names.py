@@ -12,10 +12,17 @@ from importlib import resources
 
 import numpy as np
 
-from ..validation import check_integer
+from ..validation import check_input_file, check_integer
 
 #: The end-of-name token, always index 0 of a vocabulary.
 END = "\n"
+
+#: The largest corpus file read (64 MiB, millions of names): a file, or a pipe, that goes on
+#: beyond it is refused instead of filling the memory.
+MAX_CORPUS_BYTES = 64 << 20
+
+#: The longest name a corpus may hold, as long as the longest name sampling draws.
+MAX_NAME_LENGTH = 10_000
 
 #: Fifty-three well-known genera of the corpus: a small training set on which the notebooks
 #: about clipping and sampling train a model in about a second.
@@ -36,44 +43,59 @@ FAMOUS_NAMES = tuple(
 def load_numbered_names(path):
     """Read a corpus and return (line number, name) pairs, line numbers counted from 1.
 
-    Each line is stripped of surrounding whitespace and lowercased (as the seed does); blank
-    lines are skipped.
+    Lines end at "\\n" (or "\\r\\n") only, so other Unicode line breaks such as U+0085 or
+    U+2028 stay inside a name and never shift the line numbers that errors report. A UTF-8 byte
+    order mark at the start is dropped. Each line is stripped of surrounding whitespace and
+    lowercased (as the seed does); blank lines are skipped.
 
     Arguments:
-        path -- a text file, UTF-8, one name per line
+        path -- a text file (or a pipe), UTF-8, one name per line, at most MAX_CORPUS_BYTES
     Returns:
         list of (line_number, name)
     Raises:
-        ValueError (one line, naming the file) if the file is missing, unreadable, binary (holds
-        NUL bytes), not UTF-8 (the line of the first bad byte is named), empty or blank-only
+        ValueError (one line, naming the file) if the file is missing, not a regular file or a
+        pipe, unreadable, larger than MAX_CORPUS_BYTES, binary (holds NUL bytes), not UTF-8
+        (the line of the first bad byte is named), empty, blank-only, or holds a name longer
+        than MAX_NAME_LENGTH
     """
+    text = _read_text(path)
+    numbered = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        name = line.strip().lower()
+        if len(name) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"data file {path}, line {number}: a name of {len(name)} characters; "
+                f"names are at most {MAX_NAME_LENGTH}"
+            )
+        if name:
+            numbered.append((number, name))
+    if not numbered:
+        raise ValueError(f"data file {path} holds only blank lines; expected one name per line")
+    return numbered
+
+
+def _read_text(path):
+    """The text of a corpus file: checked, size-limited, decoded from UTF-8 (a BOM dropped)."""
+    check_input_file(path, "data file", allow_pipe=True)
     try:
         with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise ValueError(f"data file {path} does not exist") from None
-    except IsADirectoryError:
-        raise ValueError(f"data file {path} is a folder, not a file") from None
+            raw = f.read(MAX_CORPUS_BYTES + 1)
     except OSError as error:
         raise ValueError(f"data file {path} cannot be read: {error.strerror}") from None
+    if len(raw) > MAX_CORPUS_BYTES:
+        raise ValueError(f"data file {path} is larger than {MAX_CORPUS_BYTES >> 20} MiB")
     if b"\0" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
         raise ValueError(f"data file {path} is binary, not text (NUL byte on line {line})")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
+        start = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, start) + 1
         raise ValueError(f"data file {path} is not UTF-8 text (line {line})") from None
     if not text:
         raise ValueError(f"data file {path} is empty")
-    numbered = [
-        (number, line.strip().lower())
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
-    ]
-    if not numbered:
-        raise ValueError(f"data file {path} holds only blank lines; expected one name per line")
-    return numbered
+    return text
 
 
 def load_names(path):
