@@ -6,11 +6,15 @@ clip_by_norm, notebook 06 one Adam step.
 
 import numpy as np
 
-from ..validation import check_positive_number
+from ..validation import check_positive_number, check_updatable
 
 #: Gradients of the state rather than of a parameter. Clipping passes them through unchanged
 #: and leaves them out of the global norm.
 STATE_GRADIENTS = frozenset({"da0", "da_prev", "dc0", "dc_prev", "dx", "dxt"})
+
+#: Below this a sum of squares may have lost terms to underflow (each below the smallest normal
+#: float, tiny, changes a sum this large by less than one rounding step, eps).
+_NORMAL_SUM_OF_SQUARES = np.finfo(np.float64).tiny / np.finfo(np.float64).eps
 
 
 def clip(gradients, max_value):
@@ -34,11 +38,21 @@ def clip(gradients, max_value):
 
 
 def global_norm(gradients):
-    """sqrt(sum of squares) over all parameter gradients together (state gradients left out)."""
-    return float(
-        np.sqrt(
-            sum(np.vdot(g, g).real for key, g in gradients.items() if key not in STATE_GRADIENTS)
-        )
+    """sqrt(sum of squares) over all parameter gradients together (state gradients left out).
+
+    Computed directly when the sum of squares is a normal float; when it overflows (entries
+    above ~1e154) or underflows (below ~1e-154), as largest * sqrt(sum((g / largest)^2)),
+    the same norm with no square out of range. It is inf or nan only if an entry is.
+    """
+    parameter_gradients = [g for key, g in gradients.items() if key not in STATE_GRADIENTS]
+    total = sum(np.vdot(g, g).real for g in parameter_gradients)
+    if _NORMAL_SUM_OF_SQUARES <= total < np.inf or not parameter_gradients:
+        return float(np.sqrt(total))
+    largest = float(np.max([np.max(np.abs(g), initial=0.0) for g in parameter_gradients]))
+    if not 0 < largest < np.inf:
+        return largest  # 0 (all entries are), inf or nan (an entry is)
+    return largest * float(
+        np.sqrt(sum(np.vdot(g / largest, g / largest).real for g in parameter_gradients))
     )
 
 
@@ -50,13 +64,20 @@ def clip_by_norm(gradients, max_norm):
     copied unchanged. The caller's arrays are not modified.
 
     Arguments:
-        gradients -- dict of gradient arrays
+        gradients -- dict of gradient arrays, finite
         max_norm -- positive threshold
     Returns:
         dict with the same keys and shapes
+    Raises:
+        ValueError naming a gradient that holds nan or inf (no scale gives it a finite norm)
     """
     check_positive_number("max_norm", max_norm)
     norm = global_norm(gradients)
+    if not np.isfinite(norm):
+        bad = [
+            k for k, g in gradients.items() if k not in STATE_GRADIENTS and not np.isfinite(g).all()
+        ]
+        raise ValueError(f"{bad[0]} holds nan or inf; clip_by_norm needs finite gradients")
     scale = max_norm / norm if norm > max_norm else 1.0
     return {key: g.copy() if key in STATE_GRADIENTS else g * scale for key, g in gradients.items()}
 
@@ -65,17 +86,15 @@ def update_parameters(parameters, gradients, learning_rate):
     """Gradient-descent step, in place: W <- W - learning_rate * dW for every parameter.
 
     Arguments:
-        parameters -- dict of parameter arrays, updated in place
+        parameters -- dict of float arrays, updated in place
         gradients -- dict holding "d" + name for every name in parameters
-        learning_rate -- step size
+        learning_rate -- step size, positive and finite
     Returns:
         parameters (the same dict, for convenience)
     """
-    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
-    if missing:
-        raise ValueError(
-            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
-        )
+    check_positive_number("learning_rate", learning_rate)
+    check_updatable(parameters)
+    _check_gradient_keys(parameters, gradients)
     for name, value in parameters.items():
         grad = gradients[f"d{name}"]
         if np.shape(grad) != np.shape(value):
@@ -84,6 +103,15 @@ def update_parameters(parameters, gradients, learning_rate):
             )
         value -= learning_rate * grad
     return parameters
+
+
+def _check_gradient_keys(parameters, gradients):
+    """Check that gradients holds "d" + name for every parameter; name the missing ones."""
+    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+    if missing:
+        raise ValueError(
+            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+        )
 
 
 class Adam:
@@ -103,6 +131,7 @@ class Adam:
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         check_positive_number("learning_rate", learning_rate)
+        check_positive_number("eps", eps)
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
             if not 0 <= beta < 1:
                 raise ValueError(f"{name} must be in [0, 1); got {beta!r}")
@@ -113,11 +142,9 @@ class Adam:
 
     def step(self, parameters, gradients):
         """Update every parameter in place from its gradient "d" + name; returns parameters."""
-        missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
-        if missing:
-            raise ValueError(
-                f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
-            )
+        check_positive_number("learning_rate", self.learning_rate)
+        check_updatable(parameters)
+        _check_gradient_keys(parameters, gradients)
         self.t += 1
         correction1 = 1.0 - self.beta1**self.t
         correction2 = 1.0 - self.beta2**self.t

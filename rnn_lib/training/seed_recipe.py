@@ -18,7 +18,7 @@ from ..cells.rnn import (
 )
 from ..data.names import check_known_characters, encode_names, index_maps
 from ..loss import compute_loss
-from ..validation import check_integer, check_positive_number, check_shape
+from ..validation import check_integer, check_positive_number, check_shape, check_updatable
 from .optim import clip, update_parameters
 
 #: The seed's vocabulary: end of name, then a-z.
@@ -32,8 +32,9 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
         X -- inputs, (n_x, m, T_x)
         Y -- true distributions, (n_y, m, T_x); all-zero columns are padding
         a_prev -- initial hidden state, (n_a, m)
-        parameters -- dict of Wax, Waa, Wya, ba, by (other keys are left alone); updated in place
-        learning_rate -- step size of the update
+        parameters -- dict of Wax, Waa, Wya, ba, by as float arrays (other keys are left alone);
+            updated in place
+        learning_rate -- step size of the update, positive and finite
         clip_value -- gradients are clipped entrywise to [-clip_value, clip_value]
     Returns:
         loss -- summed cross-entropy of the batch before the update, a float
@@ -43,7 +44,9 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     X, Y, a_prev = np.asarray(X), np.asarray(Y), np.asarray(a_prev)
     known = check_sequence_inputs(X, a_prev, parameters)
     check_shape("Y", Y, ("n_y", "m", "T_x"), known)
+    check_positive_number("learning_rate", learning_rate)
     check_positive_number("clip_value", clip_value)
+    check_updatable({name: parameters[name] for name in PARAM_NAMES})
     if _fast.enabled:
         return _fast.rnn.training_step(
             X, Y, a_prev, parameters, learning_rate, clip_value, PARAM_NAMES
@@ -82,6 +85,9 @@ def rnn_model(
     if not inputs:
         raise ValueError("inputs must hold at least one name; got none")
     check_integer("num_iterations", num_iterations)
+    check_integer("n_a", n_a)
+    check_positive_number("learning_rate", learning_rate)
+    check_positive_number("clip_value", clip_value)
     char_to_ix, _ = index_maps(chars)
     check_known_characters(inputs, char_to_ix, "training")
     rng = np.random.default_rng(rng)
