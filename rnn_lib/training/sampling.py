@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import softmax
 from ..cells.registry import get_cell
-from ..validation import check_integer, check_positive_number
+from ..validation import as_parameter_arrays, check_integer, check_positive_number
 
 
 def _check_sampling_options(temperature, top_k, max_length, n_y):
@@ -26,20 +26,32 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
     """Distribution of the next character from output scores: softmax(scores / temperature).
 
     With top_k, all but the top_k highest scores of each column get probability 0 (ties at the
-    k-th score are all kept). Temperature < 1 sharpens the distribution, > 1 flattens it.
+    k-th score are all kept). Temperature < 1 sharpens the distribution, > 1 flattens it; as it
+    goes to 0 all the probability goes to the highest score (shared among ties). A column whose
+    scores / temperature overflow (a temperature such as 1e-320) is computed as
+    softmax((scores - max) / temperature), the same distribution, whose terms cannot overflow.
 
     Arguments:
-        scores -- unnormalised log-probabilities Wya a + by, (n_y, m)
-        temperature -- positive number
+        scores -- unnormalised log-probabilities Wya a + by, (n_y, m), finite
+        temperature -- positive, finite number
         top_k -- None, or how many characters to keep per column
     Returns:
         (n_y, m) array; each column sums to 1
     """
-    scores = np.asarray(scores, dtype=float) / temperature
-    if top_k is not None and top_k < scores.shape[0]:
-        kth = -np.partition(-scores, top_k - 1, axis=0)[top_k - 1]
-        scores = np.where(scores >= kth, scores, -np.inf)
-    return softmax(scores)
+    check_positive_number("temperature", temperature)
+    scores = np.asarray(scores, dtype=float)
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite numbers; got nan or inf (a model that overflows?)")
+    with np.errstate(over="ignore"):
+        scaled = scores / temperature
+        overflowed = ~np.isfinite(scaled).all(axis=0)
+        if overflowed.any():
+            shifted = scores[:, overflowed] - scores[:, overflowed].max(axis=0)
+            scaled[:, overflowed] = shifted / temperature  # <= 0: -inf at worst, exp gives 0
+    if top_k is not None and top_k < scaled.shape[0]:
+        kth = -np.partition(-scaled, top_k - 1, axis=0)[top_k - 1]
+        scaled = np.where(scaled >= kth, scaled, -np.inf)
+    return softmax(scaled)
 
 
 def sample_names(
@@ -57,14 +69,16 @@ def sample_names(
 
     Per step, for every unfinished name: the cell's step (for the RNN a = tanh(Waa a + Wax x +
     ba)), then the next index is drawn from next_char_distribution(scores, temperature, top_k),
-    with scores = Wya a + by (Wy a + by for the gated cells), and becomes x.
+    with scores = Wya a + by (Wy a + by for the gated cells), and becomes x (see _draw_indices).
 
     All names draw from one random stream, step by step across the batch, so the same seed
     gives the same n names, but the first k of n names are not the names drawn with n = k.
+    Memory follows the characters drawn: finished names leave the batch, and each step keeps
+    only the characters it drew (never an n x max_length table).
 
     Arguments:
-        parameters -- the model's parameters, e.g. for the RNN Wax (n_a, n_x), Waa (n_a, n_a),
-            Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+        parameters -- the model's parameters (arrays or nested lists), e.g. for the RNN
+            Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
         char_to_ix -- dict character -> index; "\\n" is the end of a name
         ix_to_char -- dict index -> character
         n -- how many names
@@ -76,8 +90,9 @@ def sample_names(
         list of n strings, each ending in "\\n"
     """
     architecture = get_cell(cell)
+    parameters = as_parameter_arrays(parameters)
     known = architecture.sizes(parameters)
-    n_y, n_a = known["n_y"][0], known["n_a"][0]
+    n_a, n_y = known["n_a"][0], known["n_y"][0]
     _check_sampling_options(temperature, top_k, max_length, n_y)
     check_integer("n", n)
     if len(ix_to_char) != n_y or "\n" not in char_to_ix:
@@ -85,30 +100,53 @@ def sample_names(
             f"the vocabulary must hold n_y={n_y} characters including '\\n'; got {len(ix_to_char)}"
         )
     rng = np.random.default_rng(rng)
-    end = char_to_ix["\n"]
+    options = (temperature, top_k)
+    names, indices = _draw_indices(
+        architecture, parameters, (n_a, n_y), n, options, rng, max_length, char_to_ix["\n"]
+    )
+    return _spell(n, names, indices, ix_to_char)
 
+
+def _draw_indices(architecture, parameters, sizes, n, options, rng, max_length, end):
+    """Run the batch until every name has ended or max_length steps; what each step drew.
+
+    Arguments:
+        sizes -- (n_a, n_y);  options -- (temperature, top_k);  end -- the index of "\\n"
+    Returns:
+        names, indices -- int arrays of equal length: the name and the character index of every
+        drawn character that is not the end, in the order drawn
+    """
+    n_a, n_y = sizes
     state = tuple(np.zeros((n_a, n)) for _ in range(architecture.state_count))
     idx = None  # the previous characters; None: the first input is the zero vector
-    drawn = np.full((n, max_length), end)
-    length = np.full(n, max_length)
     active = np.arange(n)  # names not yet ended
-    for t in range(max_length):
+    drawn_names, drawn_indices = [], []
+    for _ in range(max_length):
         state, scores = architecture.step(idx, state, parameters)
-        p = next_char_distribution(scores, temperature, top_k)
+        p = next_char_distribution(scores, *options)
         # Inverse-CDF draw per column: the first index whose cumulative probability reaches u.
         # u lies in (0, total], so an index of probability 0 is never drawn.
         cumulative = np.cumsum(p, axis=0)
         u = (1.0 - rng.random(len(active))) * cumulative[-1]
         idx = np.minimum((cumulative < u).sum(axis=0), n_y - 1)
-        drawn[active, t] = idx
-        ended = idx == end
-        length[active[ended]] = t
-        keep = ~ended
+        keep = idx != end
+        drawn_names.append(active[keep])
+        drawn_indices.append(idx[keep])
         active, idx = active[keep], idx[keep]
         state = tuple(s[:, keep] for s in state)
         if not len(active):
             break
-    return ["".join(ix_to_char[i] for i in drawn[j, : length[j]]) + "\n" for j in range(n)]
+    return np.concatenate(drawn_names), np.concatenate(drawn_indices)
+
+
+def _spell(n, names, indices, ix_to_char):
+    """The n names as strings ending in "\\n", from the characters _draw_indices drew."""
+    order = np.argsort(names, kind="stable")  # by name; each name's characters in drawn order
+    ends = np.cumsum(np.bincount(names, minlength=n))[:-1]
+    return [
+        "".join([ix_to_char[i] for i in name.tolist()]) + "\n"
+        for name in np.split(indices[order], ends)
+    ]
 
 
 def sample(
