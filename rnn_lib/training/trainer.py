@@ -4,8 +4,12 @@
 global norm, a dev set); rnn_lib.training.seed_recipe holds the seed's. Both measure loss the
 same way as ``evaluate``: the mean cross-entropy per character in nats, over every predicted
 character including each name's closing "\\n". Notebook 06 trains with it, 08 compares cells.
+
+A run that diverges stops at once: ``train`` raises TrainingDiverged (a ValueError) as soon as a
+loss or a parameter is no longer a finite number, so a broken model is never returned or saved.
 """
 
+import math
 import time
 from typing import NamedTuple
 
@@ -24,11 +28,20 @@ from ..data.names import (
     name_indices,
 )
 from ..loss import compute_loss, perplexity
-from ..validation import check_integer, check_positive_number
+from ..validation import as_parameter_arrays, check_integer, check_positive_number
 from . import optim
 
 #: What train's history records, one entry per epoch.
 HISTORY_KEYS = ("epoch", "seconds", "train_loss_per_char", "dev_loss_per_char", "dev_perplexity")
+
+
+#: Most name-steps (names times time steps, padding included) evaluate puts in one forward
+#: pass, so that its memory follows the names' total length, not batch_size times the longest.
+MAX_BATCH_STEPS = 1 << 16
+
+
+class TrainingDiverged(ValueError):
+    """A training run produced a loss or a parameter that is not a finite number."""
 
 
 class Evaluation(NamedTuple):
@@ -56,28 +69,58 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
     where chars counts every predicted character including the closing "\\n".
 
     Arguments:
-        parameters -- the model's parameter dict
+        parameters -- the model's parameter dict (arrays or nested lists)
         names -- list of names; every character must be in char_to_ix
         char_to_ix -- dict character -> index, "\\n" -> 0
         cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
-        batch_size -- names per forward pass (the result does not depend on it)
+        batch_size -- names per forward pass, fewer for long names (at most MAX_BATCH_STEPS
+            name-steps); the result does not depend on it
     Returns:
         Evaluation(loss_per_char, perplexity, names, chars)
+    Raises:
+        ValueError for bad input, or for a model whose predictions are not finite numbers
     """
     if not names:
         raise ValueError("names must hold at least one name to evaluate; got none")
     check_integer("batch_size", batch_size)
     check_known_characters(names, char_to_ix, "evaluation")
     architecture = get_cell(cell)
-    n_a = architecture.hidden_size(parameters)
-    by_length = sorted(names, key=len)  # batches of similar lengths: little padding
-    total = 0.0
-    for start in range(0, len(by_length), batch_size):
-        X, Y = encode_names(by_length[start : start + batch_size], char_to_ix)
-        y_hat = architecture.predict(X, np.zeros((n_a, X.shape[1])), parameters)
-        total += compute_loss(y_hat, Y)
+    parameters = as_parameter_arrays(parameters)
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite total is reported below
+        total = _summed_loss(architecture, parameters, names, char_to_ix, batch_size)
+    if not math.isfinite(total):
+        raise ValueError(
+            "the model's loss is not a finite number: its parameters are too large for its "
+            "predictions to be computed"
+        )
     chars = count_chars(names)
     return Evaluation(total / chars, perplexity(total / chars), len(names), chars)
+
+
+def _summed_loss(architecture, parameters, names, char_to_ix, batch_size):
+    """The summed cross-entropy of names, in batches of similar lengths (little padding)."""
+    n_a = architecture.hidden_size(parameters)
+    total = 0.0
+    for batch in _evaluation_batches(names, batch_size):
+        X, Y = encode_names(batch, char_to_ix)
+        y_hat = architecture.predict(X, np.zeros((n_a, X.shape[1])), parameters)
+        total += compute_loss(y_hat, Y)
+    return total
+
+
+def _evaluation_batches(names, batch_size):
+    """The names sorted by length, cut into batches of at most batch_size names and at most
+    MAX_BATCH_STEPS name-steps (a longer name alone makes a batch of one)."""
+    batch = []
+    for name in sorted(names, key=len):
+        # Sorted by length, so the new name is the batch's longest: T_x = len(name) + 1.
+        if batch and (
+            len(batch) == batch_size or (len(batch) + 1) * (len(name) + 1) > MAX_BATCH_STEPS
+        ):
+            yield batch
+            batch = []
+        batch.append(name)
+    yield batch
 
 
 def _make_update(optimizer, clip, clip_threshold, schedule, learning_rate, total_steps):
@@ -126,28 +169,113 @@ def check_hyperparameters(settings):
             raise ValueError(f"{name} must be {expected}; got {settings[name]!r}")
 
 
-def _train_epoch(architecture, parameters, batches, indices, sizes, update, first_step):
-    """One pass over the batches, one update per batch; returns the summed loss and characters.
+class _Run(NamedTuple):
+    """What the epochs of one training run share."""
 
-    Every name starts from a zero state; the objective of a batch is its mean cross-entropy per
-    character, so its summed-loss gradients are divided by the batch's character count.
+    architecture: object  # the Cell (rnn_lib.cells.registry)
+    parameters: dict  # updated in place
+    names: list  # the training names
+    indices: dict  # name -> its int array of vocabulary indices
+    n_x: int  # the vocabulary size
+    batch_size: int  # names per step
+    rng: np.random.Generator  # for the shuffling of every epoch after the first
+    first_batches: list  # the first epoch's batches (drawn before the update rule is made)
+    update: object  # (parameters, gradients, k) -> None, see _make_update
+    learning_rate: float  # for the message of a diverged run
+
+
+def _start_run(settings, train_names, chars):
+    """Draw the initial weights and the first epoch's batches (in that order, from seed)."""
+    architecture = get_cell(settings["cell"])
+    char_to_ix, _ = index_maps(chars)
+    indices = dict(zip(train_names, name_indices(train_names, char_to_ix), strict=True))
+    rng = np.random.default_rng(settings["seed"])
+    parameters = architecture.initialize(settings["hidden"], len(chars), len(chars), rng)
+    batches = length_grouped_batches(train_names, settings["batch_size"], rng)
+    total_steps = settings["epochs"] * len(batches)  # the same count every epoch
+    update = _make_update(
+        settings["optimizer"],
+        settings["clip"],
+        settings["clip_threshold"],
+        settings["schedule"],
+        settings["learning_rate"],
+        total_steps,
+    )
+    return _Run(
+        architecture, parameters, train_names, indices, len(chars), settings["batch_size"], rng,
+        batches, update, settings["learning_rate"],
+    )  # fmt: skip
+
+
+def _train_epoch(run, epoch):
+    """One pass over newly shuffled batches, one _train_step each; the loss per character.
+
+    The first epoch uses the batches drawn by _start_run; later epochs reshuffle with run.rng.
     """
-    n_x, n_a = sizes
+    if epoch == 1:
+        batches = run.first_batches
+    else:
+        batches = length_grouped_batches(run.names, run.batch_size, run.rng)
     total_loss, total_chars = 0.0, 0
+    first_step = (epoch - 1) * len(batches)
     for k, batch in enumerate(batches, start=first_step):
-        X, Y = encode_indices([indices[name] for name in batch], n_x)
-        a0 = np.zeros((n_a, len(batch)))
-        loss, gradients = architecture.loss_and_gradients(X, Y, a0, parameters)
-        n_chars = count_chars(batch)
-        mean = {f"d{name}": gradients[f"d{name}"] / n_chars for name in architecture.param_names}
-        update(parameters, mean, k)
+        loss, n_chars = _train_step(run, batch, k, epoch)
         total_loss += loss
         total_chars += n_chars
-    return total_loss, total_chars
+    return total_loss / total_chars
+
+
+def _train_step(run, batch, k, epoch):
+    """Update step k on one batch: its summed loss and its number of characters.
+
+    Every name starts from a zero state; the objective of a batch is its mean cross-entropy per
+    character, so its summed-loss gradients are divided by the batch's character count before
+    run.update clips them and applies them. Raises TrainingDiverged if the loss, or any
+    parameter after the update, is not a finite number.
+    """
+    X, Y = encode_indices([run.indices[name] for name in batch], run.n_x)
+    n_a = run.architecture.hidden_size(run.parameters)
+    loss, gradients = run.architecture.loss_and_gradients(
+        X, Y, np.zeros((n_a, len(batch))), run.parameters
+    )
+    if not math.isfinite(loss):
+        _diverged(run, f"the loss of step {k + 1} is {loss}", epoch)
+    n_chars = count_chars(batch)
+    names = run.architecture.param_names
+    run.update(run.parameters, {f"d{name}": gradients[f"d{name}"] / n_chars for name in names}, k)
+    for name in names:
+        if not np.isfinite(run.parameters[name]).all():
+            _diverged(run, f"step {k + 1} made {name} non-finite (nan or inf)", epoch)
+    return loss, n_chars
+
+
+def _diverged(run, what, epoch):
+    """Raise TrainingDiverged: what went wrong, in which epoch, and what to try."""
+    raise TrainingDiverged(
+        f"training diverged in epoch {epoch}: {what}; try a smaller learning rate than "
+        f"{run.learning_rate:g}"
+    )
+
+
+def _dev_evaluation(run, dev_names, char_to_ix, epoch):
+    """The Evaluation of the dev names after an epoch (None without them); TrainingDiverged
+    if their loss is not finite."""
+    if not dev_names:
+        return None
+    total = _summed_loss(run.architecture, run.parameters, dev_names, char_to_ix, 512)
+    if not math.isfinite(total):
+        _diverged(run, "the dev loss is not finite", epoch)
+    chars = count_chars(dev_names)
+    return Evaluation(total / chars, perplexity(total / chars), len(dev_names), chars)
 
 
 def _record_epoch(history, epoch, seconds, train_loss_per_char, dev):
-    """Append one epoch to the history; dev is an Evaluation, or None (then nan)."""
+    """Append one epoch to the history, a dict of lists of HISTORY_KEYS.
+
+    The train loss per character is over the epoch's batches, each before its update; dev is
+    an Evaluation of the dev names after the epoch, or None (then the dev loss and perplexity
+    are nan).
+    """
     history["epoch"].append(epoch)
     history["seconds"].append(seconds)
     history["train_loss_per_char"].append(train_loss_per_char)
@@ -188,63 +316,42 @@ def train(
 
     The defaults are the project's recipe for the dinosaur names (benchmarks/train_vs_seed.py):
     10 epochs of 64 names per step, Adam at 0.05 falling linearly to 0, clipping by global norm
-    at 1. Each epoch shuffles the names into new batches; each batch's mean cross-entropy per
-    character is clipped and applied (see _make_update and _train_epoch); after each epoch the
-    dev set, if any, is evaluated.
+    at 1. Each epoch is _train_epoch (one _train_step per batch), then the dev set is evaluated.
 
     Arguments:
         train_names, dev_names -- lists of names to learn from and to hold out (or None)
-        hidden -- hidden units n_a;  epochs -- passes over train_names;  batch_size -- names per step
-        learning_rate -- the optimiser's step size at the start
-        optimizer -- "adam" or "sgd"
-        clip -- "norm" (global norm <= clip_threshold), "value" (entries in
-            [-clip_threshold, clip_threshold]) or "none"
-        schedule -- "linear" (falling towards 0 over the run) or "constant"
-        seed -- seed of the initial weights and of the shuffling
-        chars -- the vocabulary ("\\n" first); default build_vocabulary(train_names)
-        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells.registry)
-        progress -- show a tqdm progress bar
+        hidden, epochs, batch_size -- hidden units n_a, passes over train_names, names per step
+        learning_rate, optimizer, schedule -- the first step size, "adam" or "sgd", "linear"
+            or "constant" (see _make_update)
+        clip, clip_threshold -- "norm", "value" or "none": clip to that global norm or entry size
+        seed -- seed of the initial weights and of the shuffling;  progress -- show a tqdm bar
+        chars, cell -- the vocabulary ("\\n" first; default train_names'), "rnn", "lstm" or "gru"
     Returns:
-        TrainResult(parameters, chars, hyperparameters, history); history holds per-epoch lists
-        of HISTORY_KEYS (train loss: over the epoch's batches, each before its update; dev
-        loss and perplexity: nan without dev_names)
+        TrainResult(parameters, chars, hyperparameters, history), the history as _record_epoch
+    Raises:
+        ValueError before any work for a bad setting or name; TrainingDiverged (a ValueError)
+        as soon as a loss or a parameter is not a finite number
     """
     settings = dict(
-        cell=cell,
-        hidden=hidden,
-        epochs=epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        optimizer=optimizer,
-        clip=clip,
-        clip_threshold=clip_threshold,
-        schedule=schedule,
-        seed=seed,
-    )
+        cell=cell, hidden=hidden, epochs=epochs, batch_size=batch_size,
+        learning_rate=learning_rate, optimizer=optimizer, clip=clip,
+        clip_threshold=clip_threshold, schedule=schedule, seed=seed,
+    )  # fmt: skip
     check_hyperparameters(settings)
     chars, char_to_ix = _vocabulary(train_names, dev_names, chars)
-    architecture = get_cell(cell)
-    indices = dict(zip(train_names, name_indices(train_names, char_to_ix), strict=True))
-    rng = np.random.default_rng(seed)
-    parameters = architecture.initialize(hidden, len(chars), len(chars), rng)
-    batches = length_grouped_batches(train_names, batch_size, rng)
-    update = _make_update(
-        optimizer, clip, clip_threshold, schedule, learning_rate, total_steps=epochs * len(batches)
-    )  # the same count every epoch
+    run = _start_run(settings, train_names, chars)
     history = {key: [] for key in HISTORY_KEYS}
     start = time.perf_counter()
-    with tqdm(total=epochs, unit="epoch", disable=not progress, leave=False) as bar:
+    with (  # no overflow warnings: they would only repeat what TrainingDiverged says
+        tqdm(total=epochs, unit="epoch", disable=not progress, leave=False) as bar,
+        np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+    ):
         for epoch in range(1, epochs + 1):
-            if epoch > 1:
-                batches = length_grouped_batches(train_names, batch_size, rng)
-            first_step = (epoch - 1) * len(batches)
-            loss, n_chars = _train_epoch(
-                architecture, parameters, batches, indices, (len(chars), hidden), update, first_step
-            )
-            dev = evaluate(parameters, dev_names, char_to_ix, cell) if dev_names else None
-            _record_epoch(history, epoch, time.perf_counter() - start, loss / n_chars, dev)
+            loss = _train_epoch(run, epoch)
+            dev = _dev_evaluation(run, dev_names, char_to_ix, epoch)
+            _record_epoch(history, epoch, time.perf_counter() - start, loss, dev)
             bar.update()
             bar.set_postfix_str(
-                f"loss {loss / n_chars:.3f}" + (f", dev {dev.loss_per_char:.3f}" if dev else "")
+                f"loss {loss:.3f}" + (f", dev {dev.loss_per_char:.3f}" if dev else "")
             )
-    return TrainResult(parameters, chars, settings, history)
+    return TrainResult(run.parameters, chars, settings, history)
