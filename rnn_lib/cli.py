@@ -2,6 +2,14 @@
 
 Every mistake in the input ends the program with one line "error: ..." on stderr that names
 the culprit, and exit status 2 (bad arguments) or 1 (bad files, failed runs); never a traceback.
+Files and options are checked before any work starts. A run that diverges (a loss or a weight
+that is no longer a finite number) ends with such a line too, and writes nothing.
+
+SIGINT (Ctrl-C), SIGTERM and SIGHUP end a command with exit status 128 + the signal's number
+(130, 143, 129) and one line that says what happened to the checkpoint: "interrupted by SIGINT
+before the checkpoint was written; m.npz is unchanged" or "... after m.npz was written (it holds
+the new model)". The write itself (temporary file, fsync, rename) is never cut in the middle:
+a signal that arrives then waits until it is over.
 """
 
 import argparse
@@ -9,6 +17,7 @@ import inspect
 import json
 import math
 import os
+import signal
 import sys
 
 from .cells.registry import CELLS
@@ -21,8 +30,10 @@ from .data.names import (
     load_numbered_names,
     split_names,
 )
+from .interrupts import deferred_signals, raising_on_signals
 from .training.sampling import sample_names
-from .training.trainer import evaluate, train
+from .training.trainer import TrainingDiverged, evaluate, train
+from .validation import check_output_file
 
 #: train()'s defaults, shown by --help and used when an option is not given.
 TRAIN_DEFAULTS = {
@@ -97,7 +108,14 @@ def build_parser():
         "evaluate a model.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train_parser(commands)
+    _add_sample_parser(commands)
+    _add_evaluate_parser(commands)
+    return parser
 
+
+def _add_train_parser(commands):
+    """train: the corpus, the output, the model's size and every setting of train()."""
     t = commands.add_parser(
         "train",
         help="train a model and save it as a checkpoint",
@@ -121,27 +139,24 @@ def build_parser():
         default=TRAIN_DEFAULTS["cell"],
         help="the recurrent cell: vanilla RNN, LSTM or GRU (default: %(default)s)",
     )
-    t.add_argument(
-        "--hidden",
-        metavar="N",
-        type=_hidden_size,
-        default=TRAIN_DEFAULTS["hidden"],
-        help="hidden units, 1 to 4096 (default: %(default)s)",
-    )
-    t.add_argument(
-        "--epochs",
-        metavar="N",
-        type=_positive_int,
-        default=TRAIN_DEFAULTS["epochs"],
-        help="passes over the training names (default: %(default)s)",
-    )
-    t.add_argument(
-        "--batch-size",
-        metavar="N",
-        type=_positive_int,
-        default=TRAIN_DEFAULTS["batch_size"],
-        help="names per update step (default: %(default)s)",
-    )
+    for option, kind, help_text in (
+        ("--hidden", _hidden_size, "hidden units, 1 to 4096"),
+        ("--epochs", _positive_int, "passes over the training names"),
+        ("--batch-size", _positive_int, "names per update step"),
+    ):
+        t.add_argument(
+            option,
+            metavar="N",
+            type=kind,
+            default=TRAIN_DEFAULTS[option[2:].replace("-", "_")],
+            help=f"{help_text} (default: %(default)s)",
+        )
+    _add_train_settings(t)
+    t.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+
+
+def _add_train_settings(t):
+    """train's options for the optimiser, the clipping, the split and the seed."""
     t.add_argument(
         "--learning-rate",
         metavar="R",
@@ -149,24 +164,20 @@ def build_parser():
         default=TRAIN_DEFAULTS["learning_rate"],
         help="step size at the start (default: %(default)s)",
     )
-    t.add_argument(
-        "--schedule",
-        choices=("linear", "constant"),
-        default=TRAIN_DEFAULTS["schedule"],
-        help="learning rate falling linearly to 0 over the run, or constant (default: %(default)s)",
-    )
-    t.add_argument(
-        "--optimizer",
-        choices=("adam", "sgd"),
-        default=TRAIN_DEFAULTS["optimizer"],
-        help="update rule (default: %(default)s)",
-    )
-    t.add_argument(
-        "--clip",
-        choices=("norm", "value", "none"),
-        default=TRAIN_DEFAULTS["clip"],
-        help="gradient clipping: by global norm, entrywise by value, or none (default: %(default)s)",
-    )
+    choices = (
+        ("--schedule", ("linear", "constant"), "learning rate falling linearly to 0 over the "
+         "run, or constant"),
+        ("--optimizer", ("adam", "sgd"), "update rule"),
+        ("--clip", ("norm", "value", "none"), "gradient clipping: by global norm, entrywise by "
+         "value, or none"),
+    )  # fmt: skip
+    for option, allowed, help_text in choices:
+        t.add_argument(
+            option,
+            choices=allowed,
+            default=TRAIN_DEFAULTS[option[2:]],
+            help=f"{help_text} (default: %(default)s)",
+        )
     t.add_argument(
         "--clip-threshold",
         metavar="C",
@@ -188,8 +199,10 @@ def build_parser():
         default=TRAIN_DEFAULTS["seed"],
         help="seed of the split, the weights and the shuffling (default: %(default)s)",
     )
-    t.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
 
+
+def _add_sample_parser(commands):
+    """sample: the checkpoint, how many names, how they are drawn."""
     s = commands.add_parser(
         "sample",
         help="invent names with a trained model",
@@ -210,7 +223,8 @@ def build_parser():
         metavar="T",
         type=_positive_float,
         default=1.0,
-        help="below 1: safer, more typical names; above 1: wilder ones (default: 1.0)",
+        help="below 1: safer, more typical names (towards 0: always the likeliest character); "
+        "above 1: wilder ones (default: 1.0)",
     )
     s.add_argument(
         "--top-k",
@@ -224,12 +238,15 @@ def build_parser():
         metavar="N",
         type=_name_length,
         default=50,
-        help="longest name (default: 50)",
+        help="longest name, 1 to 10000 (default: 50)",
     )
     s.add_argument(
         "--seed", metavar="S", type=_seed, default=None, help="seed of the draws (default: fresh)"
     )
 
+
+def _add_evaluate_parser(commands):
+    """evaluate: the checkpoint and the corpus to measure it on."""
     e = commands.add_parser(
         "evaluate",
         help="measure a model's loss on a corpus",
@@ -243,26 +260,66 @@ def build_parser():
     e.add_argument(
         "--json", action="store_true", help="print loss_per_char, perplexity, names, chars as JSON"
     )
-    return parser
 
 
-def _check_output_path(path):
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"output folder {os.path.dirname(path) or '.'} does not exist")
-    if os.path.isdir(path):
-        raise ValueError(
-            f"--out {path} is a folder; give a file name such as {os.path.join(path, 'model.npz')}"
-        )
-    if not os.access(folder, os.W_OK):
-        raise ValueError(f"output folder {os.path.dirname(path) or '.'} is not writable")
+def _perplexity(value):
+    """A perplexity for people: 3 decimals, or 4 significant digits once it is huge."""
+    return f"{value:.3f}" if value < 1e6 else f"{value:.4g}"
+
+
+def _check_train_files(args):
+    """Check --out (and that it is not --data) before any work: the path to write."""
+    target = check_output_file(args.out, "--out")
+    if args.data is not None and os.path.exists(target) and os.path.exists(args.data):
+        if os.path.samefile(target, args.data):
+            raise ValueError(f"--out {args.out} is the --data file; writing it would destroy it")
+    return target
 
 
 def _train(args):
-    _check_output_path(args.out)
-    names = load_names(args.data or dinosaur_names_path())
-    train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
-    result = train(
+    _check_train_files(args)
+    existed = os.path.exists(args.out)
+    written = False
+    try:
+        names = load_names(args.data or dinosaur_names_path())
+        train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
+        result = _run_training(args, train_names, dev_names, build_vocabulary(names))
+        hyperparameters = dict(
+            result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data
+        )
+        with deferred_signals():  # a stop signal now waits until the line below is printed
+            save_checkpoint(
+                args.out,
+                result.parameters,
+                result.chars,
+                hyperparameters,
+                result.history,
+                args.cell,
+            )
+            written = True
+            history = result.history
+            print(
+                f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
+                f"(perplexity {_perplexity(history['dev_perplexity'][-1])}) after "
+                f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {args.out}"
+            )
+    except TrainingDiverged as error:
+        unchanged = f"{args.out} is unchanged" if existed else f"{args.out} was not written"
+        raise TrainingDiverged(f"{error}; {unchanged}") from None
+    except KeyboardInterrupt as stop:  # Interrupted (a stop signal), or a KeyboardInterrupt
+        unchanged = f"{args.out} is unchanged" if existed else f"{args.out} was not written"
+        stop.outcome = (
+            f"after {args.out} was written (it holds the new model)"
+            if written
+            else f"before the checkpoint was written; {unchanged}"
+        )
+        raise
+
+
+def _run_training(args, train_names, dev_names, chars):
+    """train() with the command's settings; chars is the whole corpus's vocabulary (the dev
+    names may hold rarer letters)."""
+    return train(
         train_names,
         dev_names,
         cell=args.cell,
@@ -275,18 +332,8 @@ def _train(args):
         clip_threshold=args.clip_threshold,
         schedule=args.schedule,
         seed=args.seed,
-        chars=build_vocabulary(names),  # the whole corpus's: the dev names may hold rarer letters
+        chars=chars,
         progress=not args.no_progress,
-    )
-    hyperparameters = dict(result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data)
-    save_checkpoint(
-        args.out, result.parameters, result.chars, hyperparameters, result.history, args.cell
-    )
-    history = result.history
-    print(
-        f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
-        f"(perplexity {history['dev_perplexity'][-1]:.3f}) after "
-        f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {args.out}"
     )
 
 
@@ -327,28 +374,39 @@ def _evaluate(args):
         print(json.dumps(result._asdict()))
     else:
         print(
-            f"loss per char {result.loss_per_char:.4f} nats, perplexity {result.perplexity:.3f} "
-            f"({result.names} names, {result.chars} characters)"
+            f"loss per char {result.loss_per_char:.4f} nats, perplexity "
+            f"{_perplexity(result.perplexity)} ({result.names} names, {result.chars} characters)"
         )
 
 
+COMMANDS = {"train": _train, "sample": _sample, "evaluate": _evaluate}
+
+
 def main(argv=None):
-    """Run the command line with argv (default: sys.argv[1:]); returns the exit status."""
+    """Run the command line with argv (default: sys.argv[1:]); returns the exit status.
+
+    0 on success, 2 for bad arguments, 1 for bad files or a failed run, 128 + the signal's
+    number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP) when a stop signal ended it; the
+    one line on stderr then says whether the checkpoint had been written.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return stop.code
-    command = {"train": _train, "sample": _sample, "evaluate": _evaluate}[args.command]
-    try:
-        command(args)
-    except (ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except MemoryError:
-        print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    with raising_on_signals():
+        try:
+            COMMANDS[args.command](args)
+        except KeyboardInterrupt as stop:  # Interrupted, or a KeyboardInterrupt from elsewhere
+            signum = getattr(stop, "signum", signal.SIGINT)
+            outcome = f" {stop.outcome}" if getattr(stop, "outcome", "") else ""
+            name = signal.Signals(signum).name
+            print(f"error: interrupted by {name}{outcome}", file=sys.stderr)
+            return 128 + signum
+        except (ValueError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except MemoryError:
+            print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
+            return 1
     return 0
