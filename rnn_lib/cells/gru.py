@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _fast
 from ..activations import sigmoid, softmax
-from ..validation import check_shape
+from ..validation import as_parameter_arrays, check_shape
 from .gated import (
     check_gated_parameters,
     check_gated_sequence,
@@ -182,7 +182,7 @@ def gru_forward(x, a0, parameters):
         y -- predicted distributions, (n_y, m, T_x)
         caches -- GRUCache for gru_backward
     """
-    x, a0 = np.asarray(x), np.asarray(a0)
+    x, a0, parameters = np.asarray(x), np.asarray(a0), as_parameter_arrays(parameters)
     check_gated_sequence(x, a0, parameters, GRU_PARAM_SYMBOLS)
     if _fast.enabled:
         states, gates, reset_states, y_hat = _fast.gru.forward(x, a0, parameters)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import _fast
 from ..activations import sigmoid, softmax
-from ..validation import check_shape
+from ..validation import as_parameter_arrays, check_shape
 from .gated import (
     check_gated_parameters,
     check_gated_sequence,
@@ -202,7 +202,7 @@ def lstm_forward(x, a0, parameters):
         c -- cell states, (n_a, m, T_x)
         caches -- LSTMCache for lstm_backward
     """
-    x, a0 = np.asarray(x), np.asarray(a0)
+    x, a0, parameters = np.asarray(x), np.asarray(a0), as_parameter_arrays(parameters)
     check_gated_sequence(x, a0, parameters, LSTM_PARAM_SYMBOLS)
     if _fast.enabled:
         states, cells, gates, y_hat = _fast.lstm.forward(x, a0, parameters)

@@ -16,7 +16,13 @@ import numpy as np
 from .. import _fast
 from ..activations import softmax
 from ..loss import compute_loss
-from ..validation import check_integer, check_parameters, check_sequence, check_shape
+from ..validation import (
+    as_parameter_arrays,
+    check_integer,
+    check_parameters,
+    check_sequence,
+    check_shape,
+)
 from .shared import TimeMajorCache, forward_through_time
 
 #: The parameters of the RNN, in one fixed order. Update, clipping, gradient checks and
@@ -118,6 +124,7 @@ def rnn_cell_backward(y, da_next, cache, parameters):
         dict of dWax (n_a, n_x), dWaa (n_a, n_a), dWya (n_y, n_a), dba (n_a, 1), dby (n_y, 1)
         and da_prev (n_a, m)
     """
+    parameters = as_parameter_arrays(parameters)
     known = check_rnn_parameters(parameters)
     y, da_next = np.asarray(y), np.asarray(da_next)
     a_next, a_prev, xt, y_hat_t = cache
@@ -200,7 +207,7 @@ def rnn_forward(X, a0, parameters):
         y_hat -- predicted distributions, (n_y, m, T_x)
         caches -- SequenceCache for rnn_backward; caches[t] is step t's CellCache
     """
-    X, a0 = np.asarray(X), np.asarray(a0)
+    X, a0, parameters = np.asarray(X), np.asarray(a0), as_parameter_arrays(parameters)
     check_sequence_inputs(X, a0, parameters)
     if _fast.enabled:
         caches = SequenceCache(X, *_fast.rnn.forward_states(X, a0, parameters), parameters)
@@ -228,7 +235,7 @@ def rnn_backward(X, Y, parameters, caches):
         dict of dWax (n_a, n_x), dWaa (n_a, n_a), dWya (n_y, n_a), dba (n_a, 1), dby (n_y, 1)
         and da0 (n_a, m)
     """
-    X, Y = np.asarray(X), np.asarray(Y)
+    X, Y, parameters = np.asarray(X), np.asarray(Y), as_parameter_arrays(parameters)
     if not isinstance(caches, SequenceCache):
         caches = SequenceCache.from_steps(X, caches, parameters)
     known = check_sequence_inputs(X, caches.a0, parameters)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..activations import softmax
 from ..loss import compute_loss
+from ..validation import as_parameter_arrays
 
 
 def _check_layer(Wy, **arrays):
@@ -217,6 +218,7 @@ def loss_and_gradients(forward, backward, X, Y, a0, parameters):
         loss -- a Python float
         gradients -- backward's dict, plus dWy and dby
     """
+    parameters = as_parameter_arrays(parameters)
     a, y_hat, *_, caches = forward(X, a0, parameters)
     dWy, dby, da = output_layer_backward(np.asarray(Y), y_hat, a, parameters["Wy"])
     gradients = backward(da, caches)
