@@ -382,31 +382,38 @@ def _evaluate(args):
 COMMANDS = {"train": _train, "sample": _sample, "evaluate": _evaluate}
 
 
-def main(argv=None):
+def main(argv=None, *, exiting=False):
     """Run the command line with argv (default: sys.argv[1:]); returns the exit status.
 
     0 on success, 2 for bad arguments, 1 for bad files or a failed run, 128 + the signal's
     number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP) when a stop signal ended it; the
-    one line on stderr then says whether the checkpoint had been written.
+    one line on stderr then says whether the checkpoint had been written. With exiting (python
+    -m rnn_lib, which ends right after), stop signals stay ignored once main has returned.
     """
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:
-        return stop.code
-    with raising_on_signals():
+    with raising_on_signals(then_ignore=exiting):
         try:
-            COMMANDS[args.command](args)
+            return _run(argv)
         except KeyboardInterrupt as stop:  # Interrupted, or a KeyboardInterrupt from elsewhere
             signum = getattr(stop, "signum", signal.SIGINT)
             outcome = f" {stop.outcome}" if getattr(stop, "outcome", "") else ""
             name = signal.Signals(signum).name
             print(f"error: interrupted by {name}{outcome}", file=sys.stderr)
             return 128 + signum
-        except (ValueError, OSError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-        except MemoryError:
-            print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
-            return 1
+
+
+def _run(argv):
+    """Parse argv and run its command; the exit status (see main)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return stop.code
+    try:
+        COMMANDS[args.command](args)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
+        return 1
     return 0

@@ -40,8 +40,9 @@ def _handled_signals():
 
 
 @contextmanager
-def _handlers(handler):
-    """Install handler for the stop signals; restore the previous handlers on the way out.
+def _handlers(handler, then_ignore=False):
+    """Install handler for the stop signals; on the way out restore the previous handlers (or,
+    with then_ignore, ignore the signals from then on).
 
     Each previous handler is remembered before its replacement is installed, so an exception
     raised by a signal in between still restores exactly what was replaced.
@@ -54,7 +55,7 @@ def _handlers(handler):
         yield
     finally:
         for signum, old in previous.items():
-            signal.signal(signum, old)
+            signal.signal(signum, signal.SIG_IGN if then_ignore else old)
 
 
 @contextmanager
@@ -76,11 +77,13 @@ def deferred_signals():
 
 
 @contextmanager
-def raising_on_signals():
+def raising_on_signals(then_ignore=False):
     """Turn the first stop signal into Interrupted(signum); ignore later ones until the end.
 
     Ignoring the later ones keeps a second Ctrl-C from interrupting the clean-up and the one
-    line that reports the first.
+    line that reports the first. On the way out the previous handlers come back, or, with
+    then_ignore (for a program that ends right after, its work done and reported), the signals
+    stay ignored, so that a late one cannot turn a finished run's exit into a failure.
     """
     raised = []
 
@@ -89,5 +92,5 @@ def raising_on_signals():
             raised.append(signum)
             raise Interrupted(signum)
 
-    with _handlers(handler):
+    with _handlers(handler, then_ignore):
         yield

@@ -12,10 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import rnn_lib.cli as cli
-from rnn_lib.data.checkpoint import load_checkpoint
+from rnn_lib.cells.rnn import initialize_parameters
+from rnn_lib.data.checkpoint import load_checkpoint, save_checkpoint
 from rnn_lib.data.names import index_maps, load_names
 from rnn_lib.training.trainer import evaluate
 
@@ -307,3 +309,123 @@ def test_subprocess_help_explains_each_command(tmp_path):
         assert result.returncode == 0
         for option in options:
             assert option in result.stdout, f"{command} --help does not mention {option}"
+
+
+# --- nothing a user types or loads loses a checkpoint, exhausts memory or shows a traceback ----
+
+
+def no_training(*args, **kwargs):
+    raise AssertionError("training started")
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_diverging_run_ends_in_one_line_and_writes_nothing(trained, tmp_path, capsys, existing):
+    data, good = trained
+    out = tmp_path / "m.npz"
+    if existing:
+        out.write_bytes(good.read_bytes())
+    argv = ["train", "--data", data, "--out", out, "--learning-rate", "1e308", "--epochs", "2"]
+    status, stdout, err = run([*argv, "--hidden", "8", "--no-progress"], capsys)
+    unchanged = "is unchanged" if existing else "was not written"
+    assert_one_error_line(status, err, "training diverged in epoch 1", "1e+308", unchanged)
+    assert stdout == ""
+    assert os.listdir(tmp_path) == (["m.npz"] if existing else [])
+    if existing:
+        assert out.read_bytes() == good.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("make_out", "culprit"),
+    [
+        (lambda folder: "", "--out must be a path to a file; got ''"),
+        (lambda folder: os.path.join(folder, "sub", ""), "is a folder"),
+        (lambda folder: read_only(folder / "m.npz"), "is read-only"),
+        (lambda folder: fifo(folder / "m.npz"), "is not a regular file"),
+    ],
+)
+def test_a_bad_output_is_refused_before_training(tmp_path, capsys, monkeypatch, make_out, culprit):
+    (tmp_path / "sub").mkdir()
+    out = make_out(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    monkeypatch.setattr(cli, "train", no_training)
+    status, _, err = run(["train", "--out", out, *FAST], capsys)
+    assert_one_error_line(status, err, culprit)
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def read_only(path):
+    path.write_bytes(b"a model")
+    path.chmod(0o444)
+    return path
+
+
+def fifo(path):
+    os.mkfifo(path)
+    return path
+
+
+def test_the_output_may_not_be_the_data_file(trained, tmp_path, capsys, monkeypatch):
+    data = tmp_path / "names.txt"
+    data.write_text(CORPUS)
+    monkeypatch.setattr(cli, "train", no_training)
+    status, _, err = run(["train", "--data", data, "--out", data, *FAST], capsys)
+    assert_one_error_line(status, err, "is the --data file")
+    assert data.read_text() == CORPUS
+
+
+def test_a_bom_and_unicode_line_breaks_in_a_corpus(tmp_path, capsys):
+    data = tmp_path / "names.txt"
+    data.write_bytes("\ufeffabel\r\nzoe\u2028x\nbob\x85y\nann\n".encode())
+    out = tmp_path / "m.npz"
+    assert run(["train", "--data", data, "--out", out, *FAST], capsys)[0] == 0
+    assert load_checkpoint(out).chars == "\nabelnoxyz\x85\u2028"  # no BOM; the breaks are letters
+    other = tmp_path / "other.txt"
+    other.write_bytes("abel\u2028\u2028\nzoe\nq\n".encode())
+    status, _, err = run(["evaluate", "--checkpoint", out, "--data", other], capsys)
+    assert_one_error_line(status, err, "line 3", "'q'")
+
+
+def test_a_vanishing_temperature_draws_the_likeliest_names(trained, capsys):
+    _, out = trained
+    argv = ["sample", "--checkpoint", out, "-n", 3, "--seed", 0]
+    status, cold, err = run([*argv, "--temperature", "1e-320"], capsys)
+    assert status == 0 and err == ""  # no overflow warnings
+    assert cold == run([*argv, "--top-k", 1], capsys)[1]  # top-1 is the likeliest character
+    assert all(len(name) > 0 for name in cold.splitlines())
+
+
+def test_a_huge_perplexity_is_printed_in_four_significant_digits(tmp_path, capsys):
+    # by makes "\n" all but certain: every other character costs -log(tiny) = 708.4 nats.
+    parameters = initialize_parameters(4, 3, 3, rng=0)
+    parameters["by"] = np.array([[800.0], [0.0], [0.0]])
+    model = tmp_path / "m.npz"
+    save_checkpoint(model, parameters, "\nab")
+    data = tmp_path / "names.txt"
+    data.write_text("ab\n")
+    status, stdout, _ = run(["evaluate", "--checkpoint", model, "--data", data], capsys)
+    assert status == 0
+    expected = math.exp((2 * -math.log(np.finfo(float).tiny)) / 3)
+    assert f"perplexity {expected:.4g} (" in stdout and len(stdout) < 100
+    status, stdout, _ = run(["evaluate", "--checkpoint", model, "--data", data, "--json"], capsys)
+    assert json.loads(stdout)["perplexity"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_checkpoint_nested_deep_gives_one_line(trained, tmp_path, capsys):
+    _, out = trained
+    model = load_checkpoint(out)
+    text = json.dumps({"format_version": 1, "chars": model.chars, "history": {}})
+    text = text[:-1] + ', "hyperparameters": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    deep = tmp_path / "deep.npz"
+    np.savez(deep, metadata=np.array(text), **model.parameters)
+    status, _, err = run(["sample", "--checkpoint", deep], capsys)
+    assert_one_error_line(status, err, str(deep), "nested more than")
+
+
+def test_subprocess_a_fifo_checkpoint_is_refused_without_hanging(tmp_path):
+    os.mkfifo(tmp_path / "m.npz")
+    result = run_module("sample", "--checkpoint", "m.npz", cwd=tmp_path)  # times out if it hangs
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == "error: checkpoint m.npz is not a regular file (a FIFO, device or socket)\n"
+    )

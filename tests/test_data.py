@@ -1,13 +1,17 @@
 """Tests of rnn_lib.data.names: reading corpora, vocabulary, encoding, batching, the split."""
 
+import os
 import string
+import threading
 
 import numpy as np
 import pytest
 
+import rnn_lib.data.names as names_module
 from rnn_lib import rnn_backward, rnn_forward
 from rnn_lib.cells.rnn import initialize_parameters
 from rnn_lib.data.names import (
+    MAX_NAME_LENGTH,
     build_vocabulary,
     count_chars,
     encode_names,
@@ -210,3 +214,59 @@ def test_famous_names_are_53_distinct_names_of_the_corpus():
 
     assert len(set(FAMOUS_NAMES)) == len(FAMOUS_NAMES) == 53
     assert set(FAMOUS_NAMES) <= set(load_dinosaur_names())
+
+
+# --- reading: what a file may hold, and what it may be ---------------------------------------------
+
+
+def test_a_byte_order_mark_is_not_a_character(tmp_path):
+    path = write(tmp_path, b"\xef\xbb\xbfabel\nzoe\n")
+    assert load_numbered_names(path) == [(1, "abel"), (2, "zoe")]
+    bad = write(tmp_path, b"\xef\xbb\xbfabel\nzo\xe9\n", "bad.txt")  # the line is still right
+    with pytest.raises(ValueError, match=r"not UTF-8 text \(line 2\)"):
+        load_names(bad)
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\r"])
+def test_lines_end_at_newline_only_so_line_numbers_stay_true(tmp_path, separator):
+    path = write(tmp_path, f"ab{separator}cd\r\nef\n\ngh{separator}\n")
+    assert load_numbered_names(path) == [(1, f"ab{separator}cd"), (2, "ef"), (4, "gh")]
+
+
+def test_a_name_longer_than_the_longest_sample_is_refused(tmp_path):
+    path = write(tmp_path, "abel\n" + "a" * (MAX_NAME_LENGTH + 1) + "\n")
+    with pytest.raises(ValueError, match=f"line 2: a name of {MAX_NAME_LENGTH + 1} characters"):
+        load_names(path)
+    assert load_names(write(tmp_path, "b" * MAX_NAME_LENGTH)) == ["b" * MAX_NAME_LENGTH]
+
+
+def test_a_corpus_larger_than_the_limit_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(names_module, "MAX_CORPUS_BYTES", 1000)
+    assert len(load_names(write(tmp_path, "abel\n" * 200))) == 200  # exactly 1000 bytes
+    with pytest.raises(ValueError, match="is larger than 1,000 bytes, the most rnn_lib reads"):
+        load_names(write(tmp_path, "abel\n" * 201))
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
+def test_devices_are_refused(path):
+    with pytest.raises(ValueError, match=f"data file {path} is not a regular file"):
+        load_names(path)
+
+
+def test_names_can_come_through_a_pipe(tmp_path):
+    pipe = tmp_path / "names"
+    os.mkfifo(pipe)
+
+    def write_names():
+        with open(pipe, "w") as f:
+            f.write("abel\nzoe\n")
+
+    writer = threading.Thread(target=write_names, daemon=True)
+    writer.start()
+    assert load_names(pipe) == ["abel", "zoe"]
+    writer.join(timeout=10)
+
+
+def test_an_empty_path_is_named(tmp_path):
+    with pytest.raises(ValueError, match="^data file must be a path to a file; got ''$"):
+        load_names("")

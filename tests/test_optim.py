@@ -1,3 +1,6 @@
+import math
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -14,6 +17,7 @@ from rnn_lib import (
     rnn_forward,
     update_parameters,
 )
+from rnn_lib.training.optim import Adam
 
 from .helpers import random_problem
 
@@ -145,3 +149,61 @@ def test_optimize_updates_the_rnn_parameters_and_leaves_other_keys_alone():
         assert not np.array_equal(with_extra[name], p[name])  # it did update them
     np.testing.assert_array_equal(with_extra["embedding"], extra)
     assert with_extra["note"] == "x"
+
+
+# --- extreme gradients, nonsense rates, parameters that cannot be updated in place -----------------
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1e154, 1e-160, 1.0, 1e300])
+def test_global_norm_neither_overflows_nor_underflows(scale):
+    rng = np.random.default_rng(7)
+    grads = {"dWaa": rng.standard_normal((3, 4)) * scale, "dby": rng.standard_normal(5) * scale}
+    values = np.concatenate([g.ravel() for g in grads.values()])
+    expected = math.hypot(*values)  # the standard library's accurate, scaled hypot
+    assert global_norm(grads) == pytest.approx(expected, rel=1e-14)
+
+
+def test_clip_by_norm_of_a_gradient_whose_norm_overflows_has_the_threshold_norm():
+    clipped = clip_by_norm({"dWaa": np.array([1e200, 1e200]), "da0": np.array([7.0])}, 5)
+    np.testing.assert_allclose(clipped["dWaa"], [5 / math.sqrt(2)] * 2, rtol=1e-15)
+    assert global_norm(clipped) == pytest.approx(5.0, rel=1e-15)
+    assert clipped["da0"].tolist() == [7.0]
+    huge = np.full(4, np.finfo(float).max)  # its norm, 2 * max, is not even a float
+    assert global_norm(clip_by_norm({"dWaa": huge}, 1.0)) == pytest.approx(1.0, rel=1e-15)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_clip_by_norm_refuses_gradients_that_are_not_finite(bad):
+    with pytest.raises(ValueError, match="^dby holds nan or inf; clip_by_norm needs finite"):
+        clip_by_norm({"dWaa": np.ones(2), "dby": np.array([1.0, bad]), "da0": np.ones(1)}, 5)
+
+
+@pytest.mark.parametrize("rate", [np.nan, -0.1, 0.0, np.inf, "0.1", None])
+def test_every_update_refuses_a_nonsense_learning_rate(rate):
+    message = f"^learning_rate must be a positive, finite number; got {re.escape(repr(rate))}$"
+    X, Y, a0, p = random_problem(m=2, T_x=3, seed=8)
+    before = {k: v.copy() for k, v in p.items()}
+    with pytest.raises(ValueError, match=message):
+        optimize(X, Y, a0, p, rate)
+    with pytest.raises(ValueError, match=message):
+        update_parameters(p, {f"d{k}": v for k, v in p.items()}, rate)
+    adam = Adam(0.1)
+    adam.learning_rate = rate  # as a schedule would set it
+    with pytest.raises(ValueError, match=message):
+        adam.step(p, {f"d{k}": v for k, v in p.items()})
+    for name, value in p.items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_updates_refuse_parameters_they_cannot_change_in_place():
+    X, Y, a0, p = random_problem(m=2, T_x=3, seed=9)
+    as_lists = {k: v.tolist() for k, v in p.items()}
+    with pytest.raises(ValueError, match=r"^parameters\['Wax'\] must be a float numpy array"):
+        optimize(X, Y, a0, as_lists, 0.1)
+    grads = {"dW": np.ones(2)}
+    with pytest.raises(ValueError, match="must be a float numpy array, updated in place; got list"):
+        update_parameters({"W": [1.0, 2.0]}, grads, 0.1)
+    with pytest.raises(ValueError, match="got an array of int64"):
+        Adam(0.1).step({"W": np.arange(2)}, grads)
+    with pytest.raises(ValueError, match="eps must be a positive, finite number"):
+        Adam(eps=0.0)

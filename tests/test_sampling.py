@@ -5,6 +5,9 @@ exp(-loss) of the model's forward pass over it, and empirical frequencies must f
 binomial standard deviations of it.
 """
 
+import tracemalloc
+import warnings
+
 import numpy as np
 import pytest
 
@@ -153,3 +156,95 @@ def test_sample_names_rejects_a_vocabulary_of_the_wrong_size():
 def test_novelty_counts_names_not_in_the_corpus():
     report = novelty(["abel\n", "zed\n", "abel\n", "ann\n"], ["abel", "bob"])
     assert report == {"samples": 4, "novel": 2, "fraction_novel": 0.5, "distinct": 3}
+
+
+# --- memory, extreme temperatures, lists, the order of the random stream ---------------------------
+
+
+def reference_sample_names(parameters, n, rng, max_length, temperature=1.0, top_k=None):
+    """The batched sampler written plainly: an n x max_length table, one draw per unfinished name
+    per step, in name order (the stream the library documents)."""
+    rng = np.random.default_rng(rng)
+    drawn = [[] for _ in range(n)]
+    a = np.zeros((parameters["Waa"].shape[0], n))
+    x = np.zeros((len(CHARS), n))
+    active = list(range(n))
+    for _ in range(max_length):
+        a = np.tanh(parameters["Waa"] @ a + parameters["Wax"] @ x + parameters["ba"])
+        p = next_char_distribution(parameters["Wya"] @ a + parameters["by"], temperature, top_k)
+        u = 1.0 - rng.random(len(active))
+        still, columns = [], []
+        for column, name in enumerate(active):
+            cumulative = np.cumsum(p[:, column])
+            index = min(int(np.sum(cumulative < u[column] * cumulative[-1])), len(CHARS) - 1)
+            if index != 0:
+                drawn[name].append(IX_TO_CHAR[index])
+                still.append(name)
+                columns.append(column)
+        active = still
+        a = a[:, columns]
+        x = np.zeros((len(CHARS), len(active)))
+        x[[CHAR_TO_IX[drawn[name][-1]] for name in active], np.arange(len(active))] = 1.0
+        if not active:
+            break
+    return ["".join(name) + "\n" for name in drawn]
+
+
+@pytest.mark.parametrize(
+    ("seed", "temperature", "top_k"), [(0, 1.0, None), (1, 0.7, 2), (5, 3.0, None)]
+)
+def test_batched_sampler_follows_the_documented_random_stream(seed, temperature, top_k):
+    parameters = stateful_model()
+    expected = reference_sample_names(parameters, 40, seed, 12, temperature, top_k)
+    assert sample_names(parameters, CHAR_TO_IX, IX_TO_CHAR, 40, temperature, top_k, seed, 12) == (
+        expected
+    )
+
+
+def test_memory_follows_the_names_drawn_not_n_times_max_length():
+    model = memoryless_model([0.5, 0.25, 0.25])  # names of 1 character on average
+    tracemalloc.start()
+    try:
+        names = sample_names(model, CHAR_TO_IX, IX_TO_CHAR, 5000, rng=0, max_length=10_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(names) == 5000
+    assert peak < 20_000_000, f"{peak} bytes; a 5000 x 10000 table alone takes 400 MB"
+
+
+def test_a_vanishing_temperature_gives_the_likeliest_character():
+    scores = np.array([[1.0, -3.0, 2.0], [3.0, 5.0, 2.0], [-1.0, 5.0 - 1e-12, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        for temperature in (1e-320, 5e-324, 1e-300, 1e-14):
+            p = next_char_distribution(scores, temperature)
+            assert np.isfinite(p).all()
+            np.testing.assert_allclose(p.sum(axis=0), 1.0)
+            assert p[:, 0].tolist() == [0.0, 1.0, 0.0]
+            assert p[:, 2].tolist() == [0.5, 0.5, 0.0]  # a tie keeps both
+    # The second column's two highest scores differ by 1e-12: a temperature of that order still
+    # splits them as softmax does, with no overflow.
+    p = next_char_distribution(scores, 1e-12)
+    expected = 1 / (1 + np.exp(-(5.0 - (5.0 - 1e-12)) / 1e-12))
+    assert p[1, 1] == pytest.approx(expected, rel=1e-3)
+
+
+def test_names_drawn_at_a_vanishing_temperature_are_the_greedy_names():
+    parameters = stateful_model()
+    cold = sample_names(parameters, CHAR_TO_IX, IX_TO_CHAR, 5, 1e-320, rng=0, max_length=20)
+    greedy = sample_names(parameters, CHAR_TO_IX, IX_TO_CHAR, 5, top_k=1, rng=1, max_length=20)
+    assert cold == greedy
+
+
+def test_non_finite_scores_are_refused():
+    with pytest.raises(ValueError, match="scores must be finite numbers"):
+        next_char_distribution(np.array([[np.nan], [1.0]]))
+
+
+def test_parameters_given_as_lists_sample_the_same_names():
+    parameters = stateful_model()
+    as_lists = {name: value.tolist() for name, value in parameters.items()}
+    assert sample_names(as_lists, CHAR_TO_IX, IX_TO_CHAR, 30, rng=3) == sample_names(
+        parameters, CHAR_TO_IX, IX_TO_CHAR, 30, rng=3
+    )

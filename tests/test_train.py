@@ -1,11 +1,14 @@
 """Tests of rnn_lib.training.trainer (rnn_model, train, evaluate) and of the Adam optimiser it uses."""
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
 
 import rnn_lib.training.seed_recipe as train_module
+import rnn_lib.training.trainer as trainer_module
 from rnn_lib import (
     SEED_CHARS,
     evaluate,
@@ -18,6 +21,7 @@ from rnn_lib import (
 from rnn_lib.cells.rnn import initialize_parameters
 from rnn_lib.data.names import build_vocabulary, encode_names, index_maps
 from rnn_lib.training.optim import Adam
+from rnn_lib.training.trainer import TrainingDiverged
 
 NAMES = [
     "allosaurus", "ankylosaurus", "apatosaurus", "baryonyx", "brachiosaurus", "camarasaurus",
@@ -274,3 +278,84 @@ def test_adam_rejects_missing_gradients_and_bad_settings():
         Adam(beta1=1.0)
     with pytest.raises(ValueError, match="learning_rate"):
         Adam(learning_rate=-1)
+
+
+# --- a run that diverges, a model that overflows, evaluation's memory -----------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"learning_rate": 1e308, "epochs": 2},
+        {"learning_rate": 1e308, "optimizer": "sgd", "clip": "none"},
+        {"learning_rate": 1e308, "cell": "lstm", "schedule": "constant"},
+    ],
+)
+def test_a_diverging_run_raises_at_once_without_warnings(options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow warnings would each be a line more
+        with pytest.raises(TrainingDiverged) as caught:
+            quick(**options)
+    assert re.fullmatch(
+        r"training diverged in epoch 1: the loss of step \d+ is nan; "
+        r"try a smaller learning rate than 1e\+308",
+        str(caught.value),
+    )
+
+
+def test_a_parameter_that_stops_being_finite_ends_the_run_at_that_step(monkeypatch):
+    steps = []
+
+    def breaking_update(*settings):
+        def update(parameters, gradients, k):
+            steps.append(k)
+            if k == 2:
+                parameters["Waa"][0, 0] = np.inf
+
+        return update
+
+    monkeypatch.setattr(trainer_module, "_make_update", breaking_update)
+    with pytest.raises(
+        TrainingDiverged, match="^training diverged in epoch 1: step 3 made Waa non"
+    ):
+        quick()
+    assert steps == [0, 1, 2]
+
+
+def test_evaluate_refuses_a_model_whose_predictions_overflow():
+    char_to_ix, _ = index_maps(SEED_CHARS)
+    parameters = initialize_parameters(8, 27, 27, rng=0)
+    parameters["ba"][:] = 5.0  # a ~ tanh(5), so Wya a overflows to inf and softmax gives nan
+    parameters["Wya"][:] = 1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="^the model's loss is not a finite number"):
+            evaluate(parameters, NAMES, char_to_ix)
+
+
+def test_evaluate_bounds_the_name_steps_of_a_batch(monkeypatch):
+    char_to_ix, _ = index_maps(SEED_CHARS)
+    parameters = initialize_parameters(8, 27, 27, rng=0)
+    names = ["ab"] * 300 + ["a" * 1500, "b" * 1200] + ["abcdefgh"] * 200
+    expected = evaluate(parameters, names, char_to_ix, batch_size=1)
+    monkeypatch.setattr(trainer_module, "MAX_BATCH_STEPS", 2000)
+    shapes = []
+    encode = trainer_module.encode_names
+
+    def spying(batch, char_to_ix):
+        shapes.append((len(batch), max(len(name) for name in batch) + 1))
+        return encode(batch, char_to_ix)
+
+    monkeypatch.setattr(trainer_module, "encode_names", spying)
+    result = evaluate(parameters, names, char_to_ix)
+    assert result.loss_per_char == pytest.approx(expected.loss_per_char, rel=1e-12)
+    assert all(m * T_x <= trainer_module.MAX_BATCH_STEPS or m == 1 for m, T_x in shapes), shapes
+    assert sum(m for m, _ in shapes) == len(names)
+    assert shapes == [(300, 3), (200, 9), (1, 1201), (1, 1501)]
+
+
+def test_evaluate_reads_parameters_given_as_lists():
+    char_to_ix, _ = index_maps(SEED_CHARS)
+    parameters = initialize_parameters(8, 27, 27, rng=0)
+    as_lists = {name: value.tolist() for name, value in parameters.items()}
+    assert evaluate(as_lists, NAMES, char_to_ix) == evaluate(parameters, NAMES, char_to_ix)

@@ -268,7 +268,10 @@ def _read_metadata(archive, size):
         raise _Refused(f"has metadata nested more than {MAX_NESTING} levels deep") from None
     if not isinstance(metadata, dict):
         raise _Refused("has metadata that is not a JSON object")
-    check_nesting(metadata, "metadata")
+    try:
+        check_nesting(metadata, "metadata")
+    except ValueError:
+        raise _Refused(f"has metadata nested more than {MAX_NESTING} levels deep") from None
     if metadata.get("format_version") != FORMAT_VERSION:
         raise _Refused(
             f"has format version {metadata.get('format_version')!r}; "

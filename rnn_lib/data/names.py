@@ -83,7 +83,9 @@ def _read_text(path):
     except OSError as error:
         raise ValueError(f"data file {path} cannot be read: {error.strerror}") from None
     if len(raw) > MAX_CORPUS_BYTES:
-        raise ValueError(f"data file {path} is larger than {MAX_CORPUS_BYTES >> 20} MiB")
+        raise ValueError(
+            f"data file {path} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
+        )
     if b"\0" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
         raise ValueError(f"data file {path} is binary, not text (NUL byte on line {line})")

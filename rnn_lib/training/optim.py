@@ -40,18 +40,29 @@ def clip(gradients, max_value):
 def global_norm(gradients):
     """sqrt(sum of squares) over all parameter gradients together (state gradients left out).
 
-    Computed directly when the sum of squares is a normal float; when it overflows (entries
-    above ~1e154) or underflows (below ~1e-154), as largest * sqrt(sum((g / largest)^2)),
-    the same norm with no square out of range. It is inf or nan only if an entry is.
+    It is inf only if an entry is not finite or the norm exceeds the largest float; see
+    _norm_factors for how it avoids overflow and underflow on the way.
+    """
+    factor, root = _norm_factors(gradients)
+    return factor * root
+
+
+def _norm_factors(gradients):
+    """The global norm as factor * root, each a float that neither overflows nor underflows.
+
+    Directly (1.0, sqrt(sum g^2)) when the sum of squares is a normal float; when it overflows
+    (entries above ~1e154) or underflows (below ~1e-154), (largest, sqrt(sum (g / largest)^2))
+    with largest = max |g|, so that no square is out of range. factor is 0 for all-zero
+    gradients and inf or nan if an entry is.
     """
     parameter_gradients = [g for key, g in gradients.items() if key not in STATE_GRADIENTS]
     total = sum(np.vdot(g, g).real for g in parameter_gradients)
     if _NORMAL_SUM_OF_SQUARES <= total < np.inf or not parameter_gradients:
-        return float(np.sqrt(total))
+        return 1.0, float(np.sqrt(total))
     largest = float(np.max([np.max(np.abs(g), initial=0.0) for g in parameter_gradients]))
     if not 0 < largest < np.inf:
-        return largest  # 0 (all entries are), inf or nan (an entry is)
-    return largest * float(
+        return largest, 1.0
+    return largest, float(
         np.sqrt(sum(np.vdot(g / largest, g / largest).real for g in parameter_gradients))
     )
 
@@ -61,7 +72,8 @@ def clip_by_norm(gradients, max_norm):
 
     If ||g|| = sqrt(sum over parameters of sum(g^2)) exceeds max_norm, every parameter gradient
     is multiplied by max_norm / ||g||; the direction of the update is kept. State gradients are
-    copied unchanged. The caller's arrays are not modified.
+    copied unchanged. The caller's arrays are not modified. Gradients so large that ||g| is no
+    float (beyond ~1.8e308) are still scaled exactly, through _norm_factors.
 
     Arguments:
         gradients -- dict of gradient arrays, finite
@@ -72,13 +84,16 @@ def clip_by_norm(gradients, max_norm):
         ValueError naming a gradient that holds nan or inf (no scale gives it a finite norm)
     """
     check_positive_number("max_norm", max_norm)
-    norm = global_norm(gradients)
-    if not np.isfinite(norm):
-        bad = [
+    factor, root = _norm_factors(gradients)
+    if not np.isfinite(factor):
+        bad = next(
             k for k, g in gradients.items() if k not in STATE_GRADIENTS and not np.isfinite(g).all()
-        ]
-        raise ValueError(f"{bad[0]} holds nan or inf; clip_by_norm needs finite gradients")
-    scale = max_norm / norm if norm > max_norm else 1.0
+        )
+        raise ValueError(f"{bad} holds nan or inf; clip_by_norm needs finite gradients")
+    norm = factor * root
+    scale = 1.0
+    if norm > max_norm:
+        scale = max_norm / norm if np.isfinite(norm) else max_norm / factor / root
     return {key: g.copy() if key in STATE_GRADIENTS else g * scale for key, g in gradients.items()}
 
 
