@@ -16,6 +16,7 @@ import pytest
 
 import rnn_lib.data.checkpoint as checkpoint_module
 from rnn_lib.cells.rnn import PARAM_NAMES, initialize_parameters
+from rnn_lib.data import npz_reader
 from rnn_lib.data.checkpoint import FORMAT_VERSION, load_checkpoint, save_checkpoint
 from rnn_lib.validation import MAX_NESTING
 
@@ -382,3 +383,23 @@ def test_a_symbolic_link_is_written_through(tmp_path):
     assert link.is_symlink()
     assert load_checkpoint(target).hyperparameters == {"run": 2}
     assert os.listdir(tmp_path / "runs") == ["m.npz"]
+
+
+def test_the_reader_checks_what_it_opened_and_never_blocks_on_a_fifo(tmp_path):
+    # A FIFO swapped in after the path was checked: the open does not wait for a writer, and
+    # the kind of what was opened is checked on the descriptor.
+    fifo = tmp_path / "m.npz"
+    os.mkfifo(fifo)
+    outcome = []
+
+    def open_it():
+        try:
+            with npz_reader.open_archive(fifo):
+                outcome.append("opened")
+        except npz_reader.EntryError as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=open_it, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert outcome == ["it is not a regular file"], "open_archive blocked on a FIFO"
