@@ -277,8 +277,11 @@ def _check_train_files(args):
 
 
 def _train(args):
+    """train: check the files, train, write the checkpoint; say what became of it if stopped."""
     _check_train_files(args)
-    existed = os.path.exists(args.out)
+    unchanged = (
+        f"{args.out} is unchanged" if os.path.exists(args.out) else f"{args.out} was not written"
+    )
     written = False
     try:
         names = load_names(args.data or dinosaur_names_path())
@@ -304,10 +307,8 @@ def _train(args):
                 f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {args.out}"
             )
     except TrainingDiverged as error:
-        unchanged = f"{args.out} is unchanged" if existed else f"{args.out} was not written"
         raise TrainingDiverged(f"{error}; {unchanged}") from None
     except KeyboardInterrupt as stop:  # Interrupted (a stop signal), or a KeyboardInterrupt
-        unchanged = f"{args.out} is unchanged" if existed else f"{args.out} was not written"
         stop.outcome = (
             f"after {args.out} was written (it holds the new model)"
             if written
@@ -338,6 +339,7 @@ def _run_training(args, train_names, dev_names, chars):
 
 
 def _sample(args):
+    """sample: print args.n names drawn from the checkpoint's model."""
     model = load_checkpoint(args.checkpoint)
     char_to_ix, ix_to_char = index_maps(model.chars)
     if args.top_k is not None and args.top_k > len(model.chars):
@@ -359,6 +361,7 @@ def _sample(args):
 
 
 def _evaluate(args):
+    """evaluate: print the checkpoint's loss on a corpus, naming the line of an unknown letter."""
     model = load_checkpoint(args.checkpoint)
     char_to_ix, _ = index_maps(model.chars)
     numbered = load_numbered_names(args.data)

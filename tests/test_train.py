@@ -338,7 +338,7 @@ def test_evaluate_bounds_the_name_steps_of_a_batch(monkeypatch):
     parameters = initialize_parameters(8, 27, 27, rng=0)
     names = ["ab"] * 300 + ["a" * 1500, "b" * 1200] + ["abcdefgh"] * 200
     expected = evaluate(parameters, names, char_to_ix, batch_size=1)
-    monkeypatch.setattr(trainer_module, "MAX_BATCH_STEPS", 2000)
+    monkeypatch.setattr(trainer_module, "MAX_BATCH_VALUES", 2000 * (27 + 8))  # 2000 name-steps
     shapes = []
     encode = trainer_module.encode_names
 
@@ -349,7 +349,7 @@ def test_evaluate_bounds_the_name_steps_of_a_batch(monkeypatch):
     monkeypatch.setattr(trainer_module, "encode_names", spying)
     result = evaluate(parameters, names, char_to_ix)
     assert result.loss_per_char == pytest.approx(expected.loss_per_char, rel=1e-12)
-    assert all(m * T_x <= trainer_module.MAX_BATCH_STEPS or m == 1 for m, T_x in shapes), shapes
+    assert all(m * T_x <= 2000 or m == 1 for m, T_x in shapes), shapes
     assert sum(m for m, _ in shapes) == len(names)
     assert shapes == [(300, 3), (200, 9), (1, 1201), (1, 1501)]
 

@@ -117,7 +117,7 @@ def _write_atomically(path, arrays):
     already in place.
     """
     folder = os.path.dirname(path) or "."
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else None
     with deferred_signals():
         temporary, fd = _create_temporary(folder, mode)
         try:
@@ -151,7 +151,8 @@ def _create_temporary(folder, mode):
             os.fchmod(fd, mode)
         except BaseException:
             os.close(fd)
-            os.unlink(temporary)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
             raise
     return temporary, fd
 

@@ -8,8 +8,8 @@ entries asked for and, before reading a byte of an array, checks what the file d
   most MAX_UNPACK_RATIO times that plus UNPACK_SLACK (real weights barely compress; a bomb's
   ratio is in the thousands);
 - the .npy header (read from the first HEADER_LIMIT bytes only) declares a numeric or text dtype
-  and a shape whose size, with the header, is exactly the member's declared unpacked size, and
-  at most the caller's limit.
+  and a shape whose size, with the header, is exactly the member's declared unpacked size (which
+  the caller may bound further).
 
 Then exactly that many bytes are read, so memory follows the declared, checked sizes. Every
 problem raises EntryError, a ValueError whose message names the entry.
@@ -82,7 +82,7 @@ def open_archive(path):
             raise EntryError("it is not a regular file")
         try:
             archive = zipfile.ZipFile(f)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+        except Exception as error:  # zipfile parses untrusted bytes: any failure means malformed
             raise EntryError(f"not a zip archive ({error})") from None
         with archive:
             yield archive, status.st_size

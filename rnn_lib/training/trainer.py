@@ -35,9 +35,11 @@ from . import optim
 HISTORY_KEYS = ("epoch", "seconds", "train_loss_per_char", "dev_loss_per_char", "dev_perplexity")
 
 
-#: Most name-steps (names times time steps, padding included) evaluate puts in one forward
-#: pass, so that its memory follows the names' total length, not batch_size times the longest.
-MAX_BATCH_STEPS = 1 << 16
+#: Most values per step-array evaluate puts in one forward pass: names x time steps (padding
+#: included) x (n_x + n_a), 32 MiB of float64, so that its memory follows the names' total
+#: length and the model's size, never batch_size times the longest name. Batches of 512 names
+#: of the dinosaur corpus fit many times over.
+MAX_BATCH_VALUES = 1 << 22
 
 
 class TrainingDiverged(ValueError):
@@ -73,8 +75,8 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
         names -- list of names; every character must be in char_to_ix
         char_to_ix -- dict character -> index, "\\n" -> 0
         cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
-        batch_size -- names per forward pass, fewer for long names (at most MAX_BATCH_STEPS
-            name-steps); the result does not depend on it
+        batch_size -- names per forward pass, fewer for long names or large models (see
+            MAX_BATCH_VALUES); the result does not depend on it
     Returns:
         Evaluation(loss_per_char, perplexity, names, chars)
     Raises:
@@ -101,22 +103,21 @@ def _summed_loss(architecture, parameters, names, char_to_ix, batch_size):
     """The summed cross-entropy of names, in batches of similar lengths (little padding)."""
     n_a = architecture.hidden_size(parameters)
     total = 0.0
-    for batch in _evaluation_batches(names, batch_size):
+    for batch in _evaluation_batches(names, batch_size, len(char_to_ix) + n_a):
         X, Y = encode_names(batch, char_to_ix)
         y_hat = architecture.predict(X, np.zeros((n_a, X.shape[1])), parameters)
         total += compute_loss(y_hat, Y)
     return total
 
 
-def _evaluation_batches(names, batch_size):
+def _evaluation_batches(names, batch_size, width):
     """The names sorted by length, cut into batches of at most batch_size names and at most
-    MAX_BATCH_STEPS name-steps (a longer name alone makes a batch of one)."""
-    batch = []
+    MAX_BATCH_VALUES = m * T_x * width values, width = n_x + n_a (a name too long for that
+    makes a batch of its own)."""
+    batch, most_steps = [], MAX_BATCH_VALUES // width
     for name in sorted(names, key=len):
         # Sorted by length, so the new name is the batch's longest: T_x = len(name) + 1.
-        if batch and (
-            len(batch) == batch_size or (len(batch) + 1) * (len(name) + 1) > MAX_BATCH_STEPS
-        ):
+        if batch and (len(batch) == batch_size or (len(batch) + 1) * (len(name) + 1) > most_steps):
             yield batch
             batch = []
         batch.append(name)
