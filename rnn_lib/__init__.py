@@ -7,6 +7,7 @@ ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax
 Where things live (each layer imports only from the layers above it in this table):
 
     validation.py, activations.py, loss.py   input checks; tanh, softmax, sigmoid; cross-entropy
+    interrupts.py      stop signals held back while a checkpoint is written, or raised
     cells/rnn.py       the vanilla RNN: parameters, cell forward/backward, rnn_forward, BPTT   01-03
     cells/lstm.py      the LSTM, the same shape (cell and sequence, forward and backward)        08
     cells/gru.py       the GRU, the same shape                                                  08
@@ -23,7 +24,7 @@ Where things live (each layer imports only from the layers above it in this tabl
     training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
     training/fitting.py      train's recipe for a model given by its functions (a stack, ...)   10
     data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
-    data/checkpoint.py  the .npz checkpoint format
+    data/checkpoint.py  the .npz checkpoint format;  data/npz_reader.py: reading it within bounds
     teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
                         through time; the long-memory task                                  03, 07
     teaching/masked_names.py  the masked-character task: fill in a letter from both sides   10
