@@ -101,10 +101,10 @@ def sample_names(
         )
     rng = np.random.default_rng(rng)
     options = (temperature, top_k)
-    names, indices = _draw_indices(
+    drawn, lengths = _draw_indices(
         architecture, parameters, (n_a, n_y), n, options, rng, max_length, char_to_ix["\n"]
     )
-    return _spell(n, names, indices, ix_to_char)
+    return _spell(drawn, lengths, ix_to_char)
 
 
 def _draw_indices(architecture, parameters, sizes, n, options, rng, max_length, end):
@@ -113,14 +113,16 @@ def _draw_indices(architecture, parameters, sizes, n, options, rng, max_length, 
     Arguments:
         sizes -- (n_a, n_y);  options -- (temperature, top_k);  end -- the index of "\\n"
     Returns:
-        names, indices -- int arrays of equal length: the name and the character index of every
-        drawn character that is not the end, in the order drawn
+        drawn -- per step, (names, indices): the names that drew a character other than the
+            end, and those characters, in the smallest integer types that hold them
+        lengths -- (n,) the length of each name, without the end
     """
     n_a, n_y = sizes
+    name_type, index_type = np.min_scalar_type(n), np.min_scalar_type(n_y)
     state = tuple(np.zeros((n_a, n)) for _ in range(architecture.state_count))
     idx = None  # the previous characters; None: the first input is the zero vector
     active = np.arange(n)  # names not yet ended
-    drawn_names, drawn_indices = [], []
+    drawn, lengths = [], np.zeros(n, dtype=np.intp)
     for _ in range(max_length):
         state, scores = architecture.step(idx, state, parameters)
         p = next_char_distribution(scores, *options)
@@ -130,22 +132,31 @@ def _draw_indices(architecture, parameters, sizes, n, options, rng, max_length, 
         u = (1.0 - rng.random(len(active))) * cumulative[-1]
         idx = np.minimum((cumulative < u).sum(axis=0), n_y - 1)
         keep = idx != end
-        drawn_names.append(active[keep])
-        drawn_indices.append(idx[keep])
         active, idx = active[keep], idx[keep]
+        drawn.append((active.astype(name_type), idx.astype(index_type)))
+        lengths[active] += 1
         state = tuple(s[:, keep] for s in state)
         if not len(active):
             break
-    return np.concatenate(drawn_names), np.concatenate(drawn_indices)
+    return drawn, lengths
 
 
-def _spell(n, names, indices, ix_to_char):
-    """The n names as strings ending in "\\n", from the characters _draw_indices drew."""
-    order = np.argsort(names, kind="stable")  # by name; each name's characters in drawn order
-    ends = np.cumsum(np.bincount(names, minlength=n))[:-1]
+def _spell(drawn, lengths, ix_to_char):
+    """The names as strings ending in "\\n", from what _draw_indices drew.
+
+    Name j's characters go to text[start_j : start_j + lengths[j]], the one of step t at
+    start_j + t; the records of each step are dropped once placed, so memory stays near a few
+    bytes per character drawn.
+    """
+    starts = np.cumsum(lengths) - lengths
+    text = np.empty(int(lengths.sum()), dtype=drawn[0][1].dtype if drawn else np.uint8)
+    for t in range(len(drawn)):
+        names, indices = drawn[t]
+        drawn[t] = None
+        text[starts[names] + t] = indices
     return [
-        "".join([ix_to_char[i] for i in name.tolist()]) + "\n"
-        for name in np.split(indices[order], ends)
+        "".join([ix_to_char[i] for i in text[start : start + length].tolist()]) + "\n"
+        for start, length in zip(starts.tolist(), lengths.tolist())
     ]
 
 
