@@ -241,10 +241,11 @@ for n_layers, hidden in ((1, 100), (2, 63)):
     print(f"{n_layers} layer(s) of {hidden} units: {size:,} parameters")
 
 # %% [markdown]
-# `rnn_lib.train` knows the cells of the registry by name; a model made of layers is passed to
-# `rnn_lib.fit_names` as three functions (initialise, loss and gradients, predict), and trained
-# with the same recipe, step for step (10 epochs, batches of 64, Adam with a learning rate
-# falling linearly to 0, clipping at a global norm of 1). We train three models:
+# `rnn_lib.train` takes a cell by name (`"rnn"`, `"lstm"`, `"gru"`) or as a `Cell`: the few
+# functions training, evaluation and sampling need. `rnn_lib.stacked_cell(L)` is the stack of
+# $L$ layers as a `Cell`, so it trains with the same recipe as every other model of the series
+# (10 epochs, batches of 64, Adam with a learning rate falling linearly to 0, clipping at a
+# global norm of 1). We train three models:
 #
 # - the one-layer RNN of notebooks 06 and 08, with `rnn_lib.train` at its learning rate 0.02;
 # - one layer built from the stack's parts, $L = 1$;
@@ -258,38 +259,27 @@ for n_layers, hidden in ((1, 100), (2, 63)):
 # two. The first row then measures the initialisation, the last two the depth.
 
 # %%
-from rnn_lib import Model, evaluate_names, fit_names
-
-
-def stack(n_layers):
-    """The stacked RNN of n_layers layers, as the three functions fit_names needs."""
-    return Model(
-        lambda n_a, n_x, n_y, rng: initialize_stacked_parameters(
-            n_a, n_x, n_y, n_layers, rng
-        ),
-        stacked_loss_and_gradients,
-        lambda X, a0, parameters: stacked_forward(X, a0, parameters)[1],
-    )
-
-
 vanilla = rnn_lib.train(
     train_names, dev_names, hidden=100, learning_rate=0.02, chars=chars, progress=False
 )
-one = fit_names(
-    stack(1), train_names, dev_names, chars, hidden=100, learning_rate=0.02
-)
-two = fit_names(
-    stack(2), train_names, dev_names, chars, hidden=63, learning_rate=0.01
-)
+one = rnn_lib.train(
+    train_names, dev_names, cell=rnn_lib.stacked_cell(1), hidden=100, learning_rate=0.02,
+    chars=chars, progress=False,
+)  # fmt: skip
+two = rnn_lib.train(
+    train_names, dev_names, cell=rnn_lib.stacked_cell(2), hidden=63, learning_rate=0.01,
+    chars=chars, progress=False,
+)  # fmt: skip
 curves = {
     "one layer, notebook 06's start": vanilla.history["dev_loss_per_char"],
-    "one layer (L = 1)": one.dev_loss_per_char,
-    "two layers (L = 2)": two.dev_loss_per_char,
+    "one layer (L = 1)": one.history["dev_loss_per_char"],
+    "two layers (L = 2)": two.history["dev_loss_per_char"],
 }
 for label, dev in curves.items():
     print(f"{label:31}: dev loss per character {dev[-1]:.2f}")
-assert abs(one.dev_loss_per_char[-1] - two.dev_loss_per_char[-1]) < 0.03
-assert vanilla.history["dev_loss_per_char"][-1] - one.dev_loss_per_char[-1] > 0.03
+final = {label: dev[-1] for label, dev in curves.items()}
+assert abs(final["one layer (L = 1)"] - final["two layers (L = 2)"]) < 0.03
+assert final["one layer, notebook 06's start"] - final["one layer (L = 1)"] > 0.03
 print("one and two layers within 0.03 nats of each other on dev: True")
 
 # %%
@@ -312,12 +302,13 @@ plt.show()
 # {cite:p}`graves2013`. Having chosen on dev, we measure the two stacks once on the test names:
 
 # %%
-test_one = evaluate_names(stack(1), one.parameters, test_names, char_to_ix, 100)
-test_two = evaluate_names(stack(2), two.parameters, test_names, char_to_ix, 63)
+test_one = rnn_lib.evaluate(one.parameters, test_names, char_to_ix, rnn_lib.stacked_cell(1))
+test_two = rnn_lib.evaluate(two.parameters, test_names, char_to_ix, rnn_lib.stacked_cell(2))
 print(
-    f"test loss per character: one layer {test_one:.2f}, two layers {test_two:.2f}"
+    f"test loss per character: one layer {test_one.loss_per_char:.2f}, "
+    f"two layers {test_two.loss_per_char:.2f}"
 )
-assert abs(test_one - test_two) < 0.03
+assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 
 # %% [markdown]
 # ## 3. Bidirectional RNNs: when the future is known

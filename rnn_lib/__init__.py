@@ -22,7 +22,6 @@ Where things live (each layer imports only from the layers above it in this tabl
     training/trainer.py      train (minibatches, Adam, a dev set) and evaluate                  06, 08
     training/sampling.py     sampling names: temperature, top-k                                 05
     training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
-    training/fitting.py      train's recipe for a model given by its functions (a stack, ...)   10
     data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
     data/checkpoint.py  the .npz checkpoint format;  data/npz_reader.py: reading it within bounds
     teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
@@ -94,6 +93,7 @@ from .cells.shared import output_layer_backward, output_layer_forward
 from .cells.stacked import (
     initialize_stacked_parameters,
     stacked_backward,
+    stacked_cell,
     stacked_forward,
     stacked_loss_and_gradients,
     stacked_param_names,
@@ -126,7 +126,6 @@ from .training.decoding import (
     name_log_probabilities,
     sample_with_log_probabilities,
 )
-from .training.fitting import Model, evaluate_names, fit_names
 from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
@@ -149,7 +148,6 @@ __all__ = [
     "GRUCellCache",
     "LSTMCache",
     "LSTMCellCache",
-    "Model",
     "SequenceCache",
     "beam_search",
     "bidirectional_backward",
@@ -165,8 +163,6 @@ __all__ = [
     "embedding_forward",
     "encode_names",
     "evaluate",
-    "evaluate_names",
-    "fit_names",
     "get_cell",
     "global_norm",
     "gradient_check",
@@ -224,6 +220,7 @@ __all__ = [
     "softmax",
     "split_names",
     "stacked_backward",
+    "stacked_cell",
     "stacked_forward",
     "stacked_loss_and_gradients",
     "stacked_param_names",

@@ -41,12 +41,12 @@ def problem(rng, lengths=(T_X, 4, 1)):
 def test_gradients_match_finite_differences(rng, lengths):
     p, X, Y, _, a0 = problem(rng)
     _, gradients = bidirectional_loss_and_gradients(X, Y, a0, p, lengths)
-    assert set(gradients) == {f"d{name}" for name in BIDIRECTIONAL_PARAM_NAMES} | {"dX", "da0"}
+    assert set(gradients) == {f"d{name}" for name in BIDIRECTIONAL_PARAM_NAMES} | {"dx", "da0"}
 
     def loss():
         return bidirectional_loss_and_gradients(X, Y, a0, p, lengths)[0]
 
-    assert_all_below(gradient_check(loss, {**p, "X": X, "a0": a0}, gradients))
+    assert_all_below(gradient_check(loss, {**p, "x": X, "a0": a0}, gradients))
 
 
 def test_a_gradient_a_little_off_fails_the_check(rng):
@@ -142,7 +142,7 @@ def test_matches_pytorch_bidirectional_rnn(rng):
             gradients[f"dWaa_{d}"], getattr(rnn, f"weight_hh_l0{suffix}").grad.numpy(), atol=1e-10
         )
     np.testing.assert_allclose(gradients["dWy"], linear.weight.grad.numpy(), atol=1e-10)
-    np.testing.assert_allclose(gradients["dX"], x_t.grad.numpy().transpose(2, 1, 0), atol=1e-10)
+    np.testing.assert_allclose(gradients["dx"], x_t.grad.numpy().transpose(2, 1, 0), atol=1e-10)
 
 
 # --- the masked-character task ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+import rnn_lib
 from rnn_lib import rnn_backward, rnn_forward
 from rnn_lib.cells.rnn_layer import (
     initialize_rnn_layer,
@@ -67,12 +68,12 @@ def test_stack_gradients_match_finite_differences(rng, n_layers):
     X, a0 = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M)) * 0.5
     Y = padded_targets(rng, N_Y, [T_X, 3], T_X)
     _, gradients = stacked_loss_and_gradients(X, Y, a0, p)
-    assert set(gradients) == {f"d{name}" for name in stacked_param_names(n_layers)} | {"dX", "da0"}
+    assert set(gradients) == {f"d{name}" for name in stacked_param_names(n_layers)} | {"dx", "da0"}
 
     def loss():
         return stacked_loss_and_gradients(X, Y, a0, p)[0]
 
-    assert_all_below(gradient_check(loss, {**p, "X": X, "a0": a0}, gradients))
+    assert_all_below(gradient_check(loss, {**p, "x": X, "a0": a0}, gradients))
 
 
 def test_stack_backward_takes_the_top_layer_gradient(rng):
@@ -86,7 +87,7 @@ def test_stack_backward_takes_the_top_layer_gradient(rng):
 
     gradients = stacked_backward(probe, stacked_forward(X, a0, p)[2])
     layers = {name: p[name] for name in stacked_param_names(2) if name not in ("Wy", "by")}
-    assert_all_below(gradient_check(loss, {**layers, "X": X, "a0": a0}, gradients))
+    assert_all_below(gradient_check(loss, {**layers, "x": X, "a0": a0}, gradients))
 
 
 def test_a_planted_bug_in_the_layer_below_is_caught(rng):
@@ -200,4 +201,37 @@ def test_matches_pytorch_two_layer_rnn(rng):
             atol=1e-10,
         )
     np.testing.assert_allclose(gradients["dWy"], linear.weight.grad.numpy(), atol=1e-10)
-    np.testing.assert_allclose(gradients["dX"], x_t.grad.numpy().transpose(2, 1, 0), atol=1e-10)
+    np.testing.assert_allclose(gradients["dx"], x_t.grad.numpy().transpose(2, 1, 0), atol=1e-10)
+
+
+def test_the_stack_as_a_cell_steps_as_its_forward_pass_predicts():
+    cell = rnn_lib.stacked_cell(2)
+    rng = np.random.default_rng(3)
+    parameters = cell.initialize(5, 4, 4, rng)
+    indices = rng.integers(0, 4, size=(3, 6))  # 3 names of 6 characters
+    X = np.zeros((4, 3, 6))
+    X[indices[:, :-1].T, np.arange(3), np.arange(1, 6)[:, None]] = 1.0  # step 0: the zero vector
+    y_hat = cell.predict(X, np.zeros((5, 3)), parameters)
+    state, previous = tuple(np.zeros((5, 3)) for _ in range(cell.state_count)), None
+    for t in range(6):
+        state, scores = cell.step(previous, state, parameters)
+        np.testing.assert_allclose(rnn_lib.softmax(scores), y_hat[:, :, t], rtol=1e-12)
+        previous = indices[:, t]
+
+
+def test_train_evaluate_and_sample_take_the_stack_as_a_cell():
+    names = ["ab", "abc", "ba", "cab", "bca", "aab"] * 4
+    cell = rnn_lib.stacked_cell(2)
+    first = rnn_lib.train(names, names[:6], cell=cell, hidden=6, epochs=8, batch_size=6,
+                          progress=False)  # fmt: skip
+    again = rnn_lib.train(names, names[:6], cell=cell, hidden=6, epochs=8, batch_size=6,
+                          progress=False)  # fmt: skip
+    assert first.hyperparameters["cell"] == "stacked2"
+    assert first.history["dev_loss_per_char"] == again.history["dev_loss_per_char"]
+    losses = first.history["train_loss_per_char"]
+    assert losses[-1] < losses[0] - 0.3
+    char_to_ix, ix_to_char = rnn_lib.index_maps(first.chars)
+    measured = rnn_lib.evaluate(first.parameters, names[:6], char_to_ix, cell)
+    assert measured.loss_per_char == pytest.approx(first.history["dev_loss_per_char"][-1])
+    drawn = rnn_lib.sample_names(first.parameters, char_to_ix, ix_to_char, 5, rng=0, cell=cell)
+    assert len(drawn) == 5 and all(set(name) <= set(first.chars) for name in drawn)

@@ -150,13 +150,13 @@ def bidirectional_backward(da, caches):
 
     The top n_a rows of da go to the forward layer as they are; the bottom n_a rows are
     reversed in time (as the backward layer saw its steps), sent through rnn_layer_backward, and
-    its dx is reversed back. dX and da0 add the two layers' shares.
+    its dx is reversed back. dx and da0 add the two layers' shares.
 
     Arguments:
         da -- gradient of the loss with respect to [a_f; a_b], (2 n_a, m, T_x)
         caches -- the BidirectionalCache of bidirectional_forward
     Returns:
-        dict of dWax_d, dWaa_d, dba_d for d = f, b, dX (n_x, m, T_x) and da0 (n_a, m)
+        dict of dWax_d, dWaa_d, dba_d for d = f, b, dx (n_x, m, T_x) and da0 (n_a, m)
     """
     n_a = caches.forward.a0.shape[0]
     da = np.asarray(da)
@@ -167,7 +167,7 @@ def bidirectional_backward(da, caches):
         gradients.update(
             {f"d{name}_{d}": layer_gradients[f"d{name}"] for name in LAYER_PARAM_NAMES}
         )
-    gradients["dX"] = forward["dx"] + reverse_in_time(backward["dx"], caches.lengths)
+    gradients["dx"] = forward["dx"] + reverse_in_time(backward["dx"], caches.lengths)
     gradients["da0"] = forward["da0"] + backward["da0"]
     return gradients
 
@@ -183,7 +183,7 @@ def bidirectional_loss_and_gradients(X, Y, a0, parameters, lengths=None):
         lengths -- (m,) length of each column; None: all T_x
     Returns:
         loss -- a Python float
-        gradients -- dict with "d" + name for every parameter, and dX, da0
+        gradients -- dict with "d" + name for every parameter, and dx, da0
     """
 
     def forward(X, a0, parameters):

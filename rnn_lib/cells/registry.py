@@ -45,7 +45,8 @@ class Cell(NamedTuple):
     predict: Callable  # (X, a0, parameters) -> y_hat (n_y, m, T_x)
     loss_and_gradients: Callable  # (X, Y, a0, parameters) -> (summed loss, "d" + name dict)
     step: Callable  # (indices, state, parameters) -> (state, scores Wy a + by), see below
-    state_count: int  # arrays in the state: 1 (a) or 2 (a and the LSTM's c)
+    state_count: int  # arrays in the state: 1 (a), 2 (a and the LSTM's c), one per layer ...
+    name: str  # what training records and checkpoints store: "rnn", "lstm", "gru", ...
 
     def hidden_size(self, parameters):
         """n_a, the size of the hidden state a0, from the parameters' shapes."""
@@ -97,6 +98,7 @@ CELLS = {
         rnn_loss_and_gradients,
         _rnn_step,
         1,
+        "rnn",
     ),
     "lstm": Cell(
         LSTM_PARAM_NAMES,
@@ -106,6 +108,7 @@ CELLS = {
         lstm_loss_and_gradients,
         _lstm_step,
         2,
+        "lstm",
     ),
     "gru": Cell(
         GRU_PARAM_NAMES,
@@ -115,12 +118,16 @@ CELLS = {
         gru_loss_and_gradients,
         _gru_step,
         1,
+        "gru",
     ),
 }
 
 
 def get_cell(name):
-    """The Cell called name ("rnn", "lstm" or "gru"); ValueError naming the choices otherwise."""
+    """The Cell called name ("rnn", "lstm" or "gru"), or name itself if it is a Cell (such as
+    rnn_lib.stacked_cell(2)); ValueError naming the choices otherwise."""
+    if isinstance(name, Cell):
+        return name
     if not isinstance(name, str) or name not in CELLS:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}; got {name!r}")
     return CELLS[name]

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..validation import check_integer, check_parameters, check_sequence
+from .registry import Cell
 from .rnn_layer import (
     LAYER_PARAM_NAMES,
     LAYER_PARAM_SYMBOLS,
@@ -129,7 +130,7 @@ def stacked_backward(da, caches):
             the da of output_layer_backward
         caches -- the StackedCache of stacked_forward
     Returns:
-        dict of dWaxl, dWaal, dbal for every layer l, dX (n_x, m, T_x) and da0 (n_a, m)
+        dict of dWaxl, dWaal, dbal for every layer l, dx (n_x, m, T_x) and da0 (n_a, m)
     """
     gradients, da0 = {}, 0.0
     for layer in range(len(caches.layers), 0, -1):
@@ -137,7 +138,7 @@ def stacked_backward(da, caches):
         da = layer_gradients.pop("dx")
         da0 = da0 + layer_gradients.pop("da0")
         gradients.update({f"{key}{layer}": value for key, value in layer_gradients.items()})
-    return {**gradients, "dX": da, "da0": da0}
+    return {**gradients, "dx": da, "da0": da0}
 
 
 def stacked_loss_and_gradients(X, Y, a0, parameters):
@@ -150,6 +151,36 @@ def stacked_loss_and_gradients(X, Y, a0, parameters):
         parameters -- dict of stacked_param_names(L)
     Returns:
         loss -- a Python float
-        gradients -- dict with "d" + name for every parameter, and dX, da0
+        gradients -- dict with "d" + name for every parameter, and dx, da0
     """
     return loss_and_gradients(stacked_forward, stacked_backward, X, Y, a0, parameters)
+
+
+def _stacked_step(indices, state, parameters):
+    """One character for a batch of names, every layer advanced (see registry.Cell.step)."""
+    new_state, below = [], None
+    for layer, a in enumerate(state, start=1):
+        p = layer_parameters(parameters, layer)
+        if layer > 1:
+            x_term = p["Wax"] @ below
+        else:  # one-hot inputs given by their indices; None: the zero vector
+            x_term = 0.0 if indices is None else p["Wax"][:, indices]
+        below = np.tanh(p["Waa"] @ a + x_term + p["ba"])
+        new_state.append(below)
+    return tuple(new_state), parameters["Wy"] @ below + parameters["by"]
+
+
+def stacked_cell(n_layers):
+    """The stack of n_layers layers as a Cell, for rnn_lib.train, evaluate, sample_names and the
+    decoders: rnn_lib.train(names, cell=stacked_cell(2), hidden=63)."""
+    check_integer("n_layers", n_layers)
+    return Cell(
+        stacked_param_names(n_layers),
+        lambda n_a, n_x, n_y, rng=None: initialize_stacked_parameters(n_a, n_x, n_y, n_layers, rng),
+        check_stacked_parameters,
+        lambda X, a0, parameters: stacked_forward(X, a0, parameters)[1],
+        stacked_loss_and_gradients,
+        _stacked_step,
+        n_layers,
+        f"stacked{n_layers}",
+    )

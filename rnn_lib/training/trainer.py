@@ -74,7 +74,7 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
         parameters -- the model's parameter dict (arrays or nested lists)
         names -- list of names; every character must be in char_to_ix
         char_to_ix -- dict character -> index, "\\n" -> 0
-        cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
+        cell -- the architecture: "rnn", "lstm", "gru" or a Cell (see rnn_lib.cells.registry)
         batch_size -- names per forward pass, fewer for long names or large models (see
             MAX_BATCH_VALUES); the result does not depend on it
     Returns:
@@ -185,9 +185,8 @@ class _Run(NamedTuple):
     learning_rate: float  # for the message of a diverged run
 
 
-def _start_run(settings, train_names, chars):
+def _start_run(settings, train_names, chars, architecture):
     """Draw the initial weights and the first epoch's batches (in that order, from seed)."""
-    architecture = get_cell(settings["cell"])
     char_to_ix, _ = index_maps(chars)
     indices = dict(zip(train_names, name_indices(train_names, char_to_ix), strict=True))
     rng = np.random.default_rng(settings["seed"])
@@ -326,7 +325,8 @@ def train(
             or "constant" (see _make_update)
         clip, clip_threshold -- "norm", "value" or "none": clip to that global norm or entry size
         seed -- seed of the initial weights and of the shuffling;  progress -- show a tqdm bar
-        chars, cell -- the vocabulary ("\\n" first; default train_names'), "rnn", "lstm" or "gru"
+        chars -- the vocabulary ("\\n" first; default train_names')
+        cell -- "rnn", "lstm", "gru", or a Cell such as rnn_lib.stacked_cell(2)
     Returns:
         TrainResult(parameters, chars, hyperparameters, history), the history as _record_epoch
     Raises:
@@ -339,8 +339,9 @@ def train(
         clip_threshold=clip_threshold, schedule=schedule, seed=seed,
     )  # fmt: skip
     check_hyperparameters(settings)
+    settings["cell"] = get_cell(cell).name  # JSON-ready, as checkpoints store it
     chars, char_to_ix = _vocabulary(train_names, dev_names, chars)
-    run = _start_run(settings, train_names, chars)
+    run = _start_run(settings, train_names, chars, get_cell(cell))
     history = {key: [] for key in HISTORY_KEYS}
     start = time.perf_counter()
     with (  # no overflow warnings: they would only repeat what TrainingDiverged says
