@@ -17,10 +17,13 @@ Where things live (each layer imports only from the layers above it in this tabl
     training/seed_recipe.py  optimize (one step) and rnn_model: the seed's training loop        06
     training/trainer.py      train (minibatches, Adam, a dev set) and evaluate                  06, 08
     training/sampling.py     sampling names: temperature, top-k                                 05
+    training/tbptt.py        truncated BPTT on a stream: the state carried, the gradient cut    09
     data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
     data/checkpoint.py  the .npz checkpoint format
+    data/streams.py     one long sequence as m contiguous streams in chunks of k steps       09
     teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
                         through time; the long-memory task                                  03, 07
+    teaching/truncation.py  the share of the full gradient that truncated BPTT misses        09
     teaching/checks/    the checks of the notebooks' exercises, one module per notebook
     cli.py, __main__.py  python -m rnn_lib train | sample | evaluate
 
@@ -76,6 +79,7 @@ from .data.names import (
     padding_fraction,
     split_names,
 )
+from .data.streams import count_chunks, split_streams, stream_chunks, text_indices
 from .loss import compute_loss, perplexity
 from .teaching.diagnostics import gradient_norms_through_time
 from .teaching.gradcheck import (
@@ -84,9 +88,11 @@ from .teaching.gradcheck import (
     relative_error,
     rnn_gradient_check,
 )
+from .teaching.truncation import truncation_gap
 from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
+from .training.tbptt import TBPTTResult, predict_stream, train_tbptt, truncated_gradients
 from .training.trainer import evaluate, train
 
 __all__ = [
@@ -104,11 +110,13 @@ __all__ = [
     "LSTMCache",
     "LSTMCellCache",
     "SequenceCache",
+    "TBPTTResult",
     "build_vocabulary",
     "clip",
     "clip_by_norm",
     "compute_loss",
     "count_chars",
+    "count_chunks",
     "count_parameters",
     "encode_names",
     "evaluate",
@@ -142,6 +150,7 @@ __all__ = [
     "output_layer_forward",
     "padding_fraction",
     "perplexity",
+    "predict_stream",
     "relative_error",
     "rnn_backward",
     "rnn_cell_backward",
@@ -156,7 +165,13 @@ __all__ = [
     "sigmoid",
     "softmax",
     "split_names",
+    "split_streams",
+    "stream_chunks",
     "tanh",
+    "text_indices",
     "train",
+    "train_tbptt",
+    "truncated_gradients",
+    "truncation_gap",
     "update_parameters",
 ]
