@@ -94,9 +94,11 @@ print(repr(as_stream(train_names)[:70]))
 # step $t$ of chunk $c$ in column $j$ reads
 #
 # $$
-# X_{:,\,j,\,t} = \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t}\big), \qquad
-# Y_{:,\,j,\,t} = \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t + 1}\big),
+# \begin{aligned}
+# X_{:,\,j,\,t} &= \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t}\big), \\
+# Y_{:,\,j,\,t} &= \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t + 1}\big),
 # \qquad 0 \le t < k .
+# \end{aligned}
 # $$ (eq-09-layout)
 #
 # The point of the contiguous pieces is the next chunk: chunk $c+1$ of column $j$ continues the
@@ -190,9 +192,8 @@ checks.check_stream_chunks(stream_chunks)
 # %%
 m, k = 16, 8
 steps = len(train_stream) // m - 1
-print(
-    f"{steps} steps per stream, {rnn_lib.count_chunks(len(train_stream), m, k)} chunks of k = {k}"
-)
+chunks = rnn_lib.count_chunks(len(train_stream), m, k)
+print(f"{steps} steps per stream, {chunks} chunks of k = {k}")
 
 # %% [markdown]
 # ## Truncated BPTT: carry the state, cut the gradient
@@ -202,9 +203,12 @@ print(
 # backward pass of notebook 03 over its own steps, and updates the parameters:
 #
 # $$
-# \big(a,\ \hat y\big) = \text{forward}\big(X_c,\ a_{\text{start}}\big), \qquad
-# \mathrm{d}W = \text{BPTT}\big(X_c, Y_c\big)\ \text{with}\ a_{\text{start}}\ \text{held constant},
-# \qquad a_{\text{start}} \leftarrow a^{\langle \text{last step of } c\rangle} .
+# \begin{aligned}
+# \big(a,\ \hat y\big) &= \text{forward}\big(X_c,\ a_{\text{start}}\big), \\
+# \mathrm{d}W &= \text{BPTT}\big(X_c, Y_c\big)
+#   \ \text{with}\ a_{\text{start}}\ \text{held constant}, \\
+# a_{\text{start}} &\leftarrow a^{\langle \text{last step of chunk } c\rangle} .
+# \end{aligned}
 # $$ (eq-09-chunk)
 #
 # "Held constant" is the whole trick. The backward pass of a chunk ends by computing
@@ -327,7 +331,7 @@ plt.show()
 # %%
 penalty = np.subtract(profiles["state reset every chunk"], profiles["state carried"])
 assert penalty[0] > 0.2 and penalty[-1] < penalty[0] / 2
-print("resetting costs most at the first step of a chunk (> 0.2 nats), and much less at its end")
+print("resetting costs over 0.2 nats at a chunk's first step, under half that at its last")
 
 # %% [markdown]
 # The chunk boundary falls in the middle of names. A model whose state is reset at the boundary
@@ -360,7 +364,7 @@ shuffled = rnn_lib.text_indices(as_stream([dev_names[i] for i in order]), char_t
 in_order = loss_per_step(carried.parameters, dev_stream, 1).mean()
 reordered = loss_per_step(carried.parameters, shuffled, 1).mean()
 assert abs(in_order - reordered) < 0.03 and in_order < 1.9
-print("dev names as one stream, in two orders: the same loss to within 0.03 nats per character")
+print("dev names as one stream, in two orders: the same loss per character within 0.03")
 print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 
 # %% [markdown]
@@ -392,22 +396,24 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # $a^{\langle t\rangle} = \tanh(z^{\langle t\rangle})$ with
 # $z^{\langle t\rangle} = W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a$, and
 # its one-step Jacobian $J^{\langle t\rangle} = \operatorname{diag}(1 - (a^{\langle t\rangle})^2)
-# \,W_{aa}$ ({eq}`eq-07-jacobian`). Steps count from 1 again, and $j$ is an earlier step. The
-# weight $W_{aa}$ is used at every step $j \le t$, and the loss of step $t$ depends on each use,
-# so its full gradient sums one term per use (notebook 03):
+# \,W_{aa}$ (notebook 07's {eq}`eq-07-jacobian`). Steps count from 1 again, and $j$ is an earlier
+# step. The weight $W_{aa}$ is used at every step $j \le t$, and the loss of step $t$ depends on
+# each use, so its full gradient sums one term per use (notebook 03):
 #
 # $$
+# \begin{aligned}
 # \frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial W_{aa}}
-# = \sum_{j=1}^{t} \Big[\big(1 - (a^{\langle j\rangle})^2\big) \odot
+# &= \sum_{j=1}^{t} \Big[\big(1 - (a^{\langle j\rangle})^2\big) \odot
 #   \big(J^{\langle j+1\rangle}\big)^{\!\top} \cdots \big(J^{\langle t\rangle}\big)^{\!\top}
-#   \delta^{\langle t\rangle}\Big]\, \big(a^{\langle j-1\rangle}\big)^{\!\top},
-# \qquad \delta^{\langle t\rangle}
-#   = \frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial a^{\langle t\rangle}}
+#   \delta^{\langle t\rangle}\Big]\, \big(a^{\langle j-1\rangle}\big)^{\!\top}, \\
+# \delta^{\langle t\rangle}
+#   &= \frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial a^{\langle t\rangle}}
 #   = W_{ya}^{\top}\big(\hat y^{\langle t\rangle} - y^{\langle t\rangle}\big) .
+# \end{aligned}
 # $$ (eq-09-full)
 #
 # Term $j$ carries the error of step $t$ back to step $j$ through $t - j$ Jacobians, as in
-# {eq}`eq-07-chain` (for $j = t$ the product is empty, the identity). Let
+# notebook 07's {eq}`eq-07-chain` (for $j = t$ the product is empty, the identity). Let
 # $s(t) = k\lfloor (t-1)/k \rfloor + 1$ be the first step of the chunk that holds $t$. The
 # backward pass of that chunk stops at the carried state $a^{\langle s(t)-1\rangle}$, so it
 # sees only the uses inside the chunk:
@@ -423,20 +429,24 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # boundary, so each contains the same product of Jacobians from $t$ back to the boundary:
 #
 # $$
-# \frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial W_{aa}}
-# - \Big(\frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial W_{aa}}\Big)_{\text{truncated}}
-# = \sum_{j=1}^{s(t)-1} \Big[\big(1 - (a^{\langle j\rangle})^2\big) \odot
-#   \big(J^{\langle j+1\rangle}\big)^{\!\top} \cdots \big(J^{\langle s(t)-1\rangle}\big)^{\!\top}
-#   \underbrace{\big(J^{\langle s(t)\rangle}\big)^{\!\top} \cdots
+# \begin{aligned}
+# &\frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial W_{aa}}
+#   - \Big(\frac{\partial \mathcal{L}^{\langle t\rangle}}{\partial W_{aa}}
+#   \Big)_{\text{truncated}} \\
+# &\qquad = \sum_{j=1}^{s(t)-1} \Big[\big(1 - (a^{\langle j\rangle})^2\big) \odot
+#   \big(J^{\langle j+1\rangle}\big)^{\!\top} \cdots \big(J^{\langle s(t)-1\rangle}\big)^{\!\top} \\
+# &\qquad\qquad\quad \underbrace{\big(J^{\langle s(t)\rangle}\big)^{\!\top} \cdots
 #   \big(J^{\langle t\rangle}\big)^{\!\top} \delta^{\langle t\rangle}}_{\partial
 #   \mathcal{L}^{\langle t\rangle} / \partial a^{\langle s(t)-1\rangle}}\Big]
 #   \big(a^{\langle j-1\rangle}\big)^{\!\top} .
+# \end{aligned}
 # $$ (eq-09-missing)
 #
 # The bracketed product is the gradient with respect to the carried state: exactly the `da0`
 # that the chunk's backward pass computes and throws away. The same holds for $W_{ax}$ and
 # $b_a$ (replace $(a^{\langle j-1\rangle})^\top$ by $(x^{\langle j\rangle})^\top$ or by 1);
-# $W_{ya}$ and $b_y$ lose nothing, since they act on step $t$ alone. With {eq}`eq-07-bound`,
+# $W_{ya}$ and $b_y$ lose nothing, since they act on step $t$ alone. With notebook 07's bound
+# {eq}`eq-07-bound`,
 # $0 < 1 - \tanh^2 \le 1$ and $\lvert a \rvert \le 1$, a missing term $j$ is at most
 #
 # $$

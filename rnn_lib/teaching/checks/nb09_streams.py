@@ -280,10 +280,7 @@ def check_truncated_gradients(truncated_gradients):
     for name in PARAM_NAMES:
         expect_array(f"d{name}", gradients[f"d{name}"], expected[1][f"d{name}"])
     expect_array("a_last", a_last, expected[2])
-    passed(
-        f"truncated_gradients: {_T_X} steps in chunks of {_K_GRAD}, the state carried, the gradient "
-        "stopped at each boundary"
-    )
+    passed(f"truncated_gradients: {_T_X} steps in chunks of {_K_GRAD}; state carried, gradient cut")
 
 
 # --- what truncation misses ------------------------------------------------------------------
