@@ -396,9 +396,9 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # $a^{\langle t\rangle} = \tanh(z^{\langle t\rangle})$ with
 # $z^{\langle t\rangle} = W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a$, and
 # its one-step Jacobian $J^{\langle t\rangle} = \operatorname{diag}(1 - (a^{\langle t\rangle})^2)
-# \,W_{aa}$ (notebook 07's {eq}`eq-07-jacobian`). Steps count from 1 again, and $j$ is an earlier
-# step. The weight $W_{aa}$ is used at every step $j \le t$, and the loss of step $t$ depends on
-# each use, so its full gradient sums one term per use (notebook 03):
+# \,W_{aa}$ (notebook 07 derives it). Steps count from 1 again, and $j$ is an earlier step.
+# The weight $W_{aa}$ is used at every step $j \le t$, and the loss of step $t$ depends on each
+# use, so its full gradient sums one term per use (notebook 03):
 #
 # $$
 # \begin{aligned}
@@ -412,8 +412,8 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # \end{aligned}
 # $$ (eq-09-full)
 #
-# Term $j$ carries the error of step $t$ back to step $j$ through $t - j$ Jacobians, as in
-# notebook 07's {eq}`eq-07-chain` (for $j = t$ the product is empty, the identity). Let
+# Term $j$ carries the error of step $t$ back to step $j$ through $t - j$ Jacobians, the chain
+# of notebook 07 (for $j = t$ the product is empty, the identity). Let
 # $s(t) = k\lfloor (t-1)/k \rfloor + 1$ be the first step of the chunk that holds $t$. The
 # backward pass of that chunk stops at the carried state $a^{\langle s(t)-1\rangle}$, so it
 # sees only the uses inside the chunk:
@@ -445,9 +445,9 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # The bracketed product is the gradient with respect to the carried state: exactly the `da0`
 # that the chunk's backward pass computes and throws away. The same holds for $W_{ax}$ and
 # $b_a$ (replace $(a^{\langle j-1\rangle})^\top$ by $(x^{\langle j\rangle})^\top$ or by 1);
-# $W_{ya}$ and $b_y$ lose nothing, since they act on step $t$ alone. With notebook 07's bound
-# {eq}`eq-07-bound`,
-# $0 < 1 - \tanh^2 \le 1$ and $\lvert a \rvert \le 1$, a missing term $j$ is at most
+# $W_{ya}$ and $b_y$ lose nothing, since they act on step $t$ alone. As in notebook 07's bound,
+# every Jacobian has a norm of at most $\sigma_{\max}(W_{aa})$ (because
+# $0 < 1 - \tanh^2 \le 1$), and $\lvert a \rvert \le 1$, so a missing term $j$ is at most
 #
 # $$
 # \Big\lVert \text{term}_j \Big\rVert

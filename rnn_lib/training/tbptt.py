@@ -129,6 +129,21 @@ def train_chunk(X, Y, a_start, parameters, update):
     return compute_loss(y_hat, Y), a[:, :, -1].copy()
 
 
+def _train_epoch(chunks, parameters, update, carry_state):
+    """One pass over the chunks from a zero state, one update each: (summed loss, chars, updates).
+
+    The state each chunk ends with starts the next chunk (carry_state), or a zero state does.
+    """
+    total, chars, updates = 0.0, 0, 0
+    a_start = None
+    for X, Y in chunks:
+        if a_start is None or not carry_state:
+            a_start = np.zeros((parameters["Waa"].shape[0], X.shape[1]))
+        loss, a_start = train_chunk(X, Y, a_start, parameters, update)
+        total, chars, updates = total + loss, chars + X.shape[1] * X.shape[2], updates + 1
+    return total, chars, updates
+
+
 def _initial_parameters(parameters, hidden, n_x, seed):
     """A float64 copy of the given parameters, checked against hidden and n_x, or fresh ones."""
     check_integer("n_x", n_x)
@@ -196,12 +211,8 @@ def train_tbptt(
     history = {key: [] for key in HISTORY_KEYS}
     start = time.perf_counter()
     for epoch in tqdm(range(1, epochs + 1), unit="epoch", disable=not progress, leave=False):
-        total, chars, updates = 0.0, 0, 0
-        a_start = np.zeros((parameters["Waa"].shape[0], m))
-        for X, Y in stream_chunks(indices, n_x, m, k):
-            loss, a_last = train_chunk(X, Y, a_start, parameters, update)
-            a_start = a_last if carry_state else np.zeros_like(a_last)
-            total, chars, updates = total + loss, chars + X.shape[1] * X.shape[2], updates + 1
+        chunks = stream_chunks(indices, n_x, m, k)
+        total, chars, updates = _train_epoch(chunks, parameters, update, carry_state)
         record = (epoch, time.perf_counter() - start, total / chars, chars, updates)
         for key, value in zip(HISTORY_KEYS, record, strict=True):
             history[key].append(value)
