@@ -636,6 +636,8 @@ for cell, run in runs.items():
 # - On the dinosaur names, at equal parameter count, both beat the vanilla RNN by about 0.1 nats
 #   per character.
 #
-# **Next:** train your own from the command line, for example
+# **Next:** [09 · Streams and truncated backpropagation through time](09_streams_tbptt.ipynb)
+# trains on one long text instead of separate names. Or train your own from the command line,
+# for example
 # `python -m rnn_lib train --cell gru --hidden 56 --out gru.npz`, then
 # `python -m rnn_lib sample --checkpoint gru.npz`: the checkpoint remembers its cell.

@@ -12,22 +12,24 @@ Where things live (each layer imports only from the layers above it in this tabl
     cells/lstm.py      the LSTM, the same shape (cell and sequence, forward and backward)        08
     cells/gru.py       the GRU, the same shape                                                  08
     cells/shared.py    the output layer, the loss-and-gradients wrapper, the cache layout
+    cells/gated.py     the gated cells' parameters;  cells/registry.py: the cells by name
     cells/rnn_layer.py a recurrent layer without an output layer, whose backward returns dx     10
     cells/stacked.py, cells/bidirectional.py   stacked and bidirectional RNNs of such layers     10
     cells/embedding.py the embedding layer: a lookup, and its accumulating gradient             10
-    cells/gated.py     the gated cells' parameters;  cells/registry.py: the cells by name
     _fast/             the speed-ups behind the cells' public functions (nothing to read)
+    data/names.py      the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
+    data/streams.py    one long sequence as m contiguous streams in chunks of k steps           09
+    data/checkpoint.py the .npz checkpoint format;  data/npz_reader.py: reading it within bounds
     training/optim.py        clip, clip_by_norm, SGD, Adam                                    04, 06
     training/seed_recipe.py  optimize (one step) and rnn_model: the seed's training loop        06
-    training/trainer.py      train (minibatches, Adam, a dev set) and evaluate                  06, 08
+    training/trainer.py      train (minibatches, Adam, a dev set) and evaluate              06, 08, 10
+    training/tbptt.py        truncated BPTT on a stream: the state carried, the gradient cut    09
     training/sampling.py     sampling names: temperature, top-k                                 05
     training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
-    data/names.py       the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
-    data/checkpoint.py  the .npz checkpoint format;  data/npz_reader.py: reading it within bounds
-    teaching/gradcheck.py, diagnostics.py, tasks.py   finite differences; gradient norms
-                        through time; the long-memory task                                  03, 07
-    teaching/masked_names.py  the masked-character task: fill in a letter from both sides   10
-    teaching/checks/    the checks of the notebooks' exercises, one module per notebook
+    teaching/gradcheck.py, diagnostics.py   finite differences; gradient norms through time  03, 07
+    teaching/tasks.py, masked_names.py      the recall and echo tasks; the masked letter  07-10
+    teaching/truncation.py   the share of the full gradient that truncated BPTT misses          09
+    teaching/checks/   the checks of the notebooks' exercises, one module per notebook
     cli.py, __main__.py  python -m rnn_lib train | sample | evaluate
 
 The numbers on the right are the notebooks that teach (or use) the module.
@@ -111,6 +113,7 @@ from .data.names import (
     padding_fraction,
     split_names,
 )
+from .data.streams import count_chunks, split_streams, stream_chunks, text_indices
 from .loss import compute_loss, perplexity
 from .teaching.diagnostics import gradient_norms_through_time
 from .teaching.gradcheck import (
@@ -119,6 +122,7 @@ from .teaching.gradcheck import (
     relative_error,
     rnn_gradient_check,
 )
+from .teaching.truncation import truncation_gap
 from .training.decoding import (
     Decoded,
     beam_search,
@@ -129,6 +133,7 @@ from .training.decoding import (
 from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
+from .training.tbptt import TBPTTResult, predict_stream, train_tbptt, truncated_gradients
 from .training.trainer import evaluate, train
 
 __all__ = [
@@ -149,6 +154,7 @@ __all__ = [
     "LSTMCache",
     "LSTMCellCache",
     "SequenceCache",
+    "TBPTTResult",
     "beam_search",
     "bidirectional_backward",
     "bidirectional_forward",
@@ -158,6 +164,7 @@ __all__ = [
     "clip_by_norm",
     "compute_loss",
     "count_chars",
+    "count_chunks",
     "count_parameters",
     "embedding_backward",
     "embedding_forward",
@@ -200,6 +207,7 @@ __all__ = [
     "output_layer_forward",
     "padding_fraction",
     "perplexity",
+    "predict_stream",
     "relative_error",
     "rnn_backward",
     "rnn_cell_backward",
@@ -219,12 +227,18 @@ __all__ = [
     "sigmoid",
     "softmax",
     "split_names",
+    "split_streams",
     "stacked_backward",
     "stacked_cell",
     "stacked_forward",
     "stacked_loss_and_gradients",
     "stacked_param_names",
+    "stream_chunks",
     "tanh",
+    "text_indices",
     "train",
+    "train_tbptt",
+    "truncated_gradients",
+    "truncation_gap",
     "update_parameters",
 ]

@@ -16,6 +16,7 @@ STRETCH = {
     "check_numerical_gradient",
     "check_clip_by_norm",
     "check_sample_indices",
+    "check_truncation_gap",
     "check_adam_update",
     "check_bidirectional_output",
     "check_gru_cell_forward",

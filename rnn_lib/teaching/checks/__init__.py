@@ -13,6 +13,7 @@ from .nb05_sampling import check_next_char_distribution, check_sample_indices
 from .nb06_training import check_adam_update, check_loss_per_char
 from .nb07_vanishing import check_gradient_norms_through_time
 from .nb08_gated import check_gru_cell_forward, check_lstm_cell_forward
+from .nb09_streams import check_stream_chunks, check_truncated_gradients, check_truncation_gap
 from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
 
 __all__ = [
@@ -37,5 +38,8 @@ __all__ = [
     "check_rnn_forward",
     "check_sample_indices",
     "check_softmax",
+    "check_stream_chunks",
     "check_tanh",
+    "check_truncated_gradients",
+    "check_truncation_gap",
 ]
