@@ -26,3 +26,6 @@ student:  ## the student edition in student/: every solution replaced by a stub,
 
 book:  ## the book, a static site in book/_build/html; builds offline, warnings are errors
 	$(JUPYTER_BOOK) build . --config book/_config.yml --toc book/_toc.yml --path-output book -W -n --keep-going
+
+portability:  ## nbval under foreign set-ups (BLAS kernel, threads, hash seed, oldest versions)
+	$(PYTHON) tools/portability.py $(SETUPS)

@@ -324,6 +324,15 @@ PROGRESS_JS = r"""
 })()
 """
 
+# A modal dialog (say "File Load Error", jupytext refusing a pair whose .py is older than its
+# .ipynb) stops the notebook from loading at all: report its text instead of waiting.
+DIALOG_JS = r"""
+(() => {
+  const dialog = document.querySelector('.jp-Dialog');
+  return dialog ? dialog.innerText.replace(/\s+/g, ' ').trim() : null;
+})()
+"""
+
 # One snapshot of the notebook in the page: per cell, what a reader sees. The editor holding a
 # Markdown cell's source stays in the page, hidden; it and KaTeX's MathML copy are cut out.
 SNAPSHOT_JS = r"""
@@ -449,8 +458,11 @@ def read_rendered(browser, server, notebook_path, ui="lab", timeout=90, settle=1
         time.sleep(0.25)
         try:
             progress = browser.evaluate(PROGRESS_JS)
+            dialog = browser.evaluate(DIALOG_JS)
         except BrowserError:
             continue  # the page is still loading
+        if dialog:
+            raise BrowserError(f"{notebook_path.name} in {ui}: a dialog: {dialog[:400]}")
         complete = bool(progress) and progress[0] == len(cells) and progress[1] == progress[2]
         if complete and progress == previous:
             stable_since = stable_since or time.monotonic()
