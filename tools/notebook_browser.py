@@ -221,7 +221,7 @@ class JupyterServer:
             path = self.home / "settings" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values), encoding="utf-8")
-        self.log = open(self.home / "server.log", "w+", encoding="utf-8")  # noqa: SIM115
+        self.log = open(self.home / "server.log", "w+", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root"]
             + ["--ServerApp.ip=127.0.0.1", "--ServerApp.port=0", "--ServerApp.port_retries=0"]
