@@ -182,8 +182,12 @@ class Browser:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.kill()
                 self.process.wait()
+        try:  # Chromium's helpers (crash handler, zygotes) share its session: end them too
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def __enter__(self):
