@@ -296,22 +296,10 @@ def _vocabulary(train_names, dev_names, chars):
 
 
 def train(
-    train_names,
-    dev_names=None,
-    *,
-    hidden=50,
-    epochs=10,
-    batch_size=64,
-    learning_rate=0.05,
-    optimizer="adam",
-    clip="norm",
-    clip_threshold=1.0,
-    schedule="linear",
-    seed=0,
-    chars=None,
-    cell="rnn",
-    progress=True,
-):
+    train_names, dev_names=None, *, hidden=50, epochs=10, batch_size=64, learning_rate=0.05,
+    optimizer="adam", clip="norm", clip_threshold=1.0, schedule="linear", seed=0, chars=None,
+    cell="rnn", progress=True,
+):  # fmt: skip
     """Train on length-grouped minibatches of names; deterministic given seed.
 
     The defaults are the project's recipe for the dinosaur names (benchmarks/train_vs_seed.py):
