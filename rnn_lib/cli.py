@@ -100,166 +100,85 @@ def _fraction(text):
     return value
 
 
+#: Each command's options, one row each: (flags, argparse keywords). A default of train() is
+#: filled in from TRAIN_DEFAULTS (under the option's name) where the row gives none.
+TRAIN_OPTIONS = (
+    ("--data", dict(metavar="PATH", help="corpus, UTF-8, one name per line (default: the "
+                    "shipped dinosaur names)")),
+    ("--out", dict(metavar="PATH", default="model.npz", help="checkpoint to write; its folder "
+                   "must exist")),
+    ("--cell", dict(choices=tuple(CELLS), help="the recurrent cell: vanilla RNN, LSTM or GRU")),
+    ("--hidden", dict(metavar="N", type=_hidden_size, help="hidden units, 1 to 4096")),
+    ("--epochs", dict(metavar="N", type=_positive_int, help="passes over the training names")),
+    ("--batch-size", dict(metavar="N", type=_positive_int, help="names per update step")),
+    ("--learning-rate", dict(metavar="R", type=_positive_float, help="step size at the start")),
+    ("--schedule", dict(choices=("linear", "constant"), help="learning rate falling linearly to "
+                        "0 over the run, or constant")),
+    ("--optimizer", dict(choices=("adam", "sgd"), help="update rule")),
+    ("--clip", dict(choices=("norm", "value", "none"), help="gradient clipping: by global norm, "
+                    "entrywise by value, or none")),
+    ("--clip-threshold", dict(metavar="C", type=_positive_float, help="the global norm or the "
+                              "entry size that clipping allows")),
+    ("--dev-fraction", dict(metavar="F", type=_fraction, default=0.1, help="share of the names "
+                            "held out as the dev set")),
+    ("--seed", dict(metavar="S", type=_seed, help="seed of the split, the weights and the "
+                    "shuffling")),
+    ("--no-progress", dict(action="store_true", help="do not show the progress bar")),
+)  # fmt: skip
+SAMPLE_OPTIONS = (
+    ("--checkpoint", dict(metavar="PATH", required=True, help="a checkpoint written by train")),
+    ("-n", dict(metavar="N", type=_sample_count, default=10, help="how many names, drawn "
+                "together: a seed fixes the whole list of N")),
+    ("--temperature", dict(metavar="T", type=_positive_float, default=1.0, help="below 1: safer, "
+                           "more typical names (towards 0: always the likeliest character); "
+                           "above 1: wilder ones")),
+    ("--top-k", dict(metavar="K", type=_positive_int, help="draw only from the K likeliest "
+                     "characters")),
+    ("--max-length", dict(metavar="N", type=_name_length, default=50, help="longest name, 1 to "
+                          "10000")),
+    ("--seed", dict(metavar="S", type=_seed, help="seed of the draws (default: fresh)")),
+)  # fmt: skip
+EVALUATE_OPTIONS = (
+    ("--checkpoint", dict(metavar="PATH", required=True, help="a checkpoint written by train")),
+    ("--data", dict(metavar="PATH", required=True, help="corpus, UTF-8, one name per line")),
+    ("--json", dict(action="store_true", help="print loss_per_char, perplexity, names, chars as "
+                    "JSON")),
+)  # fmt: skip
+SUBCOMMANDS = (
+    ("train", TRAIN_OPTIONS, "train a model and save it as a checkpoint",
+     "Train on a corpus split 90/10 (train/dev) and write a checkpoint (.npz)."),
+    ("sample", SAMPLE_OPTIONS, "invent names with a trained model",
+     "Print sampled names, one per line."),
+    ("evaluate", EVALUATE_OPTIONS, "measure a model's loss on a corpus",
+     "Print the mean cross-entropy per character (nats, the end-of-name counted) and the "
+     "perplexity of a model on a corpus."),
+)  # fmt: skip
+
+
+def _add_options(parser, options, defaults):
+    """Add every (flags, keywords) row; a default from defaults is shown in the help."""
+    for flag, keywords in options:
+        keywords = dict(keywords)
+        name = flag.lstrip("-").replace("-", "_")
+        if name in defaults and "default" not in keywords and "action" not in keywords:
+            keywords["default"] = defaults[name]
+        if keywords.get("default") is not None and "default:" not in keywords["help"]:
+            keywords["help"] += " (default: %(default)s)"
+        parser.add_argument(flag, **keywords)
+
+
 def build_parser():
-    """The argparse parser of the three commands, with help for every option."""
+    """The argparse parser of the three commands, with help for every option (the tables above)."""
     parser = _Parser(
         prog="python -m rnn_lib",
         description="Train a character-level RNN, LSTM or GRU on names, sample new names, "
         "evaluate a model.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_train_parser(commands)
-    _add_sample_parser(commands)
-    _add_evaluate_parser(commands)
+    for command, options, summary, description in SUBCOMMANDS:
+        subparser = commands.add_parser(command, help=summary, description=description)
+        _add_options(subparser, options, TRAIN_DEFAULTS if command == "train" else {})
     return parser
-
-
-def _add_train_parser(commands):
-    """train: the corpus, the output, the model's size and every setting of train()."""
-    t = commands.add_parser(
-        "train",
-        help="train a model and save it as a checkpoint",
-        description="Train on a corpus split 90/10 (train/dev) and write a checkpoint (.npz).",
-    )
-    t.add_argument(
-        "--data",
-        metavar="PATH",
-        default=None,
-        help="corpus, UTF-8, one name per line (default: the shipped dinosaur names)",
-    )
-    t.add_argument(
-        "--out",
-        metavar="PATH",
-        default="model.npz",
-        help="checkpoint to write; its folder must exist (default: model.npz)",
-    )
-    t.add_argument(
-        "--cell",
-        choices=tuple(CELLS),
-        default=TRAIN_DEFAULTS["cell"],
-        help="the recurrent cell: vanilla RNN, LSTM or GRU (default: %(default)s)",
-    )
-    for option, kind, help_text in (
-        ("--hidden", _hidden_size, "hidden units, 1 to 4096"),
-        ("--epochs", _positive_int, "passes over the training names"),
-        ("--batch-size", _positive_int, "names per update step"),
-    ):
-        t.add_argument(
-            option,
-            metavar="N",
-            type=kind,
-            default=TRAIN_DEFAULTS[option[2:].replace("-", "_")],
-            help=f"{help_text} (default: %(default)s)",
-        )
-    _add_train_settings(t)
-    t.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
-
-
-def _add_train_settings(t):
-    """train's options for the optimiser, the clipping, the split and the seed."""
-    t.add_argument(
-        "--learning-rate",
-        metavar="R",
-        type=_positive_float,
-        default=TRAIN_DEFAULTS["learning_rate"],
-        help="step size at the start (default: %(default)s)",
-    )
-    choices = (
-        ("--schedule", ("linear", "constant"), "learning rate falling linearly to 0 over the "
-         "run, or constant"),
-        ("--optimizer", ("adam", "sgd"), "update rule"),
-        ("--clip", ("norm", "value", "none"), "gradient clipping: by global norm, entrywise by "
-         "value, or none"),
-    )  # fmt: skip
-    for option, allowed, help_text in choices:
-        t.add_argument(
-            option,
-            choices=allowed,
-            default=TRAIN_DEFAULTS[option[2:]],
-            help=f"{help_text} (default: %(default)s)",
-        )
-    t.add_argument(
-        "--clip-threshold",
-        metavar="C",
-        type=_positive_float,
-        default=TRAIN_DEFAULTS["clip_threshold"],
-        help="the global norm or the entry size that clipping allows (default: %(default)s)",
-    )
-    t.add_argument(
-        "--dev-fraction",
-        metavar="F",
-        type=_fraction,
-        default=0.1,
-        help="share of the names held out as the dev set (default: %(default)s)",
-    )
-    t.add_argument(
-        "--seed",
-        metavar="S",
-        type=_seed,
-        default=TRAIN_DEFAULTS["seed"],
-        help="seed of the split, the weights and the shuffling (default: %(default)s)",
-    )
-
-
-def _add_sample_parser(commands):
-    """sample: the checkpoint, how many names, how they are drawn."""
-    s = commands.add_parser(
-        "sample",
-        help="invent names with a trained model",
-        description="Print sampled names, one per line.",
-    )
-    s.add_argument(
-        "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
-    )
-    s.add_argument(
-        "-n",
-        metavar="N",
-        type=_sample_count,
-        default=10,
-        help="how many names, drawn together: a seed fixes the whole list of N (default: 10)",
-    )
-    s.add_argument(
-        "--temperature",
-        metavar="T",
-        type=_positive_float,
-        default=1.0,
-        help="below 1: safer, more typical names (towards 0: always the likeliest character); "
-        "above 1: wilder ones (default: 1.0)",
-    )
-    s.add_argument(
-        "--top-k",
-        metavar="K",
-        type=_positive_int,
-        default=None,
-        help="draw only from the K likeliest characters",
-    )
-    s.add_argument(
-        "--max-length",
-        metavar="N",
-        type=_name_length,
-        default=50,
-        help="longest name, 1 to 10000 (default: 50)",
-    )
-    s.add_argument(
-        "--seed", metavar="S", type=_seed, default=None, help="seed of the draws (default: fresh)"
-    )
-
-
-def _add_evaluate_parser(commands):
-    """evaluate: the checkpoint and the corpus to measure it on."""
-    e = commands.add_parser(
-        "evaluate",
-        help="measure a model's loss on a corpus",
-        description="Print the mean cross-entropy per character (nats, the end-of-name counted) "
-        "and the perplexity of a model on a corpus.",
-    )
-    e.add_argument(
-        "--checkpoint", metavar="PATH", required=True, help="a checkpoint written by train"
-    )
-    e.add_argument("--data", metavar="PATH", required=True, help="corpus, UTF-8, one name per line")
-    e.add_argument(
-        "--json", action="store_true", help="print loss_per_char, perplexity, names, chars as JSON"
-    )
 
 
 def _perplexity(value):

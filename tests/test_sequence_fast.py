@@ -209,7 +209,7 @@ def test_a_cache_built_from_its_arrays_gives_the_same_gradients():
     X, Y, a0, p = padded_one_hot_problem()
     a, y_hat, caches = rnn_forward(X, a0, p)
     states = np.concatenate([a0.T[np.newaxis], a.transpose(2, 1, 0)])  # (T_x + 1, m, n_a)
-    rebuilt = SequenceCache(X, states, y_hat.transpose(0, 2, 1), p)
+    rebuilt = SequenceCache(X, p, states, y_hat.transpose(0, 2, 1))
     assert len(rebuilt) == X.shape[2]
     np.testing.assert_array_equal(rebuilt.a0, a0)
     np.testing.assert_array_equal(rebuilt[2].a_prev, a[:, :, 1])

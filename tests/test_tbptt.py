@@ -24,7 +24,8 @@ from rnn_lib import (
     truncated_gradients,
     truncation_gap,
 )
-from rnn_lib.training.tbptt import HISTORY_KEYS, make_update, train_chunk
+from rnn_lib.training.optim import make_update
+from rnn_lib.training.tbptt import HISTORY_KEYS, train_chunk
 
 from .helpers import one_hot_sequence, random_problem
 
@@ -328,7 +329,7 @@ def test_train_chunk_updates_with_the_mean_gradient_and_drops_da0():
         (dict(hidden=0), "hidden must be a positive integer; got 0"),
         (dict(epochs=0), "epochs must be a positive integer; got 0"),
         (dict(optimizer="rmsprop"), "optimizer must be 'adam' or 'sgd'; got 'rmsprop'"),
-        (dict(clip="both"), "clip must be 'norm' or 'value' or 'none'; got 'both'"),
+        (dict(clip="both"), "clip must be 'norm', 'value' or 'none'; got 'both'"),
         (dict(learning_rate=-1), "learning_rate must be a positive, finite number; got -1"),
         (dict(clip_threshold=0), "clip_threshold must be a positive, finite number; got 0"),
         (dict(m=40), r"at least 2 m = 80 symbols"),

@@ -314,7 +314,7 @@ def test_a_parameter_that_stops_being_finite_ends_the_run_at_that_step(monkeypat
 
         return update
 
-    monkeypatch.setattr(trainer_module, "_make_update", breaking_update)
+    monkeypatch.setattr(trainer_module.optim, "make_update", breaking_update)
     with pytest.raises(
         TrainingDiverged, match="^training diverged in epoch 1: step 3 made Waa non"
     ):

@@ -34,9 +34,9 @@ def forward(x, a0, parameters):
 
     Returns:
         states -- a0 then the hidden states, (T_x + 1, m, n_a)
+        y_hat -- predicted distributions, (n_y, T_x, m)
         gates -- c~, u, r of every step side by side, (T_x, m, 3 n_a)
         reset_states -- r * a_prev of every step, (T_x, m, n_a)
-        y_hat -- predicted distributions, (n_y, T_x, m)
     """
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
@@ -61,11 +61,11 @@ def forward(x, a0, parameters):
         states[t + 1] += a_prev
     Wy, by = parameters["Wy"], parameters["by"]
     y_hat = output_softmax(states[1:].reshape(T_x * m, n_a), Wy, by, np.empty((len(by), T_x * m)))
-    return states, gates, reset_states, y_hat.reshape(-1, T_x, m)
+    return states, y_hat.reshape(-1, T_x, m), gates, reset_states
 
 
-def backward(da, x, states, gates, reset_states, parameters):
-    """gru_backward's gradients from the cache's arrays; da is (n_a, m, T_x), already checked.
+def backward(da, caches):
+    """gru_backward's gradients from a GRUCache; da is (n_a, m, T_x), already checked.
 
     Everything in the step equations that does not depend on da is computed for all steps
     before the loop:
@@ -73,9 +73,10 @@ def backward(da, x, states, gates, reset_states, parameters):
         dz_r = d(r * a_prev) * a_prev r (1 - r)
         da_prev = da<t> * (1 - u) + d(r * a_prev) * r + [dz_u, dz_r] [Wu; Wr]
     """
+    x, states, gates, reset_states = caches.x, caches.states, caches.gates, caches.reset_states
     T_x, m, n_a = states.shape[0] - 1, states.shape[1], states.shape[2]
     n_x = x.shape[0]
-    W_c_a_T, W_ur_a_T, W_x, _ = split_weights(parameters)
+    W_c_a_T, W_ur_a_T, W_x, _ = split_weights(caches.parameters)
     cc, u, r = np.split(gates, 3, axis=2)
     a_prev = states[:-1]
     per_da = np.stack(

@@ -32,9 +32,9 @@ def forward(x, a0, parameters):
 
     Returns:
         states -- a0 then the hidden states, (T_x + 1, m, n_a)
+        y_hat -- predicted distributions, (n_y, T_x, m)
         cells -- 0 then the cell states, (T_x + 1, m, n_a)
         gates -- o, f, i, c~ of every step side by side, (T_x, m, 4 n_a)
-        y_hat -- predicted distributions, (n_y, T_x, m)
     """
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
@@ -60,20 +60,21 @@ def forward(x, a0, parameters):
         parameters["by"],
         np.empty((len(parameters["by"]), T_x * m)),
     )
-    return states, cells, gates, y_hat.reshape(-1, T_x, m)
+    return states, y_hat.reshape(-1, T_x, m), cells, gates
 
 
-def backward(da, x, states, cells, gates, parameters):
-    """lstm_backward's gradients from the cache's arrays; da is (n_a, m, T_x), already checked.
+def backward(da, caches):
+    """lstm_backward's gradients from an LSTMCache; da is (n_a, m, T_x), already checked.
 
     Everything in the step equations that does not depend on da or dc is computed for all steps
     before the loop:
         dz_o = da<t> * tanh(c) o (1 - o)     dc = dc_next + da<t> * o (1 - tanh(c)^2)
         [dz_f, dz_i, dz_c] = dc * [c_prev f (1 - f), c~ i (1 - i), i (1 - c~^2)]
     """
+    x, states, cells, gates = caches.x, caches.states, caches.cells, caches.gates
     T_x, m, n_a = states.shape[0] - 1, states.shape[1], states.shape[2]
     n_x = x.shape[0]
-    Wa_T, Wx, _ = stacked_weights(parameters)
+    Wa_T, Wx, _ = stacked_weights(caches.parameters)
     o, f, i, cc = np.split(gates, 4, axis=2)
     tanh_c = np.tanh(cells[1:])
     per_da_o = tanh_c * o * (1.0 - o)

@@ -24,7 +24,7 @@ from .projections import input_projection, output_softmax, time_major_columns
 TRAINING_SCRATCH = ScratchBuffers()
 
 
-def forward_states(x, a0, parameters, scratch=FreshArrays):
+def forward(x, a0, parameters, scratch=FreshArrays):
     """rnn_forward without the shape checks; the hidden states in the internal layout.
 
     Arguments:
@@ -57,7 +57,7 @@ def output_gradient(y_hat, Y, out):
     """dz_y<t> = y_hat<t> * sum(y<t>) - y<t> for every step: y_hat - y, or 0 for padding.
 
     Arguments:
-        y_hat -- predicted distributions, (n_y, T_x, m), as forward_states returns them
+        y_hat -- predicted distributions, (n_y, T_x, m), as forward returns them
         Y -- true distributions, (n_y, m, T_x)
         out -- where to write the result, (n_y, T_x, m); may be y_hat itself
     Returns:
@@ -70,11 +70,11 @@ def output_gradient(y_hat, Y, out):
 
 
 def backward_states(x, parameters, states, dzy, scratch=FreshArrays):
-    """rnn_backward without the shape checks, from forward_states' states and output_gradient.
+    """rnn_backward without the shape checks, from forward' states and output_gradient.
 
     Arguments:
         x, parameters -- as for rnn_backward, already checked
-        states -- (T_x + 1, m, n_a), as forward_states returns them
+        states -- (T_x + 1, m, n_a), as forward returns them
         dzy -- gradient of the loss with respect to the output logits, (n_y, T_x, m)
         scratch -- where the work arrays come from: FreshArrays, or ScratchBuffers
     Returns:
@@ -116,7 +116,7 @@ def backward_states(x, parameters, states, dzy, scratch=FreshArrays):
 
 
 def backward(x, Y, parameters, states, y_hat):
-    """rnn_backward, from forward_states' states and y_hat; the shapes are already checked.
+    """rnn_backward, from forward' states and y_hat; the shapes are already checked.
 
     Returns:
         dict of dWax, dWaa, dWya, dba, dby and da0, as rnn_backward returns it (new arrays)
@@ -126,7 +126,7 @@ def backward(x, Y, parameters, states, y_hat):
 
 
 def _loss_and_output_gradient(y_hat, Y):
-    """compute_loss and output_gradient of forward_states' y_hat in one go, bit for bit the same.
+    """compute_loss and output_gradient of forward' y_hat in one go, bit for bit the same.
 
     Both need only the non-zero entries of Y (one per column, or none for padding), so they are
     found once and y_hat is read and changed only there, plus one product if some column of Y
@@ -134,7 +134,7 @@ def _loss_and_output_gradient(y_hat, Y):
     of Y), so the sum is the same to the last bit.
 
     Arguments:
-        y_hat -- predicted distributions, (n_y, T_x, m), as forward_states returns them;
+        y_hat -- predicted distributions, (n_y, T_x, m), as forward returns them;
             overwritten with the output gradient y_hat * sum(y<t>) - y<t>
         Y -- true distributions, (n_y, m, T_x)
     Returns:
@@ -173,7 +173,7 @@ def training_step(x, Y, a_prev, parameters, learning_rate, clip_value, names):
     Returns:
         loss, gradients (clipped), a_last (n_a, m), as optimize returns them
     """
-    states, y_hat = forward_states(x, a_prev, parameters, TRAINING_SCRATCH)
+    states, y_hat = forward(x, a_prev, parameters, TRAINING_SCRATCH)
     loss, dzy = _loss_and_output_gradient(y_hat, Y)  # y_hat is not needed any more
     gradients = backward_states(x, parameters, states, dzy, TRAINING_SCRATCH)
     for name in names:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _fast
-from ..activations import sigmoid, softmax
+from ..activations import sigmoid
 from ..validation import as_parameter_arrays, check_shape
 from .gated import (
     check_gated_parameters,
@@ -26,12 +26,7 @@ from .gated import (
     gated_param_symbols,
     initialize_gated_parameters,
 )
-from .shared import (
-    TimeMajorCache,
-    backward_through_time,
-    forward_through_time,
-    loss_and_gradients,
-)
+from .shared import TimeMajorCache, loss_and_gradients, output_layer_forward
 
 #: Each parameter's shape in the notebooks' symbols: gate weights and biases, then Wy, by.
 GRU_PARAM_SYMBOLS = gated_param_symbols(("u", "r", "c"))
@@ -93,7 +88,7 @@ def gru_cell_forward(xt, a_prev, parameters):
     r = sigmoid(p["Wr"] @ stacked + p["br"])
     cc = np.tanh(p["Wc"] @ np.concatenate((r * a_prev, xt)) + p["bc"])
     a_next = u * cc + (1.0 - u) * a_prev
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    yt_pred = output_layer_forward(a_next, p["Wy"], p["by"])  # softmax(Wy a_next + by)
     return a_next, yt_pred, GRUCellCache(a_next, a_prev, u, r, cc, xt, parameters)
 
 
@@ -149,9 +144,13 @@ class GRUCache(TimeMajorCache):
     """
 
     __slots__ = ("gates", "reset_states")
+    cell_forward = staticmethod(gru_cell_forward)
+    cell_backward = staticmethod(gru_cell_backward)
+    fast = _fast.gru
+    gate_names = GRU_GATE_NAMES
 
-    def __init__(self, x, states, y_hat, parameters, gates, reset_states):
-        super().__init__(x, states, y_hat, parameters)
+    def __init__(self, x, parameters, states, y_hat, gates, reset_states):
+        super().__init__(x, parameters, states, y_hat)
         self.gates, self.reset_states = gates, reset_states
 
     @classmethod
@@ -161,7 +160,7 @@ class GRUCache(TimeMajorCache):
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         gates = cls.rows([np.concatenate((s.cc, s.u, s.r)) for s in steps])
         reset_states = cls.rows([s.r * s.a_prev for s in steps])
-        return cls(x, states, np.stack(predictions, axis=1), parameters, gates, reset_states)
+        return cls(x, parameters, states, np.stack(predictions, axis=1), gates, reset_states)
 
     def step(self, t):
         """The GRUCellCache of step t, as gru_cell_forward would have returned it."""
@@ -174,22 +173,15 @@ def gru_forward(x, a0, parameters):
     """Run the GRU over T_x steps from a0 (equations in the module).
 
     Arguments:
-        x -- inputs, (n_x, m, T_x); x[:, :, t] is step t
-        a0 -- initial hidden state, (n_a, m)
+        x -- the inputs, (n_x, m, T_x);  a0 -- the initial state, (n_a, m)
         parameters -- dict of GRU_PARAM_NAMES (see gru_cell_forward)
     Returns:
-        a -- hidden states, (n_a, m, T_x)
-        y -- predicted distributions, (n_y, m, T_x)
-        caches -- GRUCache for gru_backward
+        a (n_a, m, T_x), y (n_y, m, T_x) -- the states and the predicted distributions
+        caches -- the GRUCache gru_backward needs
     """
     x, a0, parameters = np.asarray(x), np.asarray(a0), as_parameter_arrays(parameters)
     check_gated_sequence(x, a0, parameters, GRU_PARAM_SYMBOLS)
-    if _fast.enabled:
-        states, gates, reset_states, y_hat = _fast.gru.forward(x, a0, parameters)
-        caches = GRUCache(x, states, y_hat, parameters, gates, reset_states)
-    else:
-        steps, predictions = forward_through_time(gru_cell_forward, x, (a0,), parameters)
-        caches = GRUCache.from_steps(x, steps, predictions, parameters)
+    caches = GRUCache.unrolled(x, (a0,), parameters)
     return caches.a, caches.predictions, caches
 
 
@@ -211,29 +203,11 @@ def gru_backward(da, caches):
     """
     known = check_gated_sequence(caches.x, caches.a0, caches.parameters, GRU_PARAM_SYMBOLS)
     check_shape("da", da, ("n_a", "m", "T_x"), known)
-    if _fast.enabled:
-        return _fast.gru.backward(
-            da, caches.x, caches.states, caches.gates, caches.reset_states, caches.parameters
-        )
-    dx, (da0,), gradients = backward_through_time(
-        gru_cell_backward, da, caches, GRU_GATE_NAMES, ("da_prev",)
-    )
-    return {"dx": dx, "da0": da0, **gradients}
+    return caches.backward(np.asarray(da))
 
 
 def gru_loss_and_gradients(X, Y, a0, parameters):
-    """Summed cross-entropy of the GRU's predictions and its gradient for every parameter.
-
-    Forward pass, L = -sum Y * log(y_hat) (padded, all-zero columns of Y add nothing), the
-    output layer's gradients and da from output_layer_backward, then gru_backward.
-
-    Arguments:
-        X -- inputs, (n_x, m, T_x)
-        Y -- true distributions, (n_y, m, T_x): one-hot columns, all-zero columns for padding
-        a0 -- initial hidden state, (n_a, m)
-        parameters -- dict of GRU_PARAM_NAMES
-    Returns:
-        loss -- a Python float
-        gradients -- dict with "d" + name for every name in GRU_PARAM_NAMES, and dx, da0
-    """
+    """The GRU's summed cross-entropy on X and Y from a0, and its gradients (dx, da0 and one per
+    name of GRU_PARAM_NAMES), computed as for the LSTM: shared.loss_and_gradients with
+    gru_forward and gru_backward."""
     return loss_and_gradients(gru_forward, gru_backward, X, Y, a0, parameters)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _fast
-from ..activations import sigmoid, softmax
+from ..activations import sigmoid
 from ..validation import as_parameter_arrays, check_shape
 from .gated import (
     check_gated_parameters,
@@ -27,12 +27,7 @@ from .gated import (
     gated_param_symbols,
     initialize_gated_parameters,
 )
-from .shared import (
-    TimeMajorCache,
-    backward_through_time,
-    forward_through_time,
-    loss_and_gradients,
-)
+from .shared import TimeMajorCache, loss_and_gradients, output_layer_forward
 
 #: Each parameter's shape in the notebooks' symbols: gate weights and biases, then Wy, by.
 LSTM_PARAM_SYMBOLS = gated_param_symbols(("f", "i", "c", "o"))
@@ -105,7 +100,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = f * c_prev + i * cc
     o = sigmoid(p["Wo"] @ stacked + p["bo"])
     a_next = o * np.tanh(c_next)
-    yt_pred = softmax(p["Wy"] @ a_next + p["by"])
+    yt_pred = output_layer_forward(a_next, p["Wy"], p["by"])  # softmax(Wy a_next + by)
     cache = LSTMCellCache(a_next, c_next, a_prev, c_prev, f, i, cc, o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 
@@ -160,9 +155,14 @@ class LSTMCache(TimeMajorCache):
     """
 
     __slots__ = ("cells", "gates")
+    cell_forward = staticmethod(lstm_cell_forward)
+    cell_backward = staticmethod(lstm_cell_backward)
+    fast = _fast.lstm
+    carried = ("da_prev", "dc_prev")
+    gate_names = LSTM_GATE_NAMES
 
-    def __init__(self, x, states, y_hat, parameters, cells, gates):
-        super().__init__(x, states, y_hat, parameters)
+    def __init__(self, x, parameters, states, y_hat, cells, gates):
+        super().__init__(x, parameters, states, y_hat)
         self.cells, self.gates = cells, gates
 
     @classmethod
@@ -172,7 +172,7 @@ class LSTMCache(TimeMajorCache):
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         cells = cls.rows([steps[0].c_prev] + [s.c_next for s in steps])
         gates = cls.rows([np.concatenate((s.o, s.f, s.i, s.cc)) for s in steps])
-        return cls(x, states, np.stack(predictions, axis=1), parameters, cells, gates)
+        return cls(x, parameters, states, np.stack(predictions, axis=1), cells, gates)
 
     @property
     def c(self):
@@ -193,24 +193,17 @@ def lstm_forward(x, a0, parameters):
     """Run the LSTM over T_x steps from a0 and a zero cell state (equations in the module).
 
     Arguments:
-        x -- inputs, (n_x, m, T_x); x[:, :, t] is step t
-        a0 -- initial hidden state, (n_a, m)
+        x, a0 -- the inputs (n_x, m, T_x), x[:, :, t] step t, and the initial hidden state
+            (n_a, m); the cell state starts at zero
         parameters -- dict of LSTM_PARAM_NAMES (see lstm_cell_forward)
     Returns:
-        a -- hidden states, (n_a, m, T_x)
-        y -- predicted distributions, (n_y, m, T_x)
-        c -- cell states, (n_a, m, T_x)
-        caches -- LSTMCache for lstm_backward
+        a, y, c -- the hidden states (n_a, m, T_x), the predicted distributions (n_y, m, T_x)
+            and the cell states (n_a, m, T_x)
+        caches -- the LSTMCache lstm_backward needs
     """
     x, a0, parameters = np.asarray(x), np.asarray(a0), as_parameter_arrays(parameters)
     check_gated_sequence(x, a0, parameters, LSTM_PARAM_SYMBOLS)
-    if _fast.enabled:
-        states, cells, gates, y_hat = _fast.lstm.forward(x, a0, parameters)
-        caches = LSTMCache(x, states, y_hat, parameters, cells, gates)
-    else:
-        state = (a0, np.zeros(a0.shape))
-        steps, predictions = forward_through_time(lstm_cell_forward, x, state, parameters)
-        caches = LSTMCache.from_steps(x, steps, predictions, parameters)
+    caches = LSTMCache.unrolled(x, (a0, np.zeros(a0.shape)), parameters)  # c<0> = 0
     return caches.a, caches.predictions, caches.c, caches
 
 
@@ -223,38 +216,22 @@ def lstm_backward(da, caches):
     gradient sums its per-step terms; dx<t> is the xt part of step t.
 
     Arguments:
-        da -- gradient of the loss with respect to the hidden states, (n_a, m, T_x), for example
-            the da of output_layer_backward
-        caches -- the LSTMCache from lstm_forward
+        da -- the gradient reaching each hidden state from outside the recurrence (from the
+            output layer: output_layer_backward's da), (n_a, m, T_x)
+        caches -- lstm_forward's LSTMCache
     Returns:
-        dict of dx (n_x, m, T_x), da0 (n_a, m), dc0 (n_a, m) (the gradient of the initial cell
-        state), and dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo in the parameters' shapes
+        dict of dx (n_x, m, T_x), da0 and dc0 (the initial hidden and cell states' gradients,
+        (n_a, m)), and dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo in the parameters' shapes
     """
     known = check_gated_sequence(caches.x, caches.a0, caches.parameters, LSTM_PARAM_SYMBOLS)
     check_shape("da", da, ("n_a", "m", "T_x"), known)
-    if _fast.enabled:
-        return _fast.lstm.backward(
-            da, caches.x, caches.states, caches.cells, caches.gates, caches.parameters
-        )
-    dx, (da0, dc0), gradients = backward_through_time(
-        lstm_cell_backward, da, caches, LSTM_GATE_NAMES, ("da_prev", "dc_prev")
-    )
-    return {"dx": dx, "da0": da0, "dc0": dc0, **gradients}
+    return caches.backward(np.asarray(da))
 
 
 def lstm_loss_and_gradients(X, Y, a0, parameters):
-    """Summed cross-entropy of the LSTM's predictions and its gradient for every parameter.
+    """The summed cross-entropy of the LSTM on X (n_x, m, T_x) and targets Y (n_y, m, T_x) from
+    a0 (n_a, m), and the gradient of every one of LSTM_PARAM_NAMES, with dx, da0 and dc0.
 
-    Forward pass, L = -sum Y * log(y_hat) (padded, all-zero columns of Y add nothing), the
-    output layer's gradients and da from output_layer_backward, then lstm_backward.
-
-    Arguments:
-        X -- inputs, (n_x, m, T_x)
-        Y -- true distributions, (n_y, m, T_x): one-hot columns, all-zero columns for padding
-        a0 -- initial hidden state, (n_a, m)
-        parameters -- dict of LSTM_PARAM_NAMES
-    Returns:
-        loss -- a Python float
-        gradients -- dict with "d" + name for every name in LSTM_PARAM_NAMES, and dx, da0, dc0
+    lstm_forward, the output layer's backward, then lstm_backward: shared.loss_and_gradients.
     """
     return loss_and_gradients(lstm_forward, lstm_backward, X, Y, a0, parameters)

@@ -23,7 +23,7 @@ from ..validation import (
     check_sequence,
     check_shape,
 )
-from .shared import TimeMajorCache, forward_through_time
+from .shared import TimeMajorCache
 
 #: The parameters of the RNN, in one fixed order. Update, clipping, gradient checks and
 #: checkpoints all iterate over this tuple; the gradient of ``name`` is ``"d" + name``.
@@ -173,14 +173,16 @@ class SequenceCache(TimeMajorCache):
     """
 
     __slots__ = ()
+    cell_forward = staticmethod(rnn_cell_forward)
+    fast = _fast.rnn
 
     @classmethod
-    def from_steps(cls, x, steps, parameters=None):
-        """Stack a list of per-step CellCaches (as the seed's rnn_forward returns) into one cache."""
+    def from_steps(cls, x, steps, predictions=None, parameters=None):
+        """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache."""
         steps = list(steps)
         states = cls.rows([steps[0].a_prev] + [step.a_next for step in steps])
-        y_hat = np.stack([step.y_hat_t for step in steps], axis=1)
-        return cls(x, states, y_hat, parameters)
+        y_hat = np.stack([step.y_hat_t for step in steps], axis=1)  # the predictions again
+        return cls(x, parameters, states, y_hat)
 
     def step(self, t):
         """The CellCache of step t, as rnn_cell_forward returned it."""
@@ -209,11 +211,7 @@ def rnn_forward(X, a0, parameters):
     """
     X, a0, parameters = np.asarray(X), np.asarray(a0), as_parameter_arrays(parameters)
     check_sequence_inputs(X, a0, parameters)
-    if _fast.enabled:
-        caches = SequenceCache(X, *_fast.rnn.forward_states(X, a0, parameters), parameters)
-    else:
-        steps, _ = forward_through_time(rnn_cell_forward, X, (a0,), parameters)
-        caches = SequenceCache.from_steps(X, steps, parameters)
+    caches = SequenceCache.unrolled(X, (a0,), parameters)
     return caches.a, caches.predictions, caches
 
 
@@ -237,7 +235,7 @@ def rnn_backward(X, Y, parameters, caches):
     """
     X, Y, parameters = np.asarray(X), np.asarray(Y), as_parameter_arrays(parameters)
     if not isinstance(caches, SequenceCache):
-        caches = SequenceCache.from_steps(X, caches, parameters)
+        caches = SequenceCache.from_steps(X, caches, parameters=parameters)
     known = check_sequence_inputs(X, caches.a0, parameters)
     check_shape("Y", Y, ("n_y", "m", "T_x"), known)
     check_shape("caches.a", caches.a, ("n_a", "m", "T_x"), known)

@@ -57,11 +57,11 @@ def check_layer_parameters(parameters):
 
 
 class LayerStepCache(NamedTuple):
-    """What the backward pass of one step needs from its forward pass."""
+    """What rnn_layer_step_backward needs of a step: its new state, the old one, its input."""
 
-    a_next: np.ndarray  # (n_a, m)  hidden state this step produced
-    a_prev: np.ndarray  # (n_a, m)  hidden state it started from
-    xt: np.ndarray  # (n_x, m)  input of this step
+    a_next: np.ndarray  # (n_a, m)
+    a_prev: np.ndarray  # (n_a, m)
+    xt: np.ndarray  # (n_x, m), or the layer below's state (n_a, m)
 
 
 def rnn_layer_step_forward(xt, a_prev, parameters):

@@ -19,6 +19,7 @@ of a contiguous block (about 1.8x faster at n_y = 27 than over a row's 27 entrie
 
 import numpy as np
 
+from .. import _fast
 from ..activations import softmax
 from ..loss import compute_loss
 from ..validation import as_parameter_arrays
@@ -99,18 +100,69 @@ class TimeMajorCache:
 
     Attributes:
         x -- the inputs, as given, (n_x, m, T_x)
+        parameters -- the parameters of the forward pass
         states -- a0 then the hidden states, time-major rows: (T_x + 1, m, n_a); states[0] is
             a0^T and states[t + 1] is a<t>^T
         y_hat -- the predicted distributions, (n_y, T_x, m): y_hat[:, t] is step t's
-        parameters -- the parameters of the forward pass
     The public arrays keep the seed's (n, m, T_x) layout, as views: see a0, a and predictions.
     Indexing the cache gives a step's cell cache, as the seed's list of caches did: caches[t].
+
+    A cell's cache class also names the cell's step functions and its fast path; unrolled and
+    backward then hold the one ``if _fast.enabled:`` of every cell.
     """
 
-    __slots__ = ("x", "states", "y_hat", "parameters")
+    __slots__ = ("x", "parameters", "states", "y_hat")
+    #: (xt, *state, parameters) -> (*new state, prediction, cell cache): the cell's step forward
+    cell_forward = None
+    #: (da_next, *other carried gradients, cell cache) -> dict: the gated cells' step backward
+    cell_backward = None
+    #: the cell's module in rnn_lib._fast: forward(x, a0, parameters) -> the arrays after
+    #: x and parameters in the constructor; backward(da, caches) -> backward's dict
+    fast = None
+    #: the state gradients one step passes back to the one before, e.g. ("da_prev", "dc_prev")
+    carried = ("da_prev",)
+    #: the parameters whose gradients the step backward gives (the output layer's come apart)
+    gate_names = ()
 
-    def __init__(self, x, states, y_hat, parameters):
-        self.x, self.states, self.y_hat, self.parameters = x, states, y_hat, parameters
+    def __init__(self, x, parameters, states, y_hat):
+        self.x, self.parameters, self.states, self.y_hat = x, parameters, states, y_hat
+
+    @classmethod
+    def from_steps(cls, x, steps, predictions, parameters):
+        """The cache from what the cell's forward returned step by step (its cell caches and
+        predictions)."""
+        raise NotImplementedError(f"{cls.__name__} does not define from_steps")
+
+    @classmethod
+    def unrolled(cls, x, state, parameters):
+        """Run the cell over every step of x from state: the fast path, or the readable loop.
+
+        Arguments:
+            x -- inputs, (n_x, m, T_x), already checked
+            state -- the initial state: (a0,), or (a0, c0) with c0 = 0 for the LSTM
+            parameters -- the cell's parameters, already checked
+        Returns:
+            the cache of the whole sequence
+        """
+        if _fast.enabled:
+            return cls(x, parameters, *cls.fast.forward(x, state[0], parameters))
+        steps, predictions = forward_through_time(cls.cell_forward, x, state, parameters)
+        return cls.from_steps(x, steps, predictions, parameters)
+
+    def backward(self, da):
+        """BPTT of a gated cell from the gradient of every state, da (n_a, m, T_x), checked.
+
+        Returns:
+            dict of dx (n_x, m, T_x), the initial state's gradients (da0, and dc0 for the LSTM)
+            and "d" + name for every gate parameter
+        """
+        if _fast.enabled:
+            return self.fast.backward(da, self)
+        dx, initial, gradients = backward_through_time(
+            self.cell_backward, da, self, self.gate_names, self.carried
+        )
+        first = {key.replace("_prev", "0"): value for key, value in zip(self.carried, initial)}
+        return {"dx": dx, **first, **gradients}
 
     @property
     def a0(self):

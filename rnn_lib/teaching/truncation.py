@@ -17,10 +17,8 @@ def truncation_gap(X, Y, a0, parameters, k):
     gradients (dWax, dWaa, dWya, dba, dby; da0 left out). 0 when k >= T_x.
 
     Arguments:
-        X, Y -- inputs and true distributions, (n_x, m, T_x) and (n_y, m, T_x)
-        a0 -- initial hidden state, (n_a, m)
-        parameters -- dict of Wax, Waa, Wya, ba, by
-        k -- steps per chunk, a positive integer
+        X, Y, a0, parameters, k -- as for truncated_gradients: the sequence (n_x, m, T_x), its
+            targets (n_y, m, T_x), the initial state (n_a, m), the RNN's parameters, the chunk
     Returns:
         the gap, a float >= 0
     Raises:

@@ -175,3 +175,62 @@ class Adam:
             v += (1.0 - self.beta2) * grad**2
             value -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
         return parameters
+
+
+#: The rules make_update combines, by name.
+UPDATE_CHOICES = {
+    "optimizer": ("adam", "sgd"),
+    "clip": ("norm", "value", "none"),
+    "schedule": ("linear", "constant"),
+}
+
+
+def check_update_choices(**choices):
+    """Check optimizer=, clip=, schedule= against UPDATE_CHOICES: one ValueError naming the first."""
+    for name, value in choices.items():
+        allowed = UPDATE_CHOICES[name]
+        if value not in allowed:
+            quoted = [repr(choice) for choice in allowed]
+            raise ValueError(
+                f"{name} must be {', '.join(quoted[:-1])} or {quoted[-1]}; got {value!r}"
+            )
+
+
+def make_update(
+    optimizer, clipping, clip_threshold, learning_rate, schedule="constant", total_steps=1
+):
+    """The update of step n = 0, 1, ...: a function (parameters, gradients, n=0), in place.
+
+    It clips the gradients (clipping "norm": clip_by_norm, "value": clip, "none": as they
+    are, with the threshold clip_threshold), then takes a step of Adam or of SGD
+    (update_parameters) with the learning rate of step n: learning_rate ("constant"), or
+    learning_rate (1 - n / total_steps) ("linear": falling towards 0 over total_steps steps).
+
+    Arguments:
+        optimizer -- "adam" or "sgd";  clipping -- "norm", "value" or "none"
+        clip_threshold, learning_rate -- positive numbers
+        schedule -- "constant" or "linear";  total_steps -- the run's steps, for "linear"
+    Returns:
+        update(parameters, gradients, n=0) -> None
+    """
+    check_update_choices(optimizer=optimizer, clip=clipping, schedule=schedule)
+    check_positive_number("clip_threshold", clip_threshold)
+    check_positive_number("learning_rate", learning_rate)
+    clippers = {
+        "norm": lambda gradients: clip_by_norm(gradients, clip_threshold),
+        "value": lambda gradients: clip(gradients, clip_threshold),
+        "none": lambda gradients: gradients,
+    }
+    schedules = {
+        "constant": lambda n: learning_rate,
+        "linear": lambda n: learning_rate * (1.0 - n / total_steps),
+    }
+    adam = Adam(learning_rate)
+
+    def adam_step(parameters, gradients, rate):
+        adam.learning_rate = rate
+        adam.step(parameters, gradients)
+
+    rule = {"adam": adam_step, "sgd": update_parameters}[optimizer]
+    clipper, rate = clippers[clipping], schedules[schedule]
+    return lambda parameters, gradients, n=0: rule(parameters, clipper(gradients), rate(n))

@@ -161,15 +161,9 @@ def _spell(drawn, lengths, ix_to_char):
 
 
 def sample(
-    parameters,
-    char_to_ix,
-    ix_to_char,
-    temperature=1.0,
-    top_k=None,
-    rng=None,
-    max_length=50,
+    parameters, char_to_ix, ix_to_char, temperature=1.0, top_k=None, rng=None, max_length=50,
     cell="rnn",
-):
+):  # fmt: skip
     """Draw one name from the RNN, as the seed's sample does, plus temperature, top_k and rng.
 
     Arguments:

@@ -25,7 +25,7 @@ from ..cells.registry import get_cell
 from ..cells.rnn import PARAM_NAMES, initialize_parameters, rnn_backward, rnn_forward
 from ..data.streams import stream_chunks
 from ..loss import compute_loss
-from ..validation import check_integer, check_positive_number, check_sequence, check_shape
+from ..validation import check_integer, check_sequence, check_shape
 from . import optim
 
 #: What train_tbptt's history records, one entry per epoch.
@@ -80,33 +80,6 @@ def truncated_gradients(X, Y, a0, parameters, k):
     return loss, gradients, a_start.copy()
 
 
-def make_update(optimizer, clip, clip_threshold, learning_rate):
-    """The update of one chunk: a function (parameters, gradients) that changes parameters in place.
-
-    It clips the gradients (by global norm, by value, or not), then takes a step of Adam or of
-    SGD, W <- W - learning_rate dW, with a constant learning rate.
-    """
-    clippers = {
-        "norm": lambda gradients: optim.clip_by_norm(gradients, clip_threshold),
-        "value": lambda gradients: optim.clip(gradients, clip_threshold),
-        "none": lambda gradients: gradients,
-    }
-    choices = {"optimizer": ("adam", "sgd"), "clip": tuple(clippers)}
-    for name, value in (("optimizer", optimizer), ("clip", clip)):
-        if value not in choices[name]:
-            allowed = " or ".join(repr(choice) for choice in choices[name])
-            raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    check_positive_number("clip_threshold", clip_threshold)
-    check_positive_number("learning_rate", learning_rate)
-    clipper = clippers[clip]
-    if optimizer == "adam":
-        adam = optim.Adam(learning_rate)
-        return lambda parameters, gradients: adam.step(parameters, clipper(gradients))
-    return lambda parameters, gradients: optim.update_parameters(
-        parameters, clipper(gradients), learning_rate
-    )
-
-
 def train_chunk(X, Y, a_start, parameters, update):
     """One step of truncated BPTT: forward from the carried state, backward, update.
 
@@ -117,7 +90,7 @@ def train_chunk(X, Y, a_start, parameters, update):
         X, Y -- the chunk's inputs and targets, (n_x, m, T_c) and (n_y, m, T_c), no padding
         a_start -- the state the chunk starts from, (n_a, m)
         parameters -- dict of PARAM_NAMES, updated in place
-        update -- a function (parameters, gradients), as make_update returns
+        update -- a function (parameters, gradients), as optim.make_update returns
     Returns:
         loss -- the chunk's summed cross-entropy, before the update
         a_last -- the state after the chunk's last step, (n_a, m), computed before the update
@@ -190,7 +163,8 @@ def train_tbptt(
         hidden -- hidden units n_a;  m -- streams (batch columns);  k -- steps per chunk
         epochs -- passes over the stream
         learning_rate, optimizer ("adam" or "sgd"), clip ("norm", "value" or "none"),
-            clip_threshold -- the update of every chunk (see make_update)
+            clip_threshold -- the update of every chunk (see optim.make_update), at a
+            constant learning rate
         carry_state -- carry the state between chunks (True) or reset it to zero (False)
         parameters -- initial parameters (copied; the caller's are not changed), or None to
             draw them with initialize_parameters(hidden, n_x, n_x, seed)
@@ -206,7 +180,7 @@ def train_tbptt(
     settings.update(carry_state=bool(carry_state), seed=seed)
     for name in ("hidden", "m", "k", "epochs"):
         check_integer(name, settings[name])
-    update = make_update(optimizer, clip, clip_threshold, learning_rate)
+    update = optim.make_update(optimizer, clip, clip_threshold, learning_rate)
     parameters = _initial_parameters(parameters, hidden, n_x, seed)
     history = {key: [] for key in HISTORY_KEYS}
     start = time.perf_counter()

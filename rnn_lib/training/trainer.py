@@ -124,33 +124,6 @@ def _evaluation_batches(names, batch_size, width):
     yield batch
 
 
-def _make_update(optimizer, clip, clip_threshold, schedule, learning_rate, total_steps):
-    """The update of step k = 0, 1, ...: a function (parameters, gradients, k), in place.
-
-    It clips the gradients (by global norm, by value, or not), then applies Adam or SGD with
-    the learning rate of step k: constant, or learning_rate (1 - k / total_steps), falling
-    linearly towards 0 over the run.
-    """
-    clippers = {
-        "norm": lambda gradients: optim.clip_by_norm(gradients, clip_threshold),
-        "value": lambda gradients: optim.clip(gradients, clip_threshold),
-        "none": lambda gradients: gradients,
-    }
-    schedules = {
-        "constant": lambda k: learning_rate,
-        "linear": lambda k: learning_rate * (1.0 - k / total_steps),
-    }
-    adam = optim.Adam(learning_rate)
-
-    def adam_step(parameters, gradients, rate):
-        adam.learning_rate = rate
-        adam.step(parameters, gradients)
-
-    rules = {"adam": adam_step, "sgd": optim.update_parameters}
-    clipper, rate, rule = clippers[clip], schedules[schedule], rules[optimizer]
-    return lambda parameters, gradients, k: rule(parameters, clipper(gradients), rate(k))
-
-
 def check_hyperparameters(settings):
     """Check train's settings before any work: one ValueError naming the first bad one."""
     for name in ("hidden", "epochs", "batch_size"):
@@ -158,16 +131,9 @@ def check_hyperparameters(settings):
     for name in ("learning_rate", "clip_threshold"):
         check_positive_number(name, settings[name])
     get_cell(settings["cell"])
-    choices = {
-        "optimizer": ("adam", "sgd"),
-        "clip": ("norm", "value", "none"),
-        "schedule": ("linear", "constant"),
-    }
-    for name, allowed in choices.items():
-        if settings[name] not in allowed:
-            quoted = [repr(choice) for choice in allowed]
-            expected = ", ".join(quoted[:-1]) + " or " + quoted[-1]
-            raise ValueError(f"{name} must be {expected}; got {settings[name]!r}")
+    optim.check_update_choices(
+        optimizer=settings["optimizer"], clip=settings["clip"], schedule=settings["schedule"]
+    )
 
 
 class _Run(NamedTuple):
@@ -181,7 +147,7 @@ class _Run(NamedTuple):
     batch_size: int  # names per step
     rng: np.random.Generator  # for the shuffling of every epoch after the first
     first_batches: list  # the first epoch's batches (drawn before the update rule is made)
-    update: object  # (parameters, gradients, k) -> None, see _make_update
+    update: object  # (parameters, gradients, n) -> None, see optim.make_update
     learning_rate: float  # for the message of a diverged run
 
 
@@ -193,12 +159,12 @@ def _start_run(settings, train_names, chars, architecture):
     parameters = architecture.initialize(settings["hidden"], len(chars), len(chars), rng)
     batches = length_grouped_batches(train_names, settings["batch_size"], rng)
     total_steps = settings["epochs"] * len(batches)  # the same count every epoch
-    update = _make_update(
+    update = optim.make_update(
         settings["optimizer"],
         settings["clip"],
         settings["clip_threshold"],
-        settings["schedule"],
         settings["learning_rate"],
+        settings["schedule"],
         total_steps,
     )
     return _Run(
@@ -310,7 +276,7 @@ def train(
         train_names, dev_names -- lists of names to learn from and to hold out (or None)
         hidden, epochs, batch_size -- hidden units n_a, passes over train_names, names per step
         learning_rate, optimizer, schedule -- the first step size, "adam" or "sgd", "linear"
-            or "constant" (see _make_update)
+            or "constant" (see optim.make_update)
         clip, clip_threshold -- "norm", "value" or "none": clip to that global norm or entry size
         seed -- seed of the initial weights and of the shuffling;  progress -- show a tqdm bar
         chars -- the vocabulary ("\\n" first; default train_names')
