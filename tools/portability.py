@@ -5,7 +5,7 @@
     python tools/portability.py --list             # what each set-up changes
 
 A notebook's printed output must not depend on the CPU's BLAS kernel, the thread count, the hash
-seed or the admitted versions of numpy and matplotlib (DESIGN.md, "Portable outputs"). Each
+seed or the admitted versions of numpy and matplotlib (README, "For developers"). Each
 set-up runs `pytest notebooks` (nbval, strict, as in pyproject.toml) in its own environment:
 
 - threads-1, threads-2: OPENBLAS_NUM_THREADS=1 (as CI) and =2;
