@@ -339,3 +339,8 @@ def _run(argv):
         print(f"error: out of memory in {args.command}; try smaller sizes", file=sys.stderr)
         return 1
     return 0
+
+
+def run():
+    """The rnn-lib console script and python -m rnn_lib: main, then the process ends."""
+    return main(exiting=True)
