@@ -1,8 +1,10 @@
 """The speed-ups, kept apart from the code students read: nothing here is needed to follow a notebook.
 
 The public functions of rnn_lib.cells are written as the notebooks write them, step by step over
-time, and each hands its work to this package behind one ``if _fast.enabled:``, in the way
-nanoGPT keeps its one fast path behind one ``if``. The fast versions compute the same equations
+time, and hand their work to this package behind an ``if _fast.enabled:``, in the way nanoGPT
+keeps its one fast path behind one ``if``: for every cell's forward pass and the gated cells'
+backward pass that ``if`` is in rnn_lib.cells.shared.TimeMajorCache (unrolled, backward); the
+RNN's rnn_backward and optimize have their own. The fast versions compute the same equations
 and agree with the readable ones up to rounding (tests/test_fast_paths.py compares them). What
 they change is where the work happens:
 

@@ -178,11 +178,13 @@ class SequenceCache(TimeMajorCache):
 
     @classmethod
     def from_steps(cls, x, steps, predictions=None, parameters=None):
-        """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache."""
+        """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache; the
+        predictions, (n_y, m) each, default to the caches' own y_hat_t."""
         steps = list(steps)
+        if predictions is None:
+            predictions = [step.y_hat_t for step in steps]
         states = cls.rows([steps[0].a_prev] + [step.a_next for step in steps])
-        y_hat = np.stack([step.y_hat_t for step in steps], axis=1)  # the predictions again
-        return cls(x, parameters, states, y_hat)
+        return cls(x, parameters, states, np.stack(predictions, axis=1))
 
     def step(self, t):
         """The CellCache of step t, as rnn_cell_forward returned it."""
