@@ -1,4 +1,4 @@
-"""Show a notebook's text as a front end without MyST shows it (Colab, VS Code, GitHub).
+"""Show a notebook's text as a front end without MyST shows it (Colab, VS Code).
 
 Usage:
 
