@@ -7,7 +7,7 @@ WORKFLOWS := $(wildcard .github/workflows/*.yml)
 ZIZMOR ?= $(shell $(PYTHON) -c 'import sys, pathlib; print(pathlib.Path(sys.executable).with_name("zizmor"))')
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: test sync lint student book portability
+.PHONY: test sync lint student book portability set-repository
 
 test:  ## every test: the library's unit tests and nbval over every notebook
 	$(PYTHON) -m pytest
@@ -23,6 +23,10 @@ lint:  ## ruff over the code; the GitHub workflows against GitHub's schema and z
 
 student:  ## the student edition in student/: every solution replaced by a stub, no outputs
 	$(PYTHON) tools/make_student.py --out student
+
+set-repository:  ## point the book's launch buttons and every notebook's install cell at URL [BRANCH]
+	$(if $(URL),,$(error usage: make set-repository URL=https://github.com/<you>/<repository> [BRANCH=main]))
+	$(PYTHON) tools/set_repository.py '$(URL)' $(if $(BRANCH),'--branch=$(BRANCH)')
 
 book:  ## the book, a static site in book/_build/html; builds offline, warnings are errors
 	$(JUPYTER_BOOK) build . --config book/_config.yml --toc book/_toc.yml --path-output book -W -n --keep-going

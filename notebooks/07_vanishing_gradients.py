@@ -31,6 +31,19 @@
 # - See why clipping cannot help with vanishing gradients.
 # - Watch a vanilla RNN fail a task that needs a long memory, and succeed when the memory is short.
 
+# %% tags=["remove-cell"]
+# Colab, VS Code or any Python without rnn_lib: install it (with the dinosaur names) from the
+# project's repository; this needs git and the network. Where rnn_lib is installed already
+# (`pip install -r requirements.txt`), this cell does nothing.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("rnn_lib") is None:
+    RNN_LIB = "rnn_lib @ git+https://github.com/example-org/rnn-from-scratch@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", RNN_LIB], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -2,7 +2,7 @@
 
 Usage (from anywhere; the defaults are relative to the repository root):
 
-    python tools/make_student.py [--out student] [--notebooks notebooks]
+    python tools/make_student.py [--out student] [--notebooks notebooks] [--core-solved]
 
 For every ``notebooks/NN_topic.py`` (jupytext percent format) this writes ``student/NN_topic.py``
 and ``student/NN_topic.ipynb``, a valid jupytext pair, in which each solution region
@@ -24,7 +24,13 @@ the cell; the ``solution`` tag stays, to mark the cells they fill in.
 Markers count only in code cells, alone on their line. A malformed region (BEGIN without END,
 a BEGIN inside a region, END without BEGIN, a region running into the next cell, a marker with
 extra text on its line) stops the run with one line naming the file and the line, and writes
-nothing. The edition is written into a temporary folder beside the output folder, which then
+nothing.
+
+``--core-solved`` writes the edition a student has after doing the core exercises only: the
+regions of core exercises keep their solutions (markers included), those of stretch exercises
+get the stub. A region belongs to the last ``:::{exercise}`` directive above it, whose title must
+end in "(core)" or "(stretch)"; a region with neither stops the run the same way. The checks of
+stretch exercises skip an unsolved answer, so "Run All" goes through such an edition to the end. The edition is written into a temporary folder beside the output folder, which then
 replaces the output folder; a failed run leaves an existing student edition as it was.
 """
 
@@ -47,38 +53,80 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*.py"
 STAMP = ".made-by-make_student"
 CELL_HEADER = re.compile(r"^# %%(.*)$")
 TEXT_CELL = re.compile(r"\[(markdown|md|raw)\]")
+# An exercise directive in a markdown cell ("# :::{exercise} Title (core)") and its kind.
+EXERCISE = re.compile(r"^#\s?:{3,}\{exercise\}(.*)$")
+EXERCISE_KIND = re.compile(r"\((core|stretch)\)$")
 
 
 class MalformedRegion(ValueError):
     """A solution region is not a well-formed BEGIN ... END pair; the message names file:line."""
 
 
-def strip_solutions(text, filename):
+def cell_lines(text):
+    """Yield (line number, line, whether it opens a cell, whether it lies in a code cell)."""
+    in_code_cell = True  # the lines before the first "# %%" form a code cell too
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        header = CELL_HEADER.match(line)
+        if header:
+            in_code_cell = not TEXT_CELL.search(header.group(1))
+        yield number, line, header is not None, in_code_cell
+
+
+def exercise_kind(exercise, begin, filename):
+    """ "core" or "stretch", from the title of the exercise (line, title) above a region."""
+    if exercise is None:
+        raise MalformedRegion(
+            f"{filename}:{begin}: the solution region has no :::{{exercise}} above it, so it is "
+            "neither core nor stretch"
+        )
+    line, title = exercise
+    kind = EXERCISE_KIND.search(title)
+    if kind is None:
+        raise MalformedRegion(
+            f"{filename}:{line}: the exercise {title!r} ends in neither (core) nor (stretch); "
+            f"its solution region (line {begin}) must be one or the other"
+        )
+    return kind.group(1)
+
+
+def region_kinds(text, filename):
+    """{line of each BEGIN marker: "core" or "stretch"}, the kind of the exercise above it.
+
+    A region belongs to the last ``:::{exercise}`` directive of a markdown cell before it, whose
+    title ends in "(core)" or "(stretch)". Raises MalformedRegion, naming file:line, otherwise.
+    """
+    kinds, exercise = {}, None  # exercise: (line, title) of the last directive seen
+    for number, line, _, in_code_cell in cell_lines(text):
+        directive = None if in_code_cell else EXERCISE.match(line)
+        if directive:
+            exercise = (number, directive.group(1).strip())
+        elif in_code_cell and line.strip() == BEGIN:
+            kinds[number] = exercise_kind(exercise, number, filename)
+    return kinds
+
+
+def strip_solutions(text, filename, keep=()):
     """Replace each solution region of a percent-format notebook by the student's stub.
 
     Arguments:
         text -- the notebook's .py source
         filename -- how to name the file in error messages
+        keep -- kinds of exercise ("core", "stretch") whose regions stay as they are
     Returns (the stripped source, the number of regions replaced).
-    Raises MalformedRegion on the first malformed region.
+    Raises MalformedRegion on the first malformed region (or, with keep, unknown kind).
     """
-    kept = []
-    regions = 0
-    opened_at = None  # line number of the BEGIN marker of the open region, if any
-    indent = ""  # the indentation of that marker
-    in_code_cell = True  # the lines before the first "# %%" form a code cell too
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        header = CELL_HEADER.match(line)
-        if header:
-            if opened_at is not None:
-                raise MalformedRegion(
-                    f"{filename}:{opened_at}: {BEGIN} runs into the next cell (line {number}) "
-                    f"without its {END}"
-                )
-            in_code_cell = not TEXT_CELL.search(header.group(1))
+    kinds = region_kinds(text, filename) if keep else {}
+    kept, regions = [], 0
+    opened_at, indent, keeping = None, "", False  # the open region: BEGIN's line, indent, kept?
+    for number, line, opens_cell, in_code_cell in cell_lines(text):
+        if opens_cell and opened_at is not None:
+            raise MalformedRegion(
+                f"{filename}:{opened_at}: {BEGIN} runs into the next cell (line {number}) "
+                f"without its {END}"
+            )
         marker = line.strip()
         if not in_code_cell or ("BEGIN SOLUTION" not in marker and "END SOLUTION" not in marker):
-            if opened_at is None:
+            if opened_at is None or keeping:
                 kept.append(line)
             continue
         if marker == BEGIN:
@@ -87,13 +135,14 @@ def strip_solutions(text, filename):
                     f"{filename}:{number}: {BEGIN} inside the region opened on line {opened_at}; "
                     "regions cannot nest"
                 )
-            opened_at = number
+            opened_at, keeping = number, kinds.get(number) in keep
             indent = line[: len(line) - len(line.lstrip())]
+            kept.extend([line] if keeping else [])
         elif marker == END:
             if opened_at is None:
                 raise MalformedRegion(f"{filename}:{number}: {END} without a {BEGIN} before it")
-            kept.extend(f"{indent}{stub_line}\n" for stub_line in STUB)
-            regions += 1
+            regions += not keeping
+            kept.extend([line] if keeping else (f"{indent}{stub}\n" for stub in STUB))
             opened_at = None
         else:
             raise MalformedRegion(
@@ -105,9 +154,9 @@ def strip_solutions(text, filename):
     return "".join(kept), regions
 
 
-def student_notebook(text, filename):
+def student_notebook(text, filename, keep=()):
     """Parse the stripped source of a notebook into the student's notebook (no hide-input tag)."""
-    stripped, _ = strip_solutions(text, filename)
+    stripped, _ = strip_solutions(text, filename, keep)
     notebook = jupytext.reads(stripped, fmt="py:percent")
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index}"  # instead of random ids, so two runs write the same files
@@ -119,8 +168,10 @@ def student_notebook(text, filename):
     return notebook
 
 
-def write_edition(notebooks_dir, folder):
+def write_edition(notebooks_dir, folder, keep=()):
     """Write the student pair of every NN_topic.py of ``notebooks_dir`` into ``folder``.
+
+    ``keep`` names the kinds of exercise whose solutions stay (see strip_solutions).
 
     Returns the names of the notebooks written. Raises MalformedRegion, possibly after writing
     some files: write into a fresh folder (make_student does).
@@ -130,7 +181,7 @@ def write_edition(notebooks_dir, folder):
         raise ValueError(f"no {NOTEBOOK_GLOB} in {notebooks_dir}: nothing to write")
     for source in sources:
         shown = os.path.relpath(source)  # errors name notebooks/NN_topic.py when run from the root
-        notebook = student_notebook(source.read_text(encoding="utf-8"), shown)
+        notebook = student_notebook(source.read_text(encoding="utf-8"), shown, keep)
         # The .ipynb first, then the .py: Jupyter warns when a .py is older than its .ipynb.
         for suffix, fmt in ((".ipynb", "ipynb"), (".py", "py:percent")):
             jupytext.write(notebook, Path(folder) / source.with_suffix(suffix).name, fmt=fmt)
@@ -141,7 +192,7 @@ def write_edition(notebooks_dir, folder):
     return [source.stem for source in sources]
 
 
-def make_student(notebooks_dir, out_dir):
+def make_student(notebooks_dir, out_dir, keep=()):
     """Build the student edition in a temporary folder, then let it replace ``out_dir``.
 
     Returns the names of the notebooks written. Raises MalformedRegion, or ValueError when
@@ -160,7 +211,7 @@ def make_student(notebooks_dir, out_dir):
     try:
         fresh = workspace / "new"
         fresh.mkdir()
-        names = write_edition(notebooks_dir, fresh)
+        names = write_edition(notebooks_dir, fresh, keep)
         if out_dir.exists():
             out_dir.replace(workspace / "old")
         fresh.replace(out_dir)
@@ -176,14 +227,22 @@ def main(argv=None):
     parser.add_argument(
         "--notebooks", type=Path, default=REPO_ROOT / "notebooks", help="folder of NN_topic.py"
     )
+    parser.add_argument(
+        "--core-solved",
+        action="store_true",
+        help="keep the solutions of the core exercises, strip only the stretch ones: the "
+        "notebooks a student has who did the core, which Run All takes to the end",
+    )
     args = parser.parse_args(argv)
+    keep = ("core",) if args.core_solved else ()
     try:
-        names = make_student(args.notebooks, args.out)
+        names = make_student(args.notebooks, args.out, keep)
     except ValueError as error:
         print(f"make_student: {error}", file=sys.stderr)
         return 1
     noun = "notebook" if len(names) == 1 else "notebooks"
-    print(f"Wrote the student edition of {len(names)} {noun} to {args.out}: {', '.join(names)}")
+    edition = "core-solved edition" if keep else "student edition"
+    print(f"Wrote the {edition} of {len(names)} {noun} to {args.out}: {', '.join(names)}")
     return 0
 
 
