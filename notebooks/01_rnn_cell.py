@@ -63,8 +63,12 @@ np.set_printoptions(precision=4, suppress=True)
 # distribution over the $n_y$ possible outputs; in the dinosaur-name model of this series that is
 # the distribution of the next character.
 #
-# The same five parameters $W_{ax}, W_{aa}, W_{ya}, b_a, b_y$ are used at every step. That is what
-# makes the network *recurrent*, and what lets it read sequences of any length.
+# The argument of $\tanh$,
+# $z^{\langle t\rangle} = W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a$, is
+# the *pre-activation*; the argument of softmax,
+# $z_y^{\langle t\rangle} = W_{ya} a^{\langle t\rangle} + b_y$, holds the *scores* of the
+# outputs. The same five parameters $W_{ax}, W_{aa}, W_{ya}, b_a, b_y$ are used at every step.
+# That is what makes the network *recurrent*, and what lets it read sequences of any length.
 
 # %% [markdown]
 # ## 2. Shapes
@@ -115,8 +119,8 @@ print(sum(value.size for value in parameters.values()), "parameters")
 # %% [markdown]
 # ## 3. softmax, and why the textbook formula fails
 #
-# The output layer turns the $n_y$ scores $z = W_{ya} a^{\langle t\rangle} + b_y$ of one column
-# into probabilities:
+# The output layer turns the $n_y$ scores $z_y^{\langle t\rangle}$ of one column into
+# probabilities. For a column of scores $z$,
 #
 # $$ \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{k'=1}^{n_y} e^{z_{k'}}} $$ (eq-01-softmax)
 #
@@ -270,7 +274,7 @@ decay = np.exp(-2 * abs(z))
 by_formula = (1 - decay) / (1 + decay)  # equation (6) for z > 0
 error = abs(by_formula - np.tanh(z)) / np.tanh(z)
 assert 1e-6 < error < 1e-3
-print("equation (6) at z = 1e-12: relative error between 1e-6 and 1e-3, about 4 correct digits")
+print("equation (6) at z = 1e-12: relative error between 1e-6 and 1e-3")
 shift = np.expm1(-2 * abs(z))  # e^(-2|z|) - 1, computed without forming e^(-2|z|)
 assert abs(-shift / (2 + shift) - np.tanh(z)) / np.tanh(z) < 1e-15
 print("the same with np.expm1: relative error below 1e-15, every digit right")
@@ -408,8 +412,10 @@ a_next, y_hat_t, _ = rnn_lib.rnn_cell_forward(xt, a_prev, parameters)
 nudged = a_prev.copy()
 nudged[:, 2] += 1.0
 a_nudged, y_hat_nudged, _ = rnn_lib.rnn_cell_forward(xt, nudged, parameters)
-print("columns of a_next that changed: ", np.flatnonzero(np.any(a_nudged != a_next, axis=0)))
-print("columns of y_hat_t that changed:", np.flatnonzero(np.any(y_hat_nudged != y_hat_t, axis=0)))
+changed_a = np.flatnonzero(np.any(a_nudged != a_next, axis=0))
+changed_y = np.flatnonzero(np.any(y_hat_nudged != y_hat_t, axis=0))
+print("columns of a_next that changed: ", changed_a)
+print("columns of y_hat_t that changed:", changed_y)
 
 # %% [markdown]
 # :::{admonition} Answer

@@ -92,7 +92,8 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 
 # %%
 X_rex, Y_rex = rnn_lib.encode_names(["rex"], char_to_ix)
-print("X and Y:", X_rex.shape, "  ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
+print("X and Y:", X_rex.shape)
+print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 
 # %% [markdown]
 # :::{admonition} Answer
@@ -321,7 +322,7 @@ states, step_losses = {}, {}
 for name in ("rex", "rexy"):
     X1, Y1 = rnn_lib.encode_names([name], char_to_ix)
     states[name], y_hat1, _ = rnn_lib.rnn_forward(X1, np.zeros((8, 1)), demo)
-    step_losses[name] = -np.log(np.sum(y_hat1 * Y1, axis=0)).ravel()  # -log p(target), per step
+    step_losses[name] = -np.log(np.sum(y_hat1 * Y1, axis=0)).ravel()  # -log p(target)
 same = np.allclose(states["rex"], states["rexy"][:, :, :4], rtol=1e-12, atol=0)
 print("states of steps 1 to 4 the same:", same)
 for name, losses in step_losses.items():

@@ -255,24 +255,24 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 
 # %%
 rng = np.random.default_rng(8)
-X_short = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]  # (4, 2, 5): 2 sequences of 5 steps
-Y_short = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]
-a0_short = rng.standard_normal((3, 2))
-_, _, caches_short = rnn_lib.rnn_forward(X_short, a0_short, one_step)
+X5 = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]  # (4, 2, 5): 2 sequences of 5 steps
+Y5 = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]
+a0_5 = rng.standard_normal((3, 2))
+_, _, caches5 = rnn_lib.rnn_forward(X5, a0_5, one_step)
 da_next = np.zeros((3, 2))
 handed_back = []  # the da_prev of steps 5, 4, ..., 1
 for t in reversed(range(5)):
-    step = rnn_lib.rnn_cell_backward(Y_short[:, :, t], da_next, caches_short[t], one_step)
+    step = rnn_lib.rnn_cell_backward(Y5[:, :, t], da_next, caches5[t], one_step)
     da_next = step["da_prev"]
     handed_back.append(da_next)
 
 
 def sequence_loss():
-    y_hat_short = rnn_lib.rnn_forward(X_short, a0_short, one_step)[1]
-    return rnn_lib.compute_loss(y_hat_short, Y_short)
+    y_hat5 = rnn_lib.rnn_forward(X5, a0_5, one_step)[1]
+    return rnn_lib.compute_loss(y_hat5, Y5)
 
 
-measured = rnn_lib.numerical_gradient(sequence_loss, a0_short)
+measured = rnn_lib.numerical_gradient(sequence_loss, a0_5)
 first = rnn_lib.relative_error(handed_back[-1], measured)
 summed = rnn_lib.relative_error(sum(handed_back), measured)
 assert first < 1e-7 and summed > 0.1
@@ -427,15 +427,15 @@ checks.check_rnn_backward(rnn_backward)
 
 # %%
 for scored in (0, 4):  # in code, steps count from 0
-    Y_one = np.zeros_like(Y_short)
-    Y_one[:, :, scored] = Y_short[:, :, scored]
+    Y_one = np.zeros_like(Y5)
+    Y_one[:, :, scored] = Y5[:, :, scored]
     da_next, non_zero = np.zeros((3, 2)), []
     for t in reversed(range(5)):
         if np.any(da_next != 0):
             non_zero.append(t + 1)  # steps count from 1 in the equations
-        step = rnn_lib.rnn_cell_backward(Y_one[:, :, t], da_next, caches_short[t], one_step)
+        step = rnn_lib.rnn_cell_backward(Y_one[:, :, t], da_next, caches5[t], one_step)
         da_next = step["da_prev"]
-    print(f"only step {scored + 1} scored: da_next non-zero at steps {sorted(non_zero)}")
+    print(f"only step {scored + 1} scored: da_next non-zero at {sorted(non_zero)}")
 
 # %% [markdown]
 # :::{admonition} Answer
