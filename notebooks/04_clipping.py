@@ -152,11 +152,10 @@ for gain in gains:
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
-# Much smaller: about $10^{-8}$ times the gradient one step back. The spectral radius is only
-# part of each step's factor; the other part is tanh's slope $1 - a \odot a$, which is below 1
-# wherever a state is not exactly 0. At gain 1 nothing makes up for it, and sixty slightly
-# shrinking steps make a vanishing gradient. It takes a clearly larger gain, 2 here, for the
-# gradient to grow.
+# Much smaller: about $5 \times 10^{-9}$ times the gradient one step back. The spectral radius is
+# only part of each step's factor; the other part is tanh's slope $1 - a \odot a$, which is below 1
+# wherever a state is not exactly 0. At gain 1 nothing makes up for it, and sixty slightly shrinking
+# steps make a vanishing gradient. It takes a clearly larger gain, 2 here, for the gradient to grow.
 # :::
 
 # %% [markdown]
