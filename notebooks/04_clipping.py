@@ -530,6 +530,7 @@ plt.show()
 # small step along $-\operatorname{sign}(g)$ still lower the loss, or can it raise it?
 # :::
 
+
 # %%
 def loss_after(step, size=1e-4):
     """The loss per character after moving every parameter by -size * step."""
