@@ -21,14 +21,15 @@
 # characters it has already seen lives in that vector. The piece of machinery that updates it is
 # the *cell*: one function, applied at every time step with the same weights.
 #
-# This notebook builds that cell from its two ingredients, $\tanh$ and softmax, and shows why both
+# This notebook builds that cell from its two ingredients, softmax and $\tanh$, and shows why both
 # must be computed with some care: the formulas from the textbook return `nan` for inputs that a
 # network meets in practice.
 #
 # **Learning goals**
 #
 # - State what one step of a vanilla RNN computes, and the shape of every array involved.
-# - Explain why the textbook formulas for $\tanh$ and softmax overflow, and write stable versions.
+# - Explain why the textbook formulas for softmax and $\tanh$ overflow, and write a stable
+#   softmax (and, as a stretch, a stable $\tanh$).
 # - Compute one step by hand, then implement `rnn_cell_forward` for a whole batch at once.
 
 # %% tags=["remove-cell"]
@@ -75,8 +76,12 @@ np.set_printoptions(precision=4, suppress=True)
 # distribution over the $n_y$ possible outputs; in the dinosaur-name model of this series that is
 # the distribution of the next character.
 #
-# The same five parameters $W_{ax}, W_{aa}, W_{ya}, b_a, b_y$ are used at every step. That is what
-# makes the network *recurrent*, and what lets it read sequences of any length.
+# The argument of $\tanh$,
+# $z^{\langle t\rangle} = W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a$, is
+# the *pre-activation*; the argument of softmax,
+# $z_y^{\langle t\rangle} = W_{ya} a^{\langle t\rangle} + b_y$, holds the *scores* of the
+# outputs. The same five parameters $W_{ax}, W_{aa}, W_{ya}, b_a, b_y$ are used at every step.
+# That is what makes the network *recurrent*, and what lets it read sequences of any length.
 
 # %% [markdown]
 # ## 2. Shapes
@@ -107,17 +112,119 @@ X = rng.standard_normal((3, 4, 7))  # n_x = 3, a batch of m = 4 sequences, T_x =
 print("X:", X.shape, "  one step X[:, :, t]:", X[:, :, 2].shape)
 
 # %% [markdown]
-# ## 3. tanh, and why the textbook formula fails
+# :::{admonition} Predict, then run: how many numbers the cell learns
+# :class: tip
+# With $n_x = 3$, $n_a = 5$ and $n_y = 2$, how many numbers do the five parameters hold in all?
+# And how many would they hold for a batch of $m = 1000$ sequences of $T_x = 100$ steps each?
+# :::
+
+# %%
+print(sum(value.size for value in parameters.values()), "parameters")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# $n_a n_x + n_a^2 + n_y n_a + n_a + n_y = 15 + 25 + 10 + 5 + 2 = 57$, for any batch and any
+# sequence length. The shapes of the parameters hold neither $m$ nor $T_x$: the same weights
+# serve every example and every step. Only the data and the states grow with $m$ and $T_x$.
+# :::
+
+# %% [markdown]
+# ## 3. softmax, and why the textbook formula fails
 #
-# The hyperbolic tangent is usually written
+# The output layer turns the $n_y$ scores $z_y^{\langle t\rangle}$ of one column into
+# probabilities. For a column of scores $z$,
+#
+# $$ \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{k'=1}^{n_y} e^{z_{k'}}} $$ (eq-01-softmax)
+#
+# Every entry is positive and each column sums to 1. That is correct mathematics and poor
+# arithmetic. A float64 holds numbers up to about $1.8 \times 10^{308} = e^{709.78}$; beyond
+# that, `np.exp` returns `inf`. A score of $1000$ gives $e^{1000} = \infty$ in the numerator and
+# the denominator of {eq}`eq-01-softmax`, and $\infty/\infty$ is `nan`, although the true answer
+# is an ordinary probability. Very negative scores fail the other way: every $e^{z_{k'}}$
+# underflows to $0$, and $0/0$ is `nan` too. (We silence numpy's warnings in this cell so that
+# the values themselves are what you see.)
+
+
+# %%
+def naive_softmax(z):
+    return np.exp(z) / np.sum(np.exp(z), axis=0, keepdims=True)
+
+
+scores = np.array([[1.0, 1000.0, -1000.0], [2.0, 999.0, -1001.0], [3.0, 0.0, -1002.0]])
+with np.errstate(over="ignore", invalid="ignore"):
+    print("naive:\n", naive_softmax(scores))
+print("rnn_lib.softmax:\n", rnn_lib.softmax(scores))
+
+# %% [markdown]
+# The remedy uses a property of softmax: adding the same constant $\gamma$ to every score of a
+# column changes nothing, because $e^{\gamma}$ cancels between numerator and denominator:
+#
+# $$
+# \operatorname{softmax}(z)_k = \frac{e^{z_k - \gamma}}{\sum_{k'} e^{z_{k'} - \gamma}}
+# \quad\text{for any } \gamma, \text{ in particular } \gamma = \max_{k'} z_{k'}
+# $$ (eq-01-softmax-shift)
+#
+# With $\gamma = \max_{k'} z_{k'}$ the largest exponent is exactly $0$: nothing overflows, and
+# the denominator is at least $e^0 = 1$, so it can never be $0$.
+#
+# :::{admonition} Predict, then run: shift the scores, scale the scores
+# :class: tip
+# Take the scores $z = (1, 2, 3)^\top$. Which of $\operatorname{softmax}(z + 100)$ and
+# $\operatorname{softmax}(2z)$ equals $\operatorname{softmax}(z)$: both, one (which?), or
+# neither?
+# :::
+
+# %%
+z = np.array([[1.0], [2.0], [3.0]])
+print("softmax(z)      :", rnn_lib.softmax(z).ravel())
+print("softmax(z + 100):", rnn_lib.softmax(z + 100).ravel())
+print("softmax(2 z)    :", rnn_lib.softmax(2 * z).ravel())
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Only the shift. Adding 100 to every score is {eq}`eq-01-softmax-shift` with $\gamma = -100$:
+# nothing changes. Doubling is not a shift: it doubles the *differences* between the scores,
+# and the largest score's share grows from 0.67 to 0.87. Softmax depends on the differences of
+# the scores, not on their level; dividing all scores by a number, which stretches or shrinks
+# those differences, is the *temperature* of notebook 05.
+# :::
+
+# %% [markdown]
+# :::{exercise} A softmax that never overflows (core)
+# :label: ex-01-softmax
+#
+# Implement `stable_softmax(z)` with {eq}`eq-01-softmax-shift`. `z` has shape $(n_y, m)$: each
+# **column** is one example, so take the maximum and the sum over axis 0 (`keepdims=True` keeps
+# the shapes broadcastable).
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def stable_softmax(z):
+    """softmax over axis 0: e^(z - max) / sum(e^(z - max)), each column a distribution."""
+    ### BEGIN SOLUTION
+    shifted = np.exp(z - np.max(z, axis=0, keepdims=True))
+    result = shifted / np.sum(shifted, axis=0, keepdims=True)
+    ### END SOLUTION
+    return result
+
+
+# %%
+checks.check_softmax(stable_softmax)
+
+# %% [markdown]
+# ## 4. tanh: the same trap, already avoided by numpy
+#
+# The new state goes through the hyperbolic tangent, usually written
 #
 # $$ \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}} $$ (eq-01-tanh)
 #
-# which is correct mathematics and poor arithmetic. A float64 holds numbers up to about
-# $1.8 \times 10^{308} = e^{709.78}$; beyond that, `np.exp` returns `inf`. For $z = 710$ both the
-# numerator and the denominator of {eq}`eq-01-tanh` are `inf`, and $\infty / \infty$ is `nan`,
-# although the true answer is simply $1$. (We silence numpy's overflow warnings in this cell so
-# that the values themselves are what you see.)
+# Computed this way it has the flaw of the textbook softmax: for $z = 710$ the numerator and the
+# denominator of {eq}`eq-01-tanh` are both `inf`, and $\infty / \infty$ is `nan`, although the
+# true answer is simply $1$. Unlike softmax, though, $\tanh$ comes with numpy, and `np.tanh` is
+# already stable:
 
 
 # %%
@@ -133,8 +240,10 @@ print("numpy:", np.tanh(z))
 # %% [markdown]
 # Pre-activations of several hundred do not happen in a healthy network, but they do happen in
 # a diverging one, and a single `nan` then spreads through every later state and every gradient.
-# The repair is to never form $e^{|z|}$. Multiply the numerator and the denominator of
-# {eq}`eq-01-tanh` by $e^{-|z|}$ and use that $\tanh$ is odd:
+# That is why the series computes $\tanh$ with `np.tanh` (`rnn_lib.tanh` is `np.tanh`) and never
+# with {eq}`eq-01-tanh`. How can a $\tanh$ be stable? With the trick of softmax: never form
+# $e^{|z|}$. Multiply the numerator and the denominator of {eq}`eq-01-tanh` by $e^{-|z|}$ and use
+# that $\tanh$ is odd:
 #
 # $$ \tanh(z) = \operatorname{sign}(z)\,\frac{1 - e^{-2|z|}}{1 + e^{-2|z|}} $$ (eq-01-tanh-stable)
 #
@@ -142,11 +251,13 @@ print("numpy:", np.tanh(z))
 # $\pm 1$, the right answer) but never overflow.
 
 # %% [markdown]
-# :::{exercise} A tanh that never overflows
+# :::{exercise} A tanh that never overflows (stretch)
 # :label: ex-01-tanh
 #
-# Implement `stable_tanh(z)` with {eq}`eq-01-tanh-stable`, for an array `z` of any shape. Use
-# `np.exp`, `np.abs` and `np.sign`, not `np.tanh`. The check feeds it values up to $|z| = 1000$.
+# `np.tanh` already does this, so the exercise is optional: the notebook goes on with `np.tanh`
+# whether you write it or not. Implement `stable_tanh(z)` with {eq}`eq-01-tanh-stable`, for an
+# array `z` of any shape. Use `np.exp`, `np.abs` and `np.sign`, not `np.tanh`. The check feeds it
+# values up to $|z| = 1000$.
 # :::
 
 
@@ -164,9 +275,33 @@ def stable_tanh(z):
 checks.check_tanh(stable_tanh)
 
 # %% [markdown]
-# In practice, use `np.tanh` (which is what `rnn_lib.tanh` does): it is stable, and also exact
-# for tiny $z$, where $1 - e^{-2|z|}$ in {eq}`eq-01-tanh-stable` loses digits to cancellation.
-#
+# :::{admonition} Predict, then run: stable, but accurate?
+# :class: tip
+# {eq}`eq-01-tanh-stable` never overflows. At $z = 10^{-12}$, where $\tanh(z)$ equals $z$ to
+# 24 digits, how many of the 16 digits of a float64 does it get right: all 16, about 4, or none?
+# :::
+
+# %%
+z = 1e-12
+decay = np.exp(-2 * abs(z))
+by_formula = (1 - decay) / (1 + decay)  # equation (6) for z > 0
+error = abs(by_formula - np.tanh(z)) / np.tanh(z)
+assert 1e-6 < error < 1e-3
+print("equation (6) at z = 1e-12: relative error between 1e-6 and 1e-3")
+shift = np.expm1(-2 * abs(z))  # e^(-2|z|) - 1, computed without forming e^(-2|z|)
+assert abs(-shift / (2 + shift) - np.tanh(z)) / np.tanh(z) < 1e-15
+print("the same with np.expm1: relative error below 1e-15, every digit right")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# About 4. $e^{-2 \cdot 10^{-12}} = 0.999999999998$ is stored to 16 digits, and $1 - e^{-2|z|}$
+# subtracts two numbers that agree in their first 12: only about 4 meaningful digits are left
+# (*cancellation*). The cure is to compute $e^{x} - 1$ directly, as `np.expm1(x)` does, without
+# forming $e^{x}$ first. `np.tanh` is exact for tiny $z$ too, which is one more reason to use it.
+# :::
+
+# %% [markdown]
 # The shape of $\tanh$ matters as much as its values. Its slope,
 #
 # $$ \frac{d}{dz}\tanh(z) = 1 - \tanh^2(z) $$ (eq-01-tanh-slope)
@@ -188,64 +323,6 @@ ax.set_title("tanh keeps the state in (-1, 1); its slope vanishes away from 0")
 ax.legend(loc="lower right")
 ax.grid(alpha=0.3)
 plt.show()
-
-# %% [markdown]
-# ## 4. softmax, and the same trap
-#
-# The output layer turns the $n_y$ scores $z = W_{ya} a^{\langle t\rangle} + b_y$ of one column
-# into probabilities:
-#
-# $$ \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{n_y} e^{z_j}} $$ (eq-01-softmax)
-#
-# Every entry is positive and each column sums to 1. Computed literally, {eq}`eq-01-softmax`
-# overflows just like {eq}`eq-01-tanh`: a score of $1000$ gives $e^{1000} = \infty$ and then $\infty/\infty$. Very
-# negative scores fail the other way: every $e^{z_j}$ underflows to $0$, and $0/0$ is `nan` too.
-
-
-# %%
-def naive_softmax(z):
-    return np.exp(z) / np.sum(np.exp(z), axis=0, keepdims=True)
-
-
-scores = np.array([[1.0, 1000.0, -1000.0], [2.0, 999.0, -1001.0], [3.0, 0.0, -1002.0]])
-with np.errstate(over="ignore", invalid="ignore"):
-    print("naive:\n", naive_softmax(scores))
-print("rnn_lib.softmax:\n", rnn_lib.softmax(scores))
-
-# %% [markdown]
-# The remedy uses a property of softmax: adding the same constant $c$ to every score of a column
-# changes nothing, because $e^{c}$ cancels between numerator and denominator:
-#
-# $$
-# \operatorname{softmax}(z)_i = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}}
-# \quad\text{for any } c, \text{ in particular } c = \max_j z_j
-# $$ (eq-01-softmax-shift)
-#
-# With $c = \max_j z_j$ the largest exponent is exactly $0$: nothing overflows, and the
-# denominator is at least $e^0 = 1$, so it can never be $0$.
-
-# %% [markdown]
-# :::{exercise} A softmax that never overflows
-# :label: ex-01-softmax
-#
-# Implement `stable_softmax(z)` with {eq}`eq-01-softmax-shift`. `z` has shape $(n_y, m)$: each
-# **column** is one example, so take the maximum and the sum over axis 0 (`keepdims=True` keeps
-# the shapes broadcastable).
-# :::
-
-
-# %% tags=["solution", "hide-input"]
-def stable_softmax(z):
-    """softmax over axis 0: e^(z - max) / sum(e^(z - max)), each column a distribution."""
-    ### BEGIN SOLUTION
-    shifted = np.exp(z - np.max(z, axis=0, keepdims=True))
-    result = shifted / np.sum(shifted, axis=0, keepdims=True)
-    ### END SOLUTION
-    return result
-
-
-# %%
-checks.check_softmax(stable_softmax)
 
 # %% [markdown]
 # ## 5. One step by hand
@@ -292,7 +369,7 @@ print("y_hat_t:", y_hat_t.ravel())
 # %% [markdown]
 # ## 6. The cell for a whole batch
 #
-# :::{exercise} Implement the RNN cell
+# :::{exercise} Implement the RNN cell (core)
 # :label: ex-01-cell-forward
 #
 # Complete `rnn_cell_forward(xt, a_prev, parameters)` following {eq}`eq-01-state` and
@@ -334,6 +411,36 @@ except ValueError as error:
     print("ValueError:", error)
 
 # %% [markdown]
+# :::{admonition} Predict, then run: does a batch mix its examples?
+# :class: tip
+# Run the cell on a batch of 4 examples, then again after changing only column 2 of `a_prev`
+# (the previous state of the third example; columns count from 0). Which columns of `a_next`
+# and of `y_hat_t` change?
+# :::
+
+# %%
+rng = np.random.default_rng(4)
+xt, a_prev = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+a_next, y_hat_t, _ = rnn_lib.rnn_cell_forward(xt, a_prev, parameters)
+nudged = a_prev.copy()
+nudged[:, 2] += 1.0
+a_nudged, y_hat_nudged, _ = rnn_lib.rnn_cell_forward(xt, nudged, parameters)
+changed_a = np.flatnonzero(np.any(a_nudged != a_next, axis=0))
+changed_y = np.flatnonzero(np.any(y_hat_nudged != y_hat_t, axis=0))
+print("columns of a_next that changed: ", changed_a)
+print("columns of y_hat_t that changed:", changed_y)
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Column 2 alone, in both. Every operation of the cell works column by column (the matrix
+# products, $\tanh$, softmax over axis 0) or adds the same bias to every column; nothing mixes
+# the examples. A batch is $m$ independent copies of one computation, done as one matrix product
+# because that is faster. A softmax over the wrong axis would mix them: it is one of the mistakes
+# `check_softmax` names.
+# :::
+
+# %% [markdown]
 # ## Summary
 #
 # - One RNN step mixes the previous state and the input through $\tanh$ ({eq}`eq-01-state`) and
@@ -341,9 +448,10 @@ except ValueError as error:
 #   serve every step.
 # - Layout: features first, batch second, time last: $X$ is $(n_x, m, T_x)$, one step is
 #   $(n_x, m)$, each example a column.
-# - The textbook $\tanh$ and softmax overflow to `nan` (at $|z| > 709.78$ for $\tanh$); the
-#   stable forms {eq}`eq-01-tanh-stable` and {eq}`eq-01-softmax-shift` compute the same values
-#   without ever forming a huge exponential.
+# - The textbook softmax and $\tanh$ overflow to `nan` (for $\tanh$ at $|z| > 709.78$); the
+#   stable forms {eq}`eq-01-softmax-shift` and {eq}`eq-01-tanh-stable` compute the same values
+#   without ever forming a huge exponential. Softmax depends only on the differences of the
+#   scores. Use `np.tanh`: stable, and exact for tiny $z$ too.
 # - $\tanh$'s slope $1 - \tanh^2$ ({eq}`eq-01-tanh-slope`) vanishes for saturated units: keep it
 #   in mind for backpropagation.
 #

@@ -75,8 +75,8 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 # A network cannot read a letter, only numbers. The *one-hot* vector of the symbol with index
 # $k$ is the column of length 27 with a 1 in row $k$ and 0 elsewhere:
 #
-# $$ \operatorname{onehot}(k)_i = \begin{cases} 1 & i = k \\ 0 & \text{otherwise} \end{cases}
-#    \qquad i = 0, \dots, 26 $$ (eq-02-onehot)
+# $$ \operatorname{onehot}(k)_{k'} = \begin{cases} 1 & k' = k \\ 0 & \text{otherwise} \end{cases}
+#    \qquad k' = 0, \dots, 26 $$ (eq-02-onehot)
 #
 # It makes no claim that "b" is closer to "c" than to "z", and it makes the input projection
 # cheap: $W_{ax}\,\operatorname{onehot}(k)$ is simply column $k$ of $W_{ax}$.
@@ -94,11 +94,31 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 # | input $x^{\langle t\rangle}$ | $\mathbf{0}$ | r | e | x |
 # | target $y^{\langle t\rangle}$ | r | e | x | `\n` |
 #
-# A name of $n$ letters gives $T_x = n + 1$ steps, and
+# A name gives one step per letter and one more, $T_x$ = letters + 1, and
 # $y^{\langle t\rangle} = x^{\langle t+1\rangle}$ for every step but the last.
+#
+# :::{admonition} Predict, then run: counting the ones
+# :class: tip
+# "rex" has 3 letters. How many columns (steps) do its `X` and `Y` have, and how many of their
+# entries are 1?
+# :::
+
+# %%
+X_rex, Y_rex = rnn_lib.encode_names(["rex"], char_to_ix)
+print("X and Y:", X_rex.shape)
+print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 
 # %% [markdown]
-# :::{exercise} Encode a name
+# :::{admonition} Answer
+# :class: dropdown
+# Four steps, 3 ones in `X` and 4 in `Y`. The first input is the zero vector (nothing has been
+# read yet), so `X` holds one 1 per letter; every step has a target, the last one the newline,
+# so `Y` holds one 1 per step. Each column of `Y` is the next column of `X`, and the name's end
+# is the one target with no input to match.
+# :::
+
+# %% [markdown]
+# :::{exercise} Encode a name (core)
 # :label: ex-02-encode
 #
 # Complete `encode_name(name, char_to_ix)`: return `X` and `Y`, both of shape $(27, 1, T_x)$
@@ -168,8 +188,8 @@ plt.show()
 #
 # ## 4. The forward pass over a sequence
 #
-# Unrolling {eq}`eq-01-state` and {eq}`eq-01-output` of notebook 01 over $T_x$ steps gives, for
-# $t = 1, \dots, T_x$:
+# Unrolling the cell of [notebook 01](01_rnn_cell.ipynb) (its equations (1) and (2)) over $T_x$
+# steps gives, for $t = 1, \dots, T_x$:
 #
 # $$
 # a^{\langle t\rangle} = \tanh\left(W_{aa}\, a^{\langle t-1\rangle} + W_{ax}\, x^{\langle t\rangle}
@@ -258,7 +278,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Unroll the cell
+# :::{exercise} Unroll the cell (core)
 # :label: ex-02-rnn-forward
 #
 # Complete `rnn_forward(X, a0, parameters)` with {eq}`eq-02-unrolled`: loop over the steps,
@@ -295,6 +315,43 @@ checks.check_rnn_forward(rnn_forward)
 # all steps with one matrix product, and the outputs and softmax of all steps with another, so
 # that only the recurrence itself stays in the Python loop. We use it from here on.
 #
+# :::{admonition} Predict, then run: what a step can know
+# :class: tip
+# Run the same network over "rex" and over "rexy". Which of the states
+# $a^{\langle 1\rangle}, \dots, a^{\langle 4\rangle}$ differ between the two? And which of the
+# four steps' losses?
+# :::
+
+# %%
+rng = np.random.default_rng(5)
+demo = {  # weights large enough that the predictions are far from uniform
+    "Wax": rng.standard_normal((8, 27)) * 0.5,
+    "Waa": rng.standard_normal((8, 8)) * 0.5,
+    "Wya": rng.standard_normal((27, 8)) * 0.5,
+    "ba": np.zeros((8, 1)),
+    "by": np.zeros((27, 1)),
+}
+states, step_losses = {}, {}
+for name in ("rex", "rexy"):
+    X1, Y1 = rnn_lib.encode_names([name], char_to_ix)
+    states[name], y_hat1, _ = rnn_lib.rnn_forward(X1, np.zeros((8, 1)), demo)
+    step_losses[name] = -np.log(np.sum(y_hat1 * Y1, axis=0)).ravel()  # -log p(target)
+same = np.allclose(states["rex"], states["rexy"][:, :, :4], rtol=1e-12, atol=0)
+print("states of steps 1 to 4 the same:", same)
+for name, losses in step_losses.items():
+    print(f"{name:5} loss of each step:", " ".join(f"{loss:.3f}" for loss in losses))
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# No state differs: $a^{\langle t\rangle}$ depends on the inputs of steps 1 to $t$ only, and
+# for $t \le 4$ both names read the same zero vector, r, e and x. The losses of steps 1 to 3 are
+# the same too; step 4 makes the same prediction in both, but scores it against different
+# targets: the newline for "rex", "y" for "rexy". A left-to-right RNN cannot look ahead, which is
+# exactly what a model that writes names one letter at a time needs.
+# :::
+
+# %% [markdown]
 # ## 5. The cross-entropy loss
 #
 # The prediction $\hat y^{\langle t\rangle}$ is a distribution over the 27 symbols; the target
@@ -319,7 +376,7 @@ checks.check_rnn_forward(rnn_forward)
 # Take the logarithm only where $Y$ is 1.
 
 # %% [markdown]
-# :::{exercise} The loss
+# :::{exercise} The loss (core)
 # :label: ex-02-loss
 #
 # Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy {eq}`eq-02-loss` in nats (natural
@@ -355,6 +412,30 @@ for name in names:
     X1, Y1 = encode_batch([name], char_to_ix)
     separate += rnn_lib.compute_loss(rnn_lib.rnn_forward(X1, np.zeros((n_a, 1)), parameters)[1], Y1)
 print(f"padded batch: {batch_loss:.4f} nats   names one by one: {separate:.4f} nats")
+
+# %% [markdown]
+# :::{admonition} Predict, then run: predictions at a padded step
+# :class: tip
+# "rex" has 4 real steps in a batch of 13. At its padded steps both the input and the target
+# are zero columns. What does the network predict there: a column of zeros, the uniform
+# distribution, or something else?
+# :::
+
+# %%
+padded = y_hat[:, 0, len("rex") + 1 :]  # example 0 is "rex": its steps 5 to 13 are padding
+print("padded steps of 'rex':", padded.shape[1])
+print("each prediction there sums to 1:", np.allclose(padded.sum(axis=0), 1.0))
+print("and none is all zeros:", bool(np.all(padded.max(axis=0) > 0)))
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Something else: a proper distribution at every padded step. The forward pass knows nothing of
+# padding; it runs the cell on the zero input from whatever state the name left, and softmax
+# always returns a distribution. Padding is harmless because of the *loss*: a zero target column
+# multiplies every $\log \hat y$ of that step by 0 in {eq}`eq-02-loss`. So these predictions are
+# computed and thrown away; they must never be read as the model's opinion.
+# :::
 
 # %% [markdown]
 # ## 6. What the untrained network predicts
@@ -398,11 +479,41 @@ right.legend(fontsize=8, ncol=2)
 plt.show()
 
 # %% [markdown]
-# The bars are flat to within a few parts in a thousand, and every step of every name costs
+# The bars are flat to about one part in a thousand, and every step of every name costs
 # $\log 27$ almost exactly. Learning, in notebook 06, will mean pushing these numbers down:
 # probability mass moved towards the letters that really follow, loss per character well below
 # 3.2958.
-#
+
+# %% [markdown]
+# :::{admonition} Predict, then run: a bolder start
+# :class: tip
+# `initialize_parameters` draws weights of about 0.01. Suppose it drew weights of about 1 instead
+# (every weight 100 times larger, biases still zero). Would the untrained network's loss per
+# character be below $\log 27$, about the same, or above? By how much?
+# :::
+
+# %%
+for scale in (1, 100):
+    bold = rnn_lib.initialize_parameters(n_a, 27, 27, rng=2)
+    for name in ("Wax", "Waa", "Wya"):
+        bold[name] = bold[name] * scale
+    _, y_hat_bold, _ = rnn_lib.rnn_forward(X, np.zeros((n_a, len(names))), bold)
+    loss_bold = rnn_lib.compute_loss(y_hat_bold, Y) / real_chars
+    print(f"weights of about {0.01 * scale:g}: loss per character {loss_bold:.2f} nats")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Far above: about 14.7 nats per character instead of 3.30. Large random weights make confident
+# predictions, and an untrained model's confident predictions are random: it puts most of its
+# probability on some letter that is usually not the next one, and $-\log$ of a small
+# probability is large. Averaged over random weights, no guess that knows nothing of the data
+# beats the uniform one, since $\mathbb{E}[-\log \hat y_k] \ge -\log \mathbb{E}[\hat y_k] =
+# \log 27$ when no symbol is favoured (Jensen's inequality). Small initial weights start training
+# from the best guess that knows nothing.
+# :::
+
+# %% [markdown]
 # ## Summary
 #
 # - Characters become one-hot columns of length 27, the newline (index 0) marking the end of a

@@ -75,9 +75,10 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # and the loss is the sum of the per-step cross-entropies,
 # $\mathcal L = \sum_t \mathcal L^{\langle t\rangle}$ with
-# $\mathcal L^{\langle t\rangle} = -\sum_i y_i^{\langle t\rangle} \log \hat y_i^{\langle t\rangle}$
-# (notebook 02's {eq}`eq-02-loss`). For a batch, the examples are columns and their losses add up too, so each
-# formula below holds column by column, and a weight's gradient sums over the columns.
+# $\mathcal L^{\langle t\rangle} = -\sum_k y_k^{\langle t\rangle} \log \hat y_k^{\langle t\rangle}$
+# (equation (3) of [notebook 02](02_unrolling.ipynb)). For a batch, the examples are columns and
+# their losses add up too, so each formula below holds column by column, and a weight's gradient
+# sums over the columns.
 #
 # ## 2. Backwards through one step
 #
@@ -85,70 +86,121 @@ np.set_printoptions(precision=4, suppress=True)
 # softmax, the output layer, $\tanh$, and finally the recurrent layer.
 #
 # **Softmax and cross-entropy together.** With
-# $\partial \hat y_i / \partial z_{y,k} = \hat y_i (\delta_{ik} - \hat y_k)$,
+# $\partial \hat y_{k'} / \partial z_{y,k} = \hat y_{k'} (\delta_{k'k} - \hat y_k)$ (with
+# $\delta_{k'k} = 1$ if $k' = k$ and 0 otherwise),
 #
 # $$
 # \frac{\partial \mathcal L^{\langle t\rangle}}{\partial z_{y,k}^{\langle t\rangle}}
-# = -\sum_i \frac{y_i}{\hat y_i}\, \hat y_i (\delta_{ik} - \hat y_k)
-# = \hat y_k \sum_i y_i - y_k
+# = -\sum_{k'} \frac{y_{k'}}{\hat y_{k'}}\, \hat y_{k'} (\delta_{k'k} - \hat y_k)
+# = \hat y_k \sum_{k'} y_{k'} - y_k
 # = \hat y_k^{\langle t\rangle} - y_k^{\langle t\rangle}
 # $$ (eq-03-dzy)
 #
-# because a one-hot $y$ sums to 1. Call this column $dz_y^{\langle t\rangle}$. The result is
-# strikingly simple: predicted minus true. (For a padded step, $y$ is all zeros and the middle
+# because a one-hot $y$ sums to 1. Call this column $\mathrm{d}z_y^{\langle t\rangle}$. The result
+# is strikingly simple: predicted minus true. (For a padded step, $y$ is all zeros and the middle
 # expression gives $0$: no gradient, as it should be. The library computes it that way.)
 #
 # **The output layer.** $z_y = W_{ya} a + b_y$ is linear, so
 #
 # $$
 # \frac{\partial \mathcal L^{\langle t\rangle}}{\partial W_{ya}}
-#   = dz_y^{\langle t\rangle} \left(a^{\langle t\rangle}\right)^{\top},
+#   = \mathrm{d}z_y^{\langle t\rangle} \left(a^{\langle t\rangle}\right)^{\top},
 # \qquad
-# \frac{\partial \mathcal L^{\langle t\rangle}}{\partial b_y} = dz_y^{\langle t\rangle}
+# \frac{\partial \mathcal L^{\langle t\rangle}}{\partial b_y} = \mathrm{d}z_y^{\langle t\rangle}
 # $$ (eq-03-output-grads)
 #
 # **The state receives gradient from two places.** $a^{\langle t\rangle}$ feeds this step's
 # prediction through $W_{ya}$, and the next step's pre-activation through $W_{aa}$, and with it
-# every later prediction. Write $da_{\text{next}}$ for the gradient of the later steps' loss,
-# $\partial(\mathcal L^{\langle t+1\rangle} + \dots + \mathcal L^{\langle T_x\rangle}) /
+# every later prediction. Write $\mathrm{d}a_{\text{next}}$ for the gradient of the later steps'
+# loss, $\partial(\mathcal L^{\langle t+1\rangle} + \dots + \mathcal L^{\langle T_x\rangle}) /
 # \partial a^{\langle t\rangle}$, which step $t+1$ hands back (zero at the last step). Then
 #
 # $$
 # \frac{\partial \mathcal L}{\partial a^{\langle t\rangle}}
-#   = W_{ya}^{\top}\, dz_y^{\langle t\rangle} + da_{\text{next}}
+#   = W_{ya}^{\top}\, \mathrm{d}z_y^{\langle t\rangle} + \mathrm{d}a_{\text{next}}
 # $$ (eq-03-da)
 #
-# **Through tanh.** $\tanh'(z) = 1 - \tanh^2(z)$ (notebook 01's {eq}`eq-01-tanh-slope`), and
+# **Through tanh.** $\tanh'(z) = 1 - \tanh^2(z)$ (equation (7) of
+# [notebook 01](01_rnn_cell.ipynb)), and
 # $\tanh(z)$ is the state we already have, so with $\odot$ the elementwise product, the gradient
-# $dz^{\langle t\rangle} = \partial \mathcal L / \partial z^{\langle t\rangle}$ is
+# $\mathrm{d}z^{\langle t\rangle} = \partial \mathcal L / \partial z^{\langle t\rangle}$ is
 #
 # $$
-# dz^{\langle t\rangle} = \left(1 - \left(a^{\langle t\rangle}\right)^2\right) \odot
-#   \left(W_{ya}^{\top}\, dz_y^{\langle t\rangle} + da_{\text{next}}\right)
+# \mathrm{d}z^{\langle t\rangle} = \left(1 - \left(a^{\langle t\rangle}\right)^2\right) \odot
+#   \left(W_{ya}^{\top}\, \mathrm{d}z_y^{\langle t\rangle} + \mathrm{d}a_{\text{next}}\right)
 # $$ (eq-03-dz)
 #
 # **The recurrent layer.** $z^{\langle t\rangle}$ is linear in $W_{ax}$, $W_{aa}$, $b_a$ and in
-# the previous state. Writing $dW_{ax}^{\langle t\rangle}$ for step $t$'s share of
+# the previous state. Writing $\mathrm{d}W_{ax}^{\langle t\rangle}$ for step $t$'s share of
 # $\partial \mathcal L / \partial W_{ax}$, and so on (`rnn_cell_backward` returns these shares;
 # section 3 adds them up):
 #
 # $$
-# dW_{ax}^{\langle t\rangle} = dz^{\langle t\rangle} \left(x^{\langle t\rangle}\right)^{\top},
+# \mathrm{d}W_{ax}^{\langle t\rangle}
+#   = \mathrm{d}z^{\langle t\rangle} \left(x^{\langle t\rangle}\right)^{\top},
 # \quad
-# dW_{aa}^{\langle t\rangle} = dz^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top},
+# \mathrm{d}W_{aa}^{\langle t\rangle}
+#   = \mathrm{d}z^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top},
 # \quad
-# db_a^{\langle t\rangle} = dz^{\langle t\rangle},
+# \mathrm{d}b_a^{\langle t\rangle} = \mathrm{d}z^{\langle t\rangle},
 # \quad
-# da_{\text{prev}} = W_{aa}^{\top}\, dz^{\langle t\rangle}
+# \mathrm{d}a_{\text{prev}} = W_{aa}^{\top}\, \mathrm{d}z^{\langle t\rangle}
 # $$ (eq-03-cell-grads)
 #
-# Note that $dW_{aa}$ uses $a^{\langle t-1\rangle}$, the state that $W_{aa}$ multiplied, and
-# $da_{\text{prev}}$ is what step $t$ hands back to step $t-1$ as *its* $da_{\text{next}}$.
-# With a batch, the products with a transposed state sum over the examples automatically, and
-# the bias gradients need an explicit sum over the batch (axis 1).
+# $\mathrm{d}a_{\text{prev}}$ is what step $t$ hands back to step $t-1$ as *its*
+# $\mathrm{d}a_{\text{next}}$. With a batch, the products with a transposed state sum over the
+# examples automatically, and the bias gradients need an explicit sum over the batch (axis 1).
+#
+# :::{admonition} Predict, then run: which state goes into $\mathrm{d}W_{aa}$?
+# :class: tip
+# {eq}`eq-03-cell-grads` multiplies $\mathrm{d}z^{\langle t\rangle}$ by
+# $a^{\langle t-1\rangle}$, the state the step reads. Would $a^{\langle t\rangle}$, the state
+# it writes, give the same $\mathrm{d}W_{aa}$, nearly the same, or something quite different?
+# Predict, then compare both with the slopes measured by nudging each entry of $W_{aa}$
+# (`rnn_lib.numerical_gradient`, the subject of section 4).
+# :::
+
+# %%
+rng = np.random.default_rng(7)
+one_step = {
+    "Wax": rng.standard_normal((3, 4)) * 0.5,
+    "Waa": rng.standard_normal((3, 3)) * 0.5,
+    "Wya": rng.standard_normal((4, 3)) * 0.5,
+    "ba": np.zeros((3, 1)),
+    "by": np.zeros((4, 1)),
+}
+xt, a_prev = rng.standard_normal((4, 2)), rng.standard_normal((3, 2))
+y = np.eye(4)[:, [1, 3]]  # the targets of the two examples
+
+
+def step_loss():
+    y_hat_t = rnn_lib.rnn_cell_forward(xt, a_prev, one_step)[1]
+    return rnn_lib.compute_loss(y_hat_t[:, :, None], y[:, :, None])
+
+
+a_next, y_hat_t, _ = rnn_lib.rnn_cell_forward(xt, a_prev, one_step)
+dz = (1 - a_next**2) * (one_step["Wya"].T @ (y_hat_t - y))  # equation (5), da_next = 0
+measured = rnn_lib.numerical_gradient(step_loss, one_step["Waa"])
+read = rnn_lib.relative_error(dz @ a_prev.T, measured)
+written = rnn_lib.relative_error(dz @ a_next.T, measured)
+assert read < 1e-7 and written > 0.1
+print("dz a<t-1>^T: relative error below 1e-7, the slopes measured")
+print("dz a<t>^T:   relative error above 0.1, another matrix")
 
 # %% [markdown]
-# :::{exercise} The backward pass of one step
+# :::{admonition} Answer
+# :class: dropdown
+# Something quite different. Entry $(r, s)$ of $W_{aa}$ enters the step only through
+# $z_r^{\langle t\rangle} = \dots + (W_{aa})_{rs}\, a_s^{\langle t-1\rangle} + \dots$, so its
+# slope is $\mathrm{d}z_r^{\langle t\rangle}\, a_s^{\langle t-1\rangle}$: a weight's gradient
+# is the gradient at its output times the value at its *input*, as in any linear layer. The state
+# the step writes, $a^{\langle t\rangle}$, is a result of $W_{aa}$, not what it multiplies. The
+# same rule gives $\mathrm{d}W_{ax}$ the input $x^{\langle t\rangle}$ and $\mathrm{d}W_{ya}$ the
+# state $a^{\langle t\rangle}$, which is what $W_{ya}$ reads.
+# :::
+
+# %% [markdown]
+# :::{exercise} The backward pass of one step (core)
 # :label: ex-03-cell-backward
 #
 # Complete `rnn_cell_backward(y, da_next, cache, parameters)` with {eq}`eq-03-dzy`,
@@ -190,36 +242,78 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 #
 # $$
 # \frac{\partial \mathcal L}{\partial W_{aa}}
-#   = \sum_{t=1}^{T_x} dz^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top}
+#   = \sum_{t=1}^{T_x} \mathrm{d}z^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top}
 # \qquad \text{(and likewise for } W_{ax}, W_{ya}, b_a, b_y)
 # $$ (eq-03-sum)
 #
-# **Why the loop runs backwards.** {eq}`eq-03-dz` at step $t$ needs $da_{\text{next}}$, which
-# only step $t+1$ can compute. So BPTT starts at the last step with $da_{\text{next}} = 0$ and
-# walks back to the first, each step passing its $da_{\text{prev}}$ to the one before:
+# **Why the loop runs backwards.** {eq}`eq-03-dz` at step $t$ needs $\mathrm{d}a_{\text{next}}$,
+# which only step $t+1$ can compute. So BPTT starts at the last step with
+# $\mathrm{d}a_{\text{next}} = 0$ and walks back to the first, each step passing its
+# $\mathrm{d}a_{\text{prev}}$ to the one before:
 #
 # $$
-# da^{\langle T_x\rangle}_{\text{next}} = 0, \qquad
-# da^{\langle t-1\rangle}_{\text{next}} = W_{aa}^{\top}\, dz^{\langle t\rangle}
+# \mathrm{d}a^{\langle T_x\rangle}_{\text{next}} = 0, \qquad
+# \mathrm{d}a^{\langle t-1\rangle}_{\text{next}} = W_{aa}^{\top}\, \mathrm{d}z^{\langle t\rangle}
 # $$ (eq-03-carry)
 #
-# **The initial state.** $a^{\langle 0\rangle}$ enters the computation only at step 1, so its
-# gradient is the $da_{\text{prev}}$ of step 1 alone,
-# $\partial \mathcal L / \partial a^{\langle 0\rangle} = W_{aa}^{\top} dz^{\langle 1\rangle}$,
-# which already contains the influence of every later step through {eq}`eq-03-carry`. Adding up
-# the $da_{\text{prev}}$ of all steps, as one might by analogy with {eq}`eq-03-sum`, counts the
-# later steps again and gives a wrong `da0`.
+# **The initial state.** $a^{\langle 0\rangle}$ is an input of the sequence, like
+# $x^{\langle t\rangle}$, and enters the computation only at step 1.
 #
-# The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows
-# now grey. The coloured arrows run backwards, each labelled with what it carries, and the key
-# beneath gives each quantity with the number of its equation. $dz_y^{\langle t\rangle}$
+# :::{admonition} Predict, then run: the gradient of the initial state
+# :class: tip
+# Every step hands back a $\mathrm{d}a_{\text{prev}}$. Is the gradient of $a^{\langle 0\rangle}$
+# the $\mathrm{d}a_{\text{prev}}$ of step 1 alone, or, as for a shared weight in
+# {eq}`eq-03-sum`, the sum of the $\mathrm{d}a_{\text{prev}}$ of all steps?
+# :::
+
+# %%
+rng = np.random.default_rng(8)
+X5 = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]  # (4, 2, 5): 2 sequences of 5 steps
+Y5 = np.eye(4)[:, rng.integers(0, 4, size=(2, 5))]
+a0_5 = rng.standard_normal((3, 2))
+_, _, caches5 = rnn_lib.rnn_forward(X5, a0_5, one_step)
+da_next = np.zeros((3, 2))
+handed_back = []  # the da_prev of steps 5, 4, ..., 1
+for t in reversed(range(5)):
+    step = rnn_lib.rnn_cell_backward(Y5[:, :, t], da_next, caches5[t], one_step)
+    da_next = step["da_prev"]
+    handed_back.append(da_next)
+
+
+def sequence_loss():
+    y_hat5 = rnn_lib.rnn_forward(X5, a0_5, one_step)[1]
+    return rnn_lib.compute_loss(y_hat5, Y5)
+
+
+measured = rnn_lib.numerical_gradient(sequence_loss, a0_5)
+first = rnn_lib.relative_error(handed_back[-1], measured)
+summed = rnn_lib.relative_error(sum(handed_back), measured)
+assert first < 1e-7 and summed > 0.1
+print("step 1's da_prev alone:     relative error below 1e-7")
+print("the sum of all five da_prev: relative error above 0.1")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Step 1's alone: $\partial \mathcal L / \partial a^{\langle 0\rangle} = W_{aa}^{\top}
+# \mathrm{d}z^{\langle 1\rangle}$. A shared weight is *used* at every step, so each use adds a
+# term; $a^{\langle 0\rangle}$ is used once, at step 1. Step 1's $\mathrm{d}z^{\langle 1\rangle}$
+# already contains the influence of every later step, carried back by {eq}`eq-03-carry`, so
+# adding the other steps' $\mathrm{d}a_{\text{prev}}$ counts those steps again. (That was a bug
+# of the seed notebook this series grew from.)
+# :::
+
+# %% [markdown]
+# The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows now
+# grey. The coloured arrows run backwards, each labelled with what it carries, and the key beneath
+# gives each quantity with the number of its equation. $\mathrm{d}z_y^{\langle t\rangle}$
 # {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
-# $W_{ya}^\top dz_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$ alone;
-# $da_{\text{next}}$ {eq}`eq-03-carry` comes from the right and holds the later steps' losses
-# only. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of these two
-# arrows; times $1 - (a^{\langle t\rangle})^2$ it is $dz^{\langle t\rangle}$ {eq}`eq-03-dz`,
-# which leaves to the left through $W_{aa}^\top$. The last step receives
-# $da_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
+# $W_{ya}^\top \mathrm{d}z_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$
+# alone; $\mathrm{d}a_{\text{next}}$ {eq}`eq-03-carry` comes from the right and holds the later
+# steps' losses only. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of
+# these two arrows; times $1 - (a^{\langle t\rangle})^2$ it is $\mathrm{d}z^{\langle t\rangle}$
+# {eq}`eq-03-dz`, which leaves to the left through $W_{aa}^\top$. The last step receives
+# $\mathrm{d}a_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
 
 # %% tags=["hide-input"]
 from matplotlib.patches import FancyBboxPatch
@@ -262,24 +356,27 @@ def draw_backward(ax):
         for bottom, top in [(Y_X, Y_A), (Y_A, Y_HAT), (Y_HAT, Y_LOSS)]:
             arrow(ax, (x - 0.15, bottom + H), (x - 0.15, top - H), GREY, lw=1.2)
         # the gradients, flowing backwards
-        arrow(ax, (x + 0.15, Y_LOSS - H), (x + 0.15, Y_HAT + H), "black", rf"$dz_y{step}$")
-        arrow(ax, (x + 0.15, Y_HAT - H), (x + 0.15, Y_A + H), GREEN, rf"$W_{{ya}}^\top dz_y{step}$")
+        dz_y, dz = rf"\mathrm{{d}}z_y{step}", rf"\mathrm{{d}}z{step}"
+        arrow(ax, (x + 0.15, Y_LOSS - H), (x + 0.15, Y_HAT + H), "black", f"${dz_y}$")
+        arrow(ax, (x + 0.15, Y_HAT - H), (x + 0.15, Y_A + H), GREEN, rf"$W_{{ya}}^\top {dz_y}$")
         arrow(ax, (x - W, Y_A - 0.12), (previous + W, Y_A - 0.12), VERMILION,
-              rf"$W_{{aa}}^\top dz{step}$", "below")  # fmt: skip
-        ax.text(x + 0.08, Y_A - H - 0.3, rf"$dz{step}$", va="top", fontsize=12)
+              rf"$W_{{aa}}^\top {dz}$", "below")  # fmt: skip
+        ax.text(x + 0.08, Y_A - H - 0.3, f"${dz}$", va="top", fontsize=12)
     arrow(ax, (XS[-1] + W + 0.7, Y_A - 0.12), (XS[-1] + W, Y_A - 0.12), VERMILION, "$0$", "below")
     ax.text(XS[0], Y_A - H - 0.3, r"$=\partial\mathcal{L}/\partial a^{\langle 0\rangle}$",
             ha="center", va="top", color=VERMILION, fontsize=12)  # fmt: skip
     key = [
-        ("black", r"$dz_y^{\langle t\rangle} = \hat y^{\langle t\rangle} - y^{\langle t\rangle}$"
-         "   (eq. 2)"),
-        (GREEN, r"$W_{ya}^\top dz_y^{\langle t\rangle}$: the gradient of this step's loss"
+        ("black", r"$\mathrm{d}z_y^{\langle t\rangle} = \hat y^{\langle t\rangle}"
+         r" - y^{\langle t\rangle}$   (eq. 2)"),
+        (GREEN, r"$W_{ya}^\top \mathrm{d}z_y^{\langle t\rangle}$: the gradient of this step's loss"
          r" $\mathcal{L}^{\langle t\rangle}$ alone   (eq. 4)"),
-        (VERMILION, r"$da_{\mathrm{next}} = W_{aa}^\top dz^{\langle t+1\rangle}$: of the later"
-         r" losses $\mathcal{L}^{\langle t+1\rangle} + \dots + \mathcal{L}^{\langle T_x\rangle}$"
+        (VERMILION, r"$\mathrm{d}a_{\mathrm{next}} = W_{aa}^\top \mathrm{d}z^{\langle t+1\rangle}$:"
+         r" of the later losses $\mathcal{L}^{\langle t+1\rangle} + \dots"
+         r" + \mathcal{L}^{\langle T_x\rangle}$"
          " only, 0 at the last step   (eq. 8)"),
-        ("black", r"$dz^{\langle t\rangle} = (1 - (a^{\langle t\rangle})^2) \odot"
-         r" (W_{ya}^\top dz_y^{\langle t\rangle} + da_{\mathrm{next}})$   (eqs. 4, 5)"),
+        ("black", r"$\mathrm{d}z^{\langle t\rangle} = (1 - (a^{\langle t\rangle})^2) \odot"
+         r" (W_{ya}^\top \mathrm{d}z_y^{\langle t\rangle} + \mathrm{d}a_{\mathrm{next}})$"
+         "   (eqs. 4, 5)"),
         ("black", r"      the total gradient at $a^{\langle t\rangle}$ is in the brackets"),
     ]  # fmt: skip
     for row, (colour, text) in enumerate(key):
@@ -296,7 +393,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Backpropagation through time
+# :::{exercise} Backpropagation through time (core)
 # :label: ex-03-rnn-backward
 #
 # Complete `rnn_backward(X, Y, parameters, caches)`. Loop over the steps from the last to the
@@ -332,8 +429,40 @@ checks.check_rnn_backward(rnn_backward)
 # %% [markdown]
 # From here on we use `rnn_lib.rnn_backward`. It computes the same gradients, but does the work
 # that does not depend on the recurrence (the output layer, and the weight gradients once every
-# $dz^{\langle t\rangle}$ is known) for all steps at once, outside the loop.
+# $\mathrm{d}z^{\langle t\rangle}$ is known) for all steps at once, outside the loop.
 #
+# :::{admonition} Predict, then run: whose loss does $\mathrm{d}a_{\text{next}}$ carry?
+# :class: tip
+# Score only step 1 of a 5-step sequence (the target columns of steps 2 to 5 are zero, so their
+# losses are zero). At which steps is $\mathrm{d}a_{\text{next}}$ non-zero? And if only the
+# last step, step 5, is scored?
+# :::
+
+# %%
+for scored in (0, 4):  # in code, steps count from 0
+    Y_one = np.zeros_like(Y5)
+    Y_one[:, :, scored] = Y5[:, :, scored]
+    da_next, non_zero = np.zeros((3, 2)), []
+    for t in reversed(range(5)):
+        if np.any(da_next != 0):
+            non_zero.append(t + 1)  # steps count from 1 in the equations
+        step = rnn_lib.rnn_cell_backward(Y_one[:, :, t], da_next, caches5[t], one_step)
+        da_next = step["da_prev"]
+    print(f"only step {scored + 1} scored: da_next non-zero at {sorted(non_zero)}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# With only step 1 scored, at no step at all: $\mathrm{d}a_{\text{next}}$ at step $t$ is the
+# gradient of the *later* steps' losses, $\mathcal L^{\langle t+1\rangle} + \dots +
+# \mathcal L^{\langle T_x\rangle}$, and here they are all zero. The gradient that reaches
+# $a^{\langle 1\rangle}$ is the step's own term $W_{ya}^\top \mathrm{d}z_y^{\langle 1\rangle}$.
+# With only step 5 scored it is the other way round: $\mathrm{d}a_{\text{next}}$ is non-zero at
+# steps 1 to 4, which all lie before the scored step, and zero at step 5, which has no later
+# steps. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, always needs both terms.
+# :::
+
+# %% [markdown]
 # ## 4. Checking a gradient numerically
 #
 # A gradient is a list of slopes, and a slope can be measured: nudge one weight $w$ by a small
@@ -359,7 +488,7 @@ checks.check_rnn_backward(rnn_backward)
 # gradient with a real mistake is off by $10^{-3}$ or more.
 
 # %% [markdown]
-# :::{exercise} Centred differences
+# :::{exercise} Centred differences (stretch)
 # :label: ex-03-numerical-gradient
 #
 # Complete `numerical_gradient(f, array, eps)` with the centred difference of
@@ -400,9 +529,16 @@ checks.check_numerical_gradient(numerical_gradient)
 # and of $a^{\langle 0\rangle}$:
 #
 # - the gradient from `rnn_lib.rnn_backward`;
-# - the same with $dW_{aa}$ made 0.3% too large, a mistake invisible to the eye;
-# - BPTT that forgets to carry $da_{\text{next}}$ ({eq}`eq-03-carry`), so each step only sees its
-#   own loss.
+# - the same with $\mathrm{d}W_{aa}$ made 0.3% too large, a mistake invisible to the eye;
+# - BPTT that forgets to carry $\mathrm{d}a_{\text{next}}$ ({eq}`eq-03-carry`), so each step only
+#   sees its own loss.
+#
+# :::{admonition} Predict, then run: what forgetting $\mathrm{d}a_{\text{next}}$ spoils
+# :class: tip
+# The third gradient never carries $\mathrm{d}a_{\text{next}}$. Which of the six gradients,
+# $\mathrm{d}W_{ax}$, $\mathrm{d}W_{aa}$, $\mathrm{d}W_{ya}$, $\mathrm{d}b_a$, $\mathrm{d}b_y$
+# and that of $a^{\langle 0\rangle}$, will the check still find correct?
+# :::
 
 # %%
 rng = np.random.default_rng(3)
@@ -446,18 +582,27 @@ for name in results[0]:
     print(f"{name:6}" + "".join(f"{shown(r[name]):>12}" for r in results))
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Two: $\mathrm{d}W_{ya}$ and $\mathrm{d}b_y$. They act after the state, on each step's own
+# prediction, and {eq}`eq-03-output-grads` does not involve $\mathrm{d}a_{\text{next}}$. Every
+# gradient that flows through the state, $\mathrm{d}W_{ax}$, $\mathrm{d}W_{aa}$,
+# $\mathrm{d}b_a$ and that of $a^{\langle 0\rangle}$, loses the later steps' losses: relative
+# errors above 0.6. A check that passes for some parameters and fails for others
+# points at the part of the derivation that is wrong.
+# :::
+
+# %% [markdown]
 # The correct gradient agrees with the finite differences to better than $10^{-7}$ in every
 # parameter. The 0.3% mistake gives a relative error of $0.003 / 2.003 \approx 1.5 \times
 # 10^{-3}$ in $W_{aa}$ and nothing elsewhere, so the check also says *where* the mistake is.
-# Forgetting $da_{\text{next}}$ leaves $dW_{ya}$ and $db_y$ correct (they do not depend on it, see
-# {eq}`eq-03-output-grads`) and spoils every gradient that flows through the state. Between
-# $10^{-7}$ and $10^{-3}$ there are four orders of magnitude of empty space: that gap is what
-# makes gradient checking a reliable test.
+# Between $10^{-7}$ and $10^{-3}$ there are four orders of magnitude of empty space: that gap is
+# what makes gradient checking a reliable test.
 #
 # ### How to choose $\varepsilon$
 #
 # The gap exists only for a sensible $\varepsilon$. The figure measures the relative error of
-# the correct $dW_{aa}$ against centred and one-sided differences over a wide range of
+# the correct $\mathrm{d}W_{aa}$ against centred and one-sided differences over a wide range of
 # $\varepsilon$. To the right, the truncation error of {eq}`eq-03-differences` dominates and
 # falls like $\varepsilon^2$ (centred) or $\varepsilon$ (one-sided). To the left, rounding
 # dominates: $\mathcal L(w \pm \varepsilon)$ carries an error of about $10^{-16} \mathcal L$,
@@ -496,34 +641,34 @@ ax.loglog(epsilons, one_sided_errors, "s-", label="one-sided difference")
 ax.axhline(0.003 / 2.003, color="tab:red", linestyle="--", label="a gradient 0.3% off")
 ax.axhline(1e-7, color="grey", linestyle=":", label="1e-7")
 ax.set_xlabel(r"step $\varepsilon$")
-ax.set_ylabel(r"relative error of $dW_{aa}$")
+ax.set_ylabel(r"relative error of $\mathrm{d}W_{aa}$")
 ax.set_title("a correct gradient, checked with finite differences")
 ax.legend(fontsize=9)
 ax.grid(alpha=0.3, which="both")
 plt.show()
 
 # %% [markdown]
-# The centred difference stays below $10^{-7}$ over more than four decades of $\varepsilon$,
-# from $10^{-8}$ to about $3 \times 10^{-4}$, and is best, near $10^{-10}$, around
+# The centred difference stays below $10^{-7}$ over more than four decades of $\varepsilon$, from
+# $10^{-8}$ to about $3 \times 10^{-4}$, and is best, near $10^{-10}$, around
 # $\varepsilon = 10^{-5}$ (the library's default, $10^{-6}$, is safely inside that range). The
 # one-sided difference reaches below $10^{-7}$ only in a narrow window around
-# $\varepsilon = 10^{-7}$, and from $\varepsilon = 10^{-2}$ on it declares a correct gradient
-# more wrong than one that is 0.3% off. Use centred differences, in float64, with $\varepsilon$ around
+# $\varepsilon = 10^{-7}$, and from $\varepsilon = 10^{-2}$ on it declares a correct gradient more
+# wrong than one that is 0.3% off. Use centred differences, in float64, with $\varepsilon$ around
 # $10^{-6}$.
 #
 # ## Summary
 #
 # - Softmax with cross-entropy has the gradient $\hat y - y$ ({eq}`eq-03-dzy`); $\tanh$
 #   multiplies by $1 - a^2$ ({eq}`eq-03-dz`), computed from the stored state.
-# - The state gets gradient from its own prediction and from the later steps
-#   ({eq}`eq-03-da`); BPTT runs backwards, carrying $da_{\text{next}}$ from each step to the one
-#   before ({eq}`eq-03-carry`).
-# - Shared weights collect the sum of their per-step gradients ({eq}`eq-03-sum`); $dW_{aa}$ uses
-#   the previous state. The gradient of $a^{\langle 0\rangle}$ is step 1's $da_{\text{prev}}$, not
-#   a sum.
+# - The state gets gradient from its own prediction and from the later steps ({eq}`eq-03-da`); BPTT
+#   runs backwards, carrying $\mathrm{d}a_{\text{next}}$ from each step to the one before
+#   ({eq}`eq-03-carry`).
+# - Shared weights collect the sum of their per-step gradients ({eq}`eq-03-sum`); $\mathrm{d}W_{aa}$
+#   uses the previous state. The gradient of $a^{\langle 0\rangle}$ is step 1's
+#   $\mathrm{d}a_{\text{prev}}$, not a sum.
 # - Centred differences ({eq}`eq-03-differences`) and the relative error ({eq}`eq-03-relerr`)
 #   separate correct gradients ($< 10^{-7}$) from wrong ones ($\gtrsim 10^{-3}$), and point at
 #   the parameter that is wrong.
 #
 # **Next:** [04 · Exploding gradients and clipping](04_clipping.ipynb) follows the gradient
-# $da_{\text{next}}$ back over many steps, and watches it explode.
+# $\mathrm{d}a_{\text{next}}$ back over many steps, and watches it explode.

@@ -65,8 +65,9 @@ np.set_printoptions(precision=4, suppress=True)
 #    = \operatorname{diag}\!\left(1 - a^{\langle t\rangle} \odot a^{\langle t\rangle}\right)
 #      W_{aa} $$ (eq-04-jacobian)
 #
-# Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step, $T = T_x$, alone. The chain rule carries its
-# gradient back one step at a time, and unrolling that from step $T$ to step $t$ gives a product:
+# Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step, $T = T_x$, alone. The chain rule
+# carries its gradient back one step at a time, and unrolling that from step $T$ to step $t$ gives a
+# product:
 #
 # $$ \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle t\rangle}}
 #    = \left(J^{\langle t+1\rangle}\right)^{\top} \left(J^{\langle t+2\rangle}\right)^{\top} \cdots
@@ -97,6 +98,13 @@ np.set_printoptions(precision=4, suppress=True)
 # We run the backward pass one cell at a time with `rnn_lib.rnn_cell_backward` and record, at each
 # step, the norm of the gradient it hands to the previous state, and the size of that step's
 # contribution to $\partial \mathcal{L}/\partial W_{aa}$.
+#
+# :::{admonition} Predict, then run: gain 1
+# :class: tip
+# With gain 1 the spectral radius of $W_{aa}$ is about 1: each step back neither stretches nor
+# shrinks on average, as far as $W_{aa}$ goes. Will the gradient 60 steps back be much larger
+# than the gradient one step back, about as large, or much smaller?
+# :::
 
 # %%
 vocabulary = "\nabcdefghijklmnopqrstuvwxyz"
@@ -155,14 +163,23 @@ for gain in gains:
     )
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Much smaller: about $5 \times 10^{-9}$ times the gradient one step back. The spectral radius is
+# only part of each step's factor; the other part is tanh's slope $1 - a \odot a$, which is below 1
+# wherever a state is not exactly 0. At gain 1 nothing makes up for it, and sixty slightly shrinking
+# steps make a vanishing gradient. It takes a clearly larger gain, 2 here, for the gradient to grow.
+# :::
+
+# %% [markdown]
 # The last state printed is the initial state $a^{\langle 0\rangle}$, and its gradient agrees with
 # `da0` from the library's `rnn_backward`: the loop above is the same BPTT, unrolled by hand.
 # On a log axis a product like {eq}`eq-04-product` is a straight line whose slope is the average
 # log-stretch per step:
 
 # %%
-# state_norms[k] belongs to the state a<T-1-k>, k + 1 steps back from the loss; dWaa_norms[k] to
-# the term of step T - k, k steps back (the term of step T itself is at 0)
+# state_norms holds the gradients of a<T-1>, a<T-2>, ..., a<0> (1 to 60 steps back from the
+# loss); dWaa_norms the terms of steps T, T-1, ..., 1 (0 to 59 steps back)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), sharex=True, sharey=True)
 for gain in gains:
     state_norms, dWaa_norms = profiles[gain]
@@ -187,28 +204,30 @@ plt.show()
 # %% [markdown]
 # With gain 0.5 the gradient loses about a factor of 2.5 per step and has shrunk to $10^{-24}$ by
 # the start of the sequence: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
-# by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too: tanh's slope
-# below 1 tips the balance, which is why the bound {eq}`eq-04-bound` is only an upper limit.
+# by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too, which is why
+# the bound {eq}`eq-04-bound` is only an upper limit.
 #
 # The right panel is what reaches the weights. $\partial \mathcal{L}/\partial W_{aa}$ is the sum of
 # the terms of all steps. The term of step $t$ is
-# $dW_{aa}^{\langle t\rangle} = dz^{\langle t\rangle} (a^{\langle t-1\rangle})^\top$ (notebook 03),
-# and $dz^{\langle t\rangle}$ is the gradient reaching $a^{\langle t\rangle}$ times the slope of
-# tanh, so each term stands at the same distance $T - t$ as that gradient in the left panel (the
-# term of step $T$ at 0). The first step's term, at 59, is missing from the plot: it is a multiple
-# of $a^{\langle 0\rangle}$, which is zero. With gain 3 that sum is dominated by the steps furthest
-# from the loss, and its size is set by how long the sequence is. One such gradient times an
-# ordinary learning rate moves the weights so far that the model forgets what it has learned. The
-# remedy is to cap the size of the gradient before the update.
+# $\mathrm{d}W_{aa}^{\langle t\rangle} = \mathrm{d}z^{\langle t\rangle} (a^{\langle
+# t-1\rangle})^\top$ (notebook 03), and $\mathrm{d}z^{\langle
+# t\rangle}$ is the gradient reaching $a^{\langle
+# t\rangle}$ times the slope of tanh, so each term stands at the same distance $T - t$ as that
+# gradient in the left panel (the term of step $T$ at 0). The first step's term, at 59, is missing
+# from the plot: it is a multiple of $a^{\langle 0\rangle}$, which is zero. With gain 3 that sum is
+# dominated by the steps furthest from the loss, and its size is set by how long the sequence is.
+# One such gradient times an ordinary learning rate moves the weights so far that the model forgets
+# what it has learned. The remedy is to cap the size of the gradient before the update.
 #
 # ## 2. Clipping by value
 #
 # The simplest cap, and the one of the classic one-name-per-step recipe that notebook 06 starts
 # from, clips every entry of every parameter gradient $G$ (each of
-# $\partial \mathcal{L}/\partial W_{ax}, \ldots, \partial \mathcal{L}/\partial b_y$) to an
+# $\mathrm{d}W_{ax} = \partial \mathcal{L}/\partial W_{ax}, \ldots, \mathrm{d}b_y$) to an
 # interval $[-c, c]$:
 #
-# $$ G_{ij} \leftarrow \min\!\left(\max(G_{ij}, -c),\; c\right) $$ (eq-04-clip-value)
+# $$ G \leftarrow \min\!\left(\max(G, -c),\; c\right) \quad \text{entry by entry}
+#    $$ (eq-04-clip-value)
 #
 # In code the gradients come as a dict: `dWax, dWaa, dWya, dba, dby` (the parameter gradients,
 # `"d" + name` for each name in `rnn_lib.PARAM_NAMES`), and `da0`, the gradient of the initial
@@ -219,7 +238,7 @@ parameter_gradients = ["d" + name for name in rnn_lib.PARAM_NAMES]
 parameter_gradients
 
 # %% [markdown]
-# :::{exercise} Clip by value
+# :::{exercise} Clip by value (core)
 # :label: ex-04-clip-value
 #
 # Complete `clip(gradients, max_value)`. Return a **new** dict holding every key of `gradients`:
@@ -258,12 +277,16 @@ checks.check_clip(clip)
 # %% [markdown]
 # ## 3. Clipping by global norm
 #
-# Clipping by value treats every entry on its own. The alternative {cite:p}`pascanu2013` looks at
-# the whole gradient as one long vector $g$, all parameter gradients together, and measures its length, the **global
-# norm**:
+# Clipping by value treats every entry on its own. The alternative
+# ([Pascanu et al., 2013](../book/references.md)) looks at the whole gradient as one long vector
+# $g$, all parameter gradients together, and measures its length, the **global norm**:
 #
-# $$ \lVert g \rVert = \sqrt{\sum_{G \in \{\partial W_{ax},\, \partial W_{aa},\, \partial W_{ya},\,
-#    \partial b_a,\, \partial b_y\}} \; \sum_{i,j} G_{ij}^2} $$ (eq-04-global-norm)
+# $$ \lVert g \rVert = \sqrt{\sum_{G \in \{\mathrm{d}W_{ax},\, \mathrm{d}W_{aa},\,
+#    \mathrm{d}W_{ya},\, \mathrm{d}b_a,\, \mathrm{d}b_y\}} \lVert G \rVert_F^2}
+#    $$ (eq-04-global-norm)
+#
+# where $\lVert G \rVert_F^2$, the squared Frobenius norm, is the sum of the squares of the
+# entries of $G$.
 #
 # If that length exceeds a threshold $c$, every parameter gradient is multiplied by the same
 # factor so that the new length is exactly $c$; otherwise nothing changes:
@@ -271,7 +294,7 @@ checks.check_clip(clip)
 # $$ g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right) $$ (eq-04-clip-norm)
 
 # %% [markdown]
-# :::{exercise} Clip by global norm
+# :::{exercise} Clip by global norm (stretch)
 # :label: ex-04-clip-norm
 #
 # Complete `clip_by_norm(gradients, max_norm)`: compute the global norm {eq}`eq-04-global-norm`
@@ -287,9 +310,9 @@ def clip_by_norm(gradients, max_norm):
 
     Arguments:
         gradients -- dict of arrays: dWax, dWaa, dWya, dba, dby and possibly da0
-        max_norm -- the threshold tau > 0
+        max_norm -- the threshold c > 0
     Returns:
-        clipped -- dict with the same keys and shapes; parameter gradients times min(1, tau/norm)
+        clipped -- dict with the same keys and shapes; parameter gradients times min(1, c / norm)
     """
     ### BEGIN SOLUTION
     norm = np.sqrt(sum(np.sum(gradients[key] ** 2) for key in parameter_gradients))
@@ -386,12 +409,42 @@ plt.show()
 # gradients stay in the hundreds: clipping does not stop the explosion, it stops the explosion from
 # reaching the weights.
 #
+# :::{admonition} Predict, then run: which clipped gradient is longer?
+# :class: tip
+# The first gradient has a global norm of 4129.5 spread over 2,811 entries, the largest of them
+# 1500.1. Clipped by global norm at $c = 50$ its length is 50. Clipped by value at $c = 5$, is it
+# shorter than that, or longer?
+# :::
+
+# %%
+parameters = parameters_with_gain(3.0, np.random.default_rng(2))  # the start of every run
+_, _, caches = rnn_lib.rnn_forward(X_names, np.zeros((n_a, len(names))), parameters)
+raw = rnn_lib.rnn_backward(X_names, Y_names, parameters, caches)
+by_norm_length = rnn_lib.global_norm(rnn_lib.clip_by_norm(raw, 50.0))
+by_value_length = rnn_lib.global_norm(rnn_lib.clip(raw, 5.0))
+print(f"clipped by global norm, c = 50: length {by_norm_length:.0f}")
+print(f"clipped by value, c = 5:        length {by_value_length:.0f}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Longer, more than four times: 232. Clipping by value caps each entry, not the length, and a
+# vector of $N$ entries each at most 5 can be as long as $5\sqrt{N}$, here
+# $5\sqrt{2811} \approx 265$. Most entries of this gradient are above 5, so most are cut to
+# exactly $\pm 5$. The threshold of clipping by value is no bound on the step a model takes; that
+# of clipping by norm is.
+# :::
+#
 # ## 5. What clipping does to the direction
 #
-# Gradient descent steps along $-g$, the direction in which the loss falls fastest. Clipping by
-# global norm shortens that step and keeps its direction. Clipping by value does not: it cuts the
-# large entries and keeps the small ones, so the clipped vector leans towards the axes where the
-# gradient was small. In two dimensions, with $g = (3, 0.8)$ and the threshold $c = 1$ for both:
+# Gradient descent steps along $-g$, the direction in which the loss falls fastest.
+#
+# :::{admonition} Predict, then run: what clipping does to the direction
+# :class: tip
+# In two dimensions, take $g = (3, 0.8)$ and the threshold $c = 1$. Clip it by value and by
+# global norm. Which of the two clipped vectors points the way $g$ does? By how many degrees
+# does the other one turn it: about 1, about 10, or more?
+# :::
 
 # %%
 g = np.array([3.0, 0.8])
@@ -418,6 +471,15 @@ angle = np.degrees(np.arctan2(by_value[1], by_value[0]) - np.arctan2(g[1], g[0])
 print(f"clipping by value turned the update by {angle:.1f} degrees")
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# Clipping by global norm keeps the direction: it multiplies every entry by the same factor,
+# $1/\lVert g \rVert$ here. Clipping by value turns the update by 23.7 degrees. It cuts the large
+# entry from 3 to 1 and keeps the small one, 0.8, so the clipped vector leans towards the axis
+# where the gradient was small: $(1, 0.8)$ is nearly diagonal, $g$ is not.
+# :::
+
+# %% [markdown]
 # In many dimensions we measure the turn with the **cosine similarity** between the raw gradient $g$
 # and the clipped one $\tilde g$, both flattened into one vector:
 #
@@ -438,10 +500,7 @@ def cosine(u, v):
     return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
 
 
-parameters = parameters_with_gain(3.0, np.random.default_rng(2))
-_, _, caches = rnn_lib.rnn_forward(X_names, np.zeros((n_a, len(names))), parameters)
-raw = rnn_lib.rnn_backward(X_names, Y_names, parameters, caches)
-raw_vector = flatten(raw)
+raw_vector = flatten(raw)  # the first gradient of the runs, computed above
 print(
     f"{raw_vector.size} entries, global norm {rnn_lib.global_norm(raw):.1f}, "
     f"largest entry {np.abs(raw_vector).max():.1f}"
@@ -478,9 +537,43 @@ plt.show()
 # entry becomes $\pm c$: the update is then the **sign** of the gradient (the dotted line), which
 # keeps the signs of the entries and none of their proportions.
 #
+# :::{admonition} Predict, then run: is the sign still downhill?
+# :class: tip
+# The sign of the gradient turns the update by about 67 degrees here (a cosine of 0.39). Does a
+# small step along $-\operatorname{sign}(g)$ still lower the loss, or can it raise it?
+# :::
+
+
+# %%
+def loss_after(step, size=1e-4):
+    """The loss per character after moving every parameter by -size * step."""
+    moved = {name: parameters[name] - size * step["d" + name] for name in rnn_lib.PARAM_NAMES}
+    y_hat = rnn_lib.rnn_forward(X_names, np.zeros((n_a, len(names))), moved)[1]
+    return rnn_lib.compute_loss(y_hat, Y_names) / n_targets
+
+
+start = loss_after(raw, size=0.0)
+signs = {key: np.sign(raw[key]) for key in parameter_gradients}
+assert sign_cosine > 0 and loss_after(signs) < start and loss_after(raw, 1e-7) < start
+print(f"cosine between g and sign(g): {sign_cosine:.2f}, positive")
+print("a step of 1e-4 along -sign(g) lowers the loss, as a small step along -g does")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+# It lowers it. For a small step $\eta$ along a direction $s$, the loss changes by about
+# $-\eta \langle g, s \rangle$, so every direction at less than 90 degrees from $g$ goes
+# downhill, and $\langle g, \operatorname{sign}(g) \rangle = \lVert g \rVert_1 > 0$, the sum of
+# the sizes of the entries. Steeply clipped
+# updates still descend, only less efficiently per unit of length. Adam (notebook 06) makes the
+# same kind of step at the start: its first update is, but for its tiny $\epsilon$, $\alpha$
+# times the sign of the gradient.
+# :::
+
+# %% [markdown]
 # That also explains the training curves. Which clipped run ends lower depends on the thresholds,
-# not on a law of nature: clipping by value at $c = 5$ lets through longer steps (up to
-# $5\sqrt{N}$ for $N$ entries) than clipping by norm at $c = 50$, in a direction that is partly
+# not on a law of nature: clipping by value at $c = 5$ lets through longer steps (232 against 50
+# for the first gradient) than clipping by norm at $c = 50$, in a direction that is partly
 # the sign of the gradient, and sign steps can be fast on a small task like this one. Clipping by
 # norm changes only the step length, so its threshold acts as a cap on the length of a step and is
 # easier to reason about; that is why it is the usual choice in practice. Either way the threshold
@@ -502,4 +595,4 @@ plt.show()
 # - Clipping must return new arrays: the raw gradient belongs to the caller.
 #
 # **Next:** [05 · Sampling](05_sampling.ipynb) turns the model's softmax outputs into names:
-# temperature, top-k, and reproducible random draws.
+# temperature, top-$K$, and reproducible random draws.

@@ -19,12 +19,14 @@
 # Every sequence so far was a name: short, independent of the others, read from a zero state.
 # Much of the data recurrent networks read is not like that. A novel, a server log or a year of
 # sensor readings is **one long sequence**, a *stream*, where what comes next may depend on
-# anything before it. Backpropagation through time (BPTT, {cite:p}`werbos1990`) over a stream
+# anything before it. Backpropagation through time (BPTT,
+# [Werbos, 1990](../book/references.md)) over a stream
 # of a million characters would keep a million hidden states for one backward pass and make
 # one update per pass over the data. The standard remedy is **truncated** BPTT
-# {cite:p}`williams1995`: read the stream in chunks of $k$ steps, carry the hidden state from
-# one chunk into the next, and cut the gradient at every chunk boundary. Elman's networks
-# {cite:p}`elman1990` already read their streams this way, with $k = 1$.
+# ([Williams and Zipser, 1995](../book/references.md)): read the stream in chunks of $k$ steps,
+# carry the hidden state from one chunk into the next, and cut the gradient at every chunk
+# boundary. Elman's networks ([Elman, 1990](../book/references.md)) already read their streams
+# this way, with $k = 1$.
 #
 # The carried state is the same move the seed notebook made by accident: its training loop
 # carried the hidden state from one name into the next. This notebook shows why that was a bug
@@ -98,24 +100,25 @@ print(repr(as_stream(train_names)[:70]))
 # ## Cutting a stream: $m$ streams, chunks of $k$ steps
 #
 # A minibatch needs $m$ columns that the network can read in parallel, and a stream has only
-# one beginning. So we cut the sequence $s_0, s_1, \dots, s_{n-1}$ into $m$ **contiguous**
-# pieces of $\lfloor n/m \rfloor$ symbols, one per column, and drop the fewer than $m$ symbols
-# left over at the end. Column $j$ then reads its own piece from start to end, and has
-# $T = \lfloor n/m \rfloor - 1$ steps, each with an input and the next symbol as its target.
+# one beginning. So we cut the sequence $s_0, s_1, \dots, s_{N_s-1}$ of $N_s$ symbols into $m$
+# **contiguous** pieces of $\lfloor N_s/m \rfloor$ symbols, one per column, and drop the fewer
+# than $m$ symbols left over at the end. Column $i$ then reads its own piece from start to end,
+# and has $T = \lfloor N_s/m \rfloor - 1$ steps, each with an input and the next symbol as its
+# target.
 # Time is then cut into chunks of $k$ steps; the last chunk is shorter when $k$ does not divide
 # $T$ (it is not padded). In the layout of the whole series, with steps counted from 0 in code,
-# step $t$ of chunk $c$ in column $j$ reads
+# step $t$ of chunk $c$ in column $i$ (all three counted from 0) reads
 #
 # $$
 # \begin{aligned}
-# X_{:,\,j,\,t} &= \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t}\big), \\
-# Y_{:,\,j,\,t} &= \operatorname{onehot}\big(s_{\,j\lfloor n/m\rfloor + ck + t + 1}\big),
+# X_{:,\,i,\,t} &= \operatorname{onehot}\big(s_{\,i\lfloor N_s/m\rfloor + ck + t}\big), \\
+# Y_{:,\,i,\,t} &= \operatorname{onehot}\big(s_{\,i\lfloor N_s/m\rfloor + ck + t + 1}\big),
 # \qquad 0 \le t < k .
 # \end{aligned}
 # $$ (eq-09-layout)
 #
-# The point of the contiguous pieces is the next chunk: chunk $c+1$ of column $j$ continues the
-# text exactly where chunk $c$ of column $j$ stopped, so the hidden state column $j$ ended
+# The point of the contiguous pieces is the next chunk: chunk $c+1$ of column $i$ continues the
+# text exactly where chunk $c$ of column $i$ stopped, so the hidden state column $i$ ended
 # chunk $c$ with is the right state to start chunk $c+1$ from. The figure shows the first three
 # chunks of $m = 4$ streams of the dinosaur text, $k = 8$ (the newline drawn as ⏎).
 
@@ -159,19 +162,20 @@ draw_streams(train_stream, m=4, k=8, chunks=3)
 
 # %% [markdown]
 # Each row continues across the red lines: its state (green arrow) is carried into the next
-# chunk. The rows are far apart in the text, about $n/m$ symbols: column 1 starts a quarter of
+# chunk. The rows are far apart in the text, about $N_s/m$ symbols: column 1 starts a quarter of
 # the way in.
 
 # %% [markdown]
 # :::{exercise} Cut a stream into chunks (core)
 # :label: ex-09-stream-chunks
 #
-# Complete `stream_chunks(indices, n_x, m, k)`. `indices` is a 1-D integer array of $n$
+# Complete `stream_chunks(indices, n_x, m, k)`. `indices` is a 1-D integer array of $N_s$
 # vocabulary indices. Return a list of pairs `(X, Y)` following {eq}`eq-09-layout`: cut the
-# sequence into `m` contiguous streams of `n // m` symbols (drop the last `n - m * (n // m)`),
-# then cut each stream's `n // m - 1` steps into chunks of `k` steps, the last one shorter if
-# need be. `X` and `Y` are one-hot float arrays of shape `(n_x, m, k)` (the last
-# `(n_x, m, r)` with $r \le k$), and `Y` holds, at each step, the symbol *after* the input.
+# sequence into `m` contiguous streams of $\lfloor N_s/m \rfloor$ symbols (drop the last
+# $N_s - m \lfloor N_s/m \rfloor$), then cut each stream's $\lfloor N_s/m \rfloor - 1$ steps into
+# chunks of `k` steps, the last one shorter if need be. `X` and `Y` are one-hot float arrays of
+# shape `(n_x, m, k)` (the last `(n_x, m, r)` with $r \le k$), and `Y` holds, at each step, the
+# symbol *after* the input.
 # :::
 
 
@@ -757,7 +761,7 @@ for streams in (16, 32):
 # ## Summary
 #
 # - A stream is batched as $m$ contiguous pieces, one per column, cut into chunks of $k$ steps
-#   ({eq}`eq-09-layout`); column $j$'s next chunk continues its text, so its state carries over.
+#   ({eq}`eq-09-layout`); column $i$'s next chunk continues its text, so its state carries over.
 # - Truncated BPTT carries the state forward and cuts the gradient at every chunk boundary
 #   ({eq}`eq-09-chunk`): the `da0` of each chunk is dropped. With $k \ge T_x$ it is full BPTT,
 #   to the last bit.

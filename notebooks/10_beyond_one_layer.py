@@ -20,9 +20,10 @@
 # them left to right, and produced names by drawing one character at a time. This notebook
 # loosens each of those four choices in turn. An **embedding** replaces the one-hot input by a
 # learned vector per character. A **stacked** RNN puts a second recurrent layer on top of the
-# first {cite:p}`graves2013`. A **bidirectional** RNN adds a layer that reads the sequence from
-# the end {cite:p}`schuster1997`, for tasks where the future is known. And **beam search** looks
-# for the most probable name instead of drawing one {cite:p}`sutskever2014`. Each comes with the
+# first ([Graves, 2013](../book/references.md)). A **bidirectional** RNN adds a layer that reads
+# the sequence from the end ([Schuster and Paliwal, 1997](../book/references.md)), for tasks where
+# the future is known. And **beam search** looks for the most probable name instead of drawing
+# one ([Sutskever et al., 2014](../book/references.md)). Each comes with the
 # library code behind it, gradient-checked like the cells of notebooks 03 and 08.
 #
 # **Learning goals**
@@ -61,13 +62,13 @@ np.set_printoptions(precision=4, suppress=True)
 # ## 1. Embeddings: a lookup instead of a product
 #
 # The first layer of every model so far computes $W_{ax} x^{\langle t\rangle}$ for a one-hot
-# $x^{\langle t\rangle}$. Multiplying by a vector with a single 1 in row $j$ picks column $j$ of
+# $x^{\langle t\rangle}$. Multiplying by a vector with a single 1 in row $k$ picks column $k$ of
 # the matrix and adds nothing. An **embedding layer** makes that explicit: a matrix $W_e$ of shape
 # $(n_e, n_x)$ holds one learned column per character, and the layer *looks it up*:
 #
 # $$
-# e^{\langle t\rangle} = W_e\, x^{\langle t\rangle} = W_e[:, j^{\langle t\rangle}]
-# \qquad \text{where } x^{\langle t\rangle} \text{ is the one-hot vector of index } j^{\langle t\rangle}
+# e^{\langle t\rangle} = W_e\, x^{\langle t\rangle} = W_e[:, k^{\langle t\rangle}]
+# \qquad \text{where } x^{\langle t\rangle} \text{ is the one-hot vector of index } k^{\langle t\rangle}
 # $$ (eq-10-embedding)
 #
 # The next layer reads $e^{\langle t\rangle}$ (of size $n_e$) instead of $x^{\langle t\rangle}$
@@ -110,13 +111,13 @@ for vocabulary in (27, 10_000):
 # %% [markdown]
 # ### The gradient of a lookup
 #
-# In the backward pass, step $t$ of name $i$ hands back $\partial\mathcal{L}/\partial
-# e^{(i)\langle t\rangle}$, written $\mathrm{d}e^{(i)\langle t\rangle}$. It belongs to the one column
-# that step looked up. A character that occurs several times collects the gradient of every
-# occurrence:
+# In the backward pass, step $t$ of name $i$ hands back
+# $\partial\mathcal{L}/\partial e^{(i)\langle t\rangle}$, written
+# $\mathrm{d}e^{(i)\langle t\rangle}$. It belongs to the one column that step looked up. A character
+# that occurs several times collects the gradient of every occurrence:
 #
 # $$
-# \mathrm{d}W_e[:, j] = \sum_{(i, t)\,:\, j^{(i)\langle t\rangle} = j} \mathrm{d}e^{(i)\langle t\rangle}
+# \mathrm{d}W_e[:, k] = \sum_{(i, t)\,:\, k^{(i)\langle t\rangle} = k} \mathrm{d}e^{(i)\langle t\rangle}
 # $$ (eq-10-embedding-gradient)
 #
 # which is $\sum_{i,t} \mathrm{d}e^{(i)\langle t\rangle} \, x^{(i)\langle t\rangle\top}$, the
@@ -174,37 +175,39 @@ checks.check_embedding_backward(embedding_backward)
 # %% [markdown]
 # ## 2. Stacked RNNs: the states of one layer are the inputs of the next
 #
-# A stacked (or deep) RNN runs $L$ recurrent layers over the same time steps. Layer 1 reads the
-# characters; layer $l > 1$ reads the states of layer $l - 1$ at the same step; the output layer
-# reads the top layer. With $a^{[l]\langle t\rangle}$ the state of layer $l$ and
+# A stacked (or deep) RNN runs $D$ recurrent layers over the same time steps (its *depth*).
+# Layer 1 reads the characters; layer $\ell > 1$ reads the states of layer $\ell - 1$ at the same
+# step; the output layer reads the top layer. With $a^{[\ell]\langle t\rangle}$ the state of
+# layer $\ell$ and
 # $a^{[0]\langle t\rangle} = x^{\langle t\rangle}$:
 #
 # $$
 # \begin{aligned}
-# a^{[l]\langle t\rangle} &= \tanh\big(W_{aa}^{[l]} a^{[l]\langle t-1\rangle}
-#   + W_{ax}^{[l]} a^{[l-1]\langle t\rangle} + b_a^{[l]}\big), \qquad l = 1, \dots, L \\
-# \hat y^{\langle t\rangle} &= \operatorname{softmax}\big(W_y a^{[L]\langle t\rangle} + b_y\big)
+# a^{[\ell]\langle t\rangle} &= \tanh\big(W_{aa}^{[\ell]} a^{[\ell]\langle t-1\rangle}
+#   + W_{ax}^{[\ell]} a^{[\ell-1]\langle t\rangle} + b_a^{[\ell]}\big),
+#   \qquad \ell = 1, \dots, D \\
+# \hat y^{\langle t\rangle} &= \operatorname{softmax}\big(W_y a^{[D]\langle t\rangle} + b_y\big)
 # \end{aligned}
 # $$ (eq-10-stacked)
 #
 # The lower layers can build features of the characters at each step (a vowel, the end of a
 # syllable) that the upper layer combines over time, as a deep feed-forward network composes
 # features. The backward pass follows the arrows back: the output layer gives
-# $\partial\mathcal{L}/\partial a^{[L]}$ at every step; BPTT through layer $L$ turns it into the
-# gradient of that layer's *inputs*, which are the states of layer $L-1$:
+# $\partial\mathcal{L}/\partial a^{[D]}$ at every step; BPTT through layer $D$ turns it into the
+# gradient of that layer's *inputs*, which are the states of layer $D-1$:
 #
 # $$
-# \frac{\partial \mathcal{L}}{\partial a^{[l-1]\langle t\rangle}} \Big|_{\text{from above}}
-# = W_{ax}^{[l]\top} \Big( \big(1 - a^{[l]\langle t\rangle} \odot a^{[l]\langle t\rangle}\big)
-#   \odot \frac{\partial \mathcal{L}}{\partial a^{[l]\langle t\rangle}} \Big)
+# \frac{\partial \mathcal{L}}{\partial a^{[\ell-1]\langle t\rangle}} \Big|_{\text{from above}}
+# = W_{ax}^{[\ell]\top} \Big( \big(1 - a^{[\ell]\langle t\rangle} \odot a^{[\ell]\langle t\rangle}\big)
+#   \odot \frac{\partial \mathcal{L}}{\partial a^{[\ell]\langle t\rangle}} \Big)
 # $$ (eq-10-stacked-backward)
 #
-# and layer $l-1$ runs its own BPTT with that as its upstream gradient, adding what comes back
+# and layer $\ell-1$ runs its own BPTT with that as its upstream gradient, adding what comes back
 # from its own later steps. So a layer's backward pass must take an upstream gradient for
 # every state and return the gradient of its inputs. `rnn_lib.rnn_backward` does neither (it
 # computes its output layer inside), so the library has a recurrent layer without an output
 # layer, `rnn_layer_forward(x, a0, parameters)` and `rnn_layer_backward(da, cache)`, which
-# returns `dx`; `stacked_forward` and `stacked_backward` chain $L$ of them. Checked against
+# returns `dx`; `stacked_forward` and `stacked_backward` chain $D$ of them. Checked against
 # finite differences, as in notebook 03:
 
 # %%
@@ -255,14 +258,14 @@ for n_layers, hidden in ((1, 100), (2, 63)):
 
 # %% [markdown]
 # `rnn_lib.train` takes a cell by name (`"rnn"`, `"lstm"`, `"gru"`) or as a `Cell`: the few
-# functions training, evaluation and sampling need. `rnn_lib.stacked_cell(L)` is the stack of
-# $L$ layers as a `Cell`, so it trains with the same recipe as every other model of the series
-# (10 epochs, batches of 64, Adam with a learning rate falling linearly to 0, clipping at a
+# functions training, evaluation and sampling need. `rnn_lib.stacked_cell(n_layers)` is the stack of
+# $D$ = `n_layers` layers as a `Cell`, so it trains with the same recipe as every other model of the
+# series (10 epochs, batches of 64, Adam with a learning rate falling linearly to 0, clipping at a
 # global norm of 1). We train three models:
 #
 # - the one-layer RNN of notebooks 06 and 08, with `rnn_lib.train` at its learning rate 0.02;
-# - one layer built from the stack's parts, $L = 1$;
-# - two layers, $L = 2$.
+# - one layer built from the stack's parts, $D = 1$;
+# - two layers, $D = 2$.
 #
 # The stacks start their weights at $\mathcal{N}(0, 1/\text{fan-in})$, where the vanilla RNN of
 # notebook 06 starts at $0.01\,\mathcal{N}(0, 1)$: through two layers, weights that small shrink
@@ -285,14 +288,14 @@ two = rnn_lib.train(
 )  # fmt: skip
 curves = {
     "one layer, notebook 06's start": vanilla.history["dev_loss_per_char"],
-    "one layer (L = 1)": one.history["dev_loss_per_char"],
-    "two layers (L = 2)": two.history["dev_loss_per_char"],
+    "one layer (D = 1)": one.history["dev_loss_per_char"],
+    "two layers (D = 2)": two.history["dev_loss_per_char"],
 }
 for label, dev in curves.items():
     print(f"{label:31}: dev loss per character {dev[-1]:.2f}")
 final = {label: dev[-1] for label, dev in curves.items()}
-assert abs(final["one layer (L = 1)"] - final["two layers (L = 2)"]) < 0.03
-assert final["one layer, notebook 06's start"] - final["one layer (L = 1)"] > 0.03
+assert abs(final["one layer (D = 1)"] - final["two layers (D = 2)"]) < 0.03
+assert final["one layer, notebook 06's start"] - final["one layer (D = 1)"] > 0.03
 print("one and two layers within 0.03 nats of each other on dev: True")
 
 # %%
@@ -310,9 +313,10 @@ plt.show()
 # The starting scale matters more than the depth here: with the same one layer, starting at
 # $\mathcal{N}(0, 1/\text{fan-in})$ lowers the dev loss by about 0.05 nats, and a second layer at
 # the same size adds nothing we can tell from the seed (in the sweep, with seeds 1 and 2, the two
-# were also within 0.03 nats, each ahead once). Dinosaur names are short and their statistics
-# local; the evidence that depth pays comes from larger models and longer texts
-# {cite:p}`graves2013`. Having chosen on dev, we measure the two stacks once on the test names:
+# were also within 0.03 nats, each ahead once). Dinosaur names are short and their statistics local;
+# the evidence that depth pays comes from larger models and longer texts
+# ([Graves, 2013](../book/references.md)). Having chosen on dev, we measure the two stacks once on
+# the test names:
 
 # %%
 test_one = rnn_lib.evaluate(one.parameters, test_names, char_to_ix, rnn_lib.stacked_cell(1))
@@ -326,10 +330,11 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # %% [markdown]
 # ## 3. Bidirectional RNNs: when the future is known
 #
-# A model that generates a name cannot look at letters it has not written yet. But many tasks
-# see the whole sequence before they answer: tagging the words of a sentence, recognising a
-# recorded word, filling in a blank. A **bidirectional** RNN {cite:p}`schuster1997` runs one
-# layer forwards and another backwards in time and gives the output layer both states:
+# A model that generates a name cannot look at letters it has not written yet. But many tasks see
+# the whole sequence before they answer: tagging the words of a sentence, recognising a recorded
+# word, filling in a blank. A **bidirectional** RNN
+# ([Schuster and Paliwal, 1997](../book/references.md)) runs one layer forwards and another
+# backwards in time and gives the output layer both states:
 #
 # $$
 # \begin{aligned}
@@ -484,12 +489,13 @@ plt.show()
 # ## 4. Decoding: greedy, sampling and beam search
 #
 # Back to generating. A model defines the probability of a whole name, letter by letter,
-# including the end-of-name that closes it:
+# including the end-of-name that closes it; for a name of $T_x - 1$ letters, read in $T_x$ steps
+# as in notebook 02:
 #
 # $$
-# \log P(c^{\langle 1\rangle} \dots c^{\langle L\rangle}) = \sum_{t=1}^{L+1}
+# \log P(c^{\langle 1\rangle} \dots c^{\langle T_x-1\rangle}) = \sum_{t=1}^{T_x}
 #   \log \hat y^{\langle t\rangle}_{c^{\langle t\rangle}}, \qquad
-#   c^{\langle L+1\rangle} = \text{the end-of-name}
+#   c^{\langle T_x\rangle} = \text{the end-of-name}
 # $$ (eq-10-name-log-probability)
 #
 # Notebook 05 *sampled* from it. Two other ways to decode look for likely names instead.
@@ -532,13 +538,14 @@ for found in beams:
 # :::{exercise} One step of beam search (core)
 # :label: ex-10-beam-step
 #
-# Complete `beam_step(beams, log_probs, width, chars)`. `beams` is a list of $k$ unfinished
-# hypotheses `(text, log_probability)`; `log_probs` is $(n_y, k)$, column $i$ the log-probabilities
-# of the next character after `beams[i]`; `chars` is the vocabulary as a string (`chars[j]` is
-# row $j$, `"\n"` among them). Score every (beam, character) pair by {eq}`eq-10-beam-score`, keep
-# the `width` best of *all* pairs (break ties by the text, alphabetically), and return
-# `(alive, finished)`, both best first: `alive` the kept `(text + c, score)` whose `c` is not
-# `"\n"`, `finished` the others as `(text, score)`, without the `"\n"`.
+# Complete `beam_step(beams, log_probs, width, chars)`. `beams` is a list of unfinished hypotheses
+# `(text, log_probability)`; `log_probs` has the shape `(n_y, len(beams))`, its column `b` the
+# log-probabilities of the next character after `beams[b]`; `chars` is the vocabulary as a string
+# (`chars[k]` is row $k$, `"\n"` among them). Score every (beam, character) pair by
+# {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
+# alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
+# `(text + c, score)` whose `c` is not `"\n"`, `finished` the others as `(text, score)`, without the
+# `"\n"`.
 # :::
 
 
@@ -603,15 +610,15 @@ print(f"best sample with a letter: log P = {sampled[~empty].max():6.2f}")
 print(f"samples that are the empty name: {empty.sum()} of {len(samples)}")
 
 # %% [markdown]
-# Greedy decoding is short-sighted: a likely first letter can lead into unlikely continuations,
-# and a width of 2 already finds a name 7 nats (a factor of a thousand) likelier. Sampling
-# draws *typical* names, not likely ones: half of the samples are below the dotted line, and even
-# the best of the 200 that has a letter is two nats below what a beam of width 4 finds. From width 32 on, beam search
-# finds the likeliest "name" of all, the empty one: the model gives the end-of-name at the first
-# step a probability of about 1.4%, more than any real name gets, since a real name must spell
-# out ten letters and then stop. Sampling drew it too, 3 times in 200 draws. (The model never
-# saw an empty name; it learned the first step's distribution from the same bias $b_y$ and state
-# update as every other step, and a little of "the name ends here" leaks into it.)
+# Greedy decoding is short-sighted: a likely first letter can lead into unlikely continuations, and
+# a width of 2 already finds a name 7 nats (a factor of a thousand) likelier. Sampling draws
+# *typical* names, not likely ones: half of the samples are below the dotted line, and even the best of the
+# 200 that has a letter is two nats below what a beam of width 4 finds. From width 32 on, beam
+# search finds the likeliest "name" of all, the empty one: the model gives the end-of-name at the
+# first step a probability of about 1.4%, more than any real name gets, since a real name must spell
+# out ten letters and then stop. Sampling drew it too, 3 times in 200 draws. (The model never saw an
+# empty name; it learned the first step's distribution from the same bias $b_y$ and state update as
+# every other step, and a little of "the name ends here" leaks into it.)
 #
 # The beam's other names show what "likely" means here:
 
@@ -631,13 +638,12 @@ print(
 print(f"beam names that are real genera: {in_corpus} of {len(top)}")
 
 # %% [markdown]
-# They are shorter than the samples and made of the commonest pieces of the corpus, "saurus"
-# above all, and most of them are not even real genera: the likeliest names are the dullest,
-# which is why a name generator samples. Beam search is the
-# right tool when one answer is wanted and the likeliest is the best one, as in translation,
-# where it was made popular for neural sequence models {cite:p}`sutskever2014`, usually with a
-# length correction, so that it does not prefer the shortest sentence as it prefers the empty
-# name here.
+# They are shorter than the samples and made of the commonest pieces of the corpus, "saurus" above
+# all, and most of them are not even real genera: the likeliest names are the dullest, which is why
+# a name generator samples. Beam search is the right tool when one answer is wanted and the
+# likeliest is the best one, as in translation, where it was made popular for neural sequence models
+# ([Sutskever et al., 2014](../book/references.md)), usually with a length correction, so that it
+# does not prefer the shortest sentence as it prefers the empty name here.
 
 # %% [markdown]
 # ## Questions
