@@ -70,9 +70,9 @@ np.set_printoptions(precision=4, suppress=True)
 # \hat y^{\langle t\rangle} = \operatorname{softmax}\left(W_{ya}\, a^{\langle t\rangle} + b_y\right)
 # $$ (eq-01-output)
 #
-# {eq}`eq-01-state` is the memory: $W_{aa}$ decides what of the old state survives, $W_{ax}$ what
+# Equation {eq}`eq-01-state` is the memory: $W_{aa}$ decides what of the old state survives, $W_{ax}$ what
 # the new input adds, and $\tanh$ squashes the sum into $(-1, 1)$ so that the state cannot grow
-# without bound however long the sequence. {eq}`eq-01-output` turns the state into a probability
+# without bound however long the sequence. Equation {eq}`eq-01-output` turns the state into a probability
 # distribution over the $n_y$ possible outputs; in the dinosaur-name model of this series that is
 # the distribution of the next character.
 #
@@ -114,6 +114,7 @@ print("X:", X.shape, "  one step X[:, :, t]:", X[:, :, 2].shape)
 # %% [markdown]
 # :::{admonition} Predict, then run: how many numbers the cell learns
 # :class: tip
+#
 # With $n_x = 3$, $n_a = 5$ and $n_y = 2$, how many numbers do the five parameters hold in all?
 # And how many would they hold for a batch of $m = 1000$ sequences of $T_x = 100$ steps each?
 # :::
@@ -124,6 +125,7 @@ print(sum(value.size for value in parameters.values()), "parameters")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # $n_a n_x + n_a^2 + n_y n_a + n_a + n_y = 15 + 25 + 10 + 5 + 2 = 57$, for any batch and any
 # sequence length. The shapes of the parameters hold neither $m$ nor $T_x$: the same weights
 # serve every example and every step. Only the data and the states grow with $m$ and $T_x$.
@@ -135,12 +137,14 @@ print(sum(value.size for value in parameters.values()), "parameters")
 # The output layer turns the $n_y$ scores $z_y^{\langle t\rangle}$ of one column into
 # probabilities. For a column of scores $z$,
 #
-# $$ \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{k'=1}^{n_y} e^{z_{k'}}} $$ (eq-01-softmax)
+# $$
+# \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{k'=1}^{n_y} e^{z_{k'}}}
+# $$ (eq-01-softmax)
 #
 # Every entry is positive and each column sums to 1. That is correct mathematics and poor
 # arithmetic. A float64 holds numbers up to about $1.8 \times 10^{308} = e^{709.78}$; beyond
 # that, `np.exp` returns `inf`. A score of $1000$ gives $e^{1000} = \infty$ in the numerator and
-# the denominator of {eq}`eq-01-softmax`, and $\infty/\infty$ is `nan`, although the true answer
+# the denominator of equation {eq}`eq-01-softmax`, and $\infty/\infty$ is `nan`, although the true answer
 # is an ordinary probability. Very negative scores fail the other way: every $e^{z_{k'}}$
 # underflows to $0$, and $0/0$ is `nan` too. (We silence numpy's warnings in this cell so that
 # the values themselves are what you see.)
@@ -170,6 +174,7 @@ print("rnn_lib.softmax:\n", rnn_lib.softmax(scores))
 #
 # :::{admonition} Predict, then run: shift the scores, scale the scores
 # :class: tip
+#
 # Take the scores $z = (1, 2, 3)^\top$. Which of $\operatorname{softmax}(z + 100)$ and
 # $\operatorname{softmax}(2z)$ equals $\operatorname{softmax}(z)$: both, one (which?), or
 # neither?
@@ -184,7 +189,8 @@ print("softmax(2 z)    :", rnn_lib.softmax(2 * z).ravel())
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
-# Only the shift. Adding 100 to every score is {eq}`eq-01-softmax-shift` with $\gamma = -100$:
+#
+# Only the shift. Adding 100 to every score is equation {eq}`eq-01-softmax-shift` with $\gamma = -100$:
 # nothing changes. Doubling is not a shift: it doubles the *differences* between the scores,
 # and the largest score's share grows from 0.67 to 0.87. Softmax depends on the differences of
 # the scores, not on their level; dividing all scores by a number, which stretches or shrinks
@@ -195,7 +201,7 @@ print("softmax(2 z)    :", rnn_lib.softmax(2 * z).ravel())
 # :::{exercise} A softmax that never overflows (core)
 # :label: ex-01-softmax
 #
-# Implement `stable_softmax(z)` with {eq}`eq-01-softmax-shift`. `z` has shape $(n_y, m)$: each
+# Implement `stable_softmax(z)` with equation {eq}`eq-01-softmax-shift`. `z` has shape $(n_y, m)$: each
 # **column** is one example, so take the maximum and the sum over axis 0 (`keepdims=True` keeps
 # the shapes broadcastable).
 # :::
@@ -219,10 +225,12 @@ checks.check_softmax(stable_softmax)
 #
 # The new state goes through the hyperbolic tangent, usually written
 #
-# $$ \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}} $$ (eq-01-tanh)
+# $$
+# \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}
+# $$ (eq-01-tanh)
 #
 # Computed this way it has the flaw of the textbook softmax: for $z = 710$ the numerator and the
-# denominator of {eq}`eq-01-tanh` are both `inf`, and $\infty / \infty$ is `nan`, although the
+# denominator of equation {eq}`eq-01-tanh` are both `inf`, and $\infty / \infty$ is `nan`, although the
 # true answer is simply $1$. Unlike softmax, though, $\tanh$ comes with numpy, and `np.tanh` is
 # already stable:
 
@@ -241,11 +249,13 @@ print("numpy:", np.tanh(z))
 # Pre-activations of several hundred do not happen in a healthy network, but they do happen in
 # a diverging one, and a single `nan` then spreads through every later state and every gradient.
 # That is why the series computes $\tanh$ with `np.tanh` (`rnn_lib.tanh` is `np.tanh`) and never
-# with {eq}`eq-01-tanh`. How can a $\tanh$ be stable? With the trick of softmax: never form
-# $e^{|z|}$. Multiply the numerator and the denominator of {eq}`eq-01-tanh` by $e^{-|z|}$ and use
+# with equation {eq}`eq-01-tanh`. How can a $\tanh$ be stable? With the trick of softmax: never form
+# $e^{|z|}$. Multiply the numerator and the denominator of equation {eq}`eq-01-tanh` by $e^{-|z|}$ and use
 # that $\tanh$ is odd:
 #
-# $$ \tanh(z) = \operatorname{sign}(z)\,\frac{1 - e^{-2|z|}}{1 + e^{-2|z|}} $$ (eq-01-tanh-stable)
+# $$
+# \tanh(z) = \operatorname{sign}(z)\,\frac{1 - e^{-2|z|}}{1 + e^{-2|z|}}
+# $$ (eq-01-tanh-stable)
 #
 # Now the only exponential is $e^{-2|z|} \le 1$: it can underflow to $0$ (giving exactly
 # $\pm 1$, the right answer) but never overflow.
@@ -255,7 +265,7 @@ print("numpy:", np.tanh(z))
 # :label: ex-01-tanh
 #
 # `np.tanh` already does this, so the exercise is optional: the notebook goes on with `np.tanh`
-# whether you write it or not. Implement `stable_tanh(z)` with {eq}`eq-01-tanh-stable`, for an
+# whether you write it or not. Implement `stable_tanh(z)` with equation {eq}`eq-01-tanh-stable`, for an
 # array `z` of any shape. Use `np.exp`, `np.abs` and `np.sign`, not `np.tanh`. The check feeds it
 # values up to $|z| = 1000$.
 # :::
@@ -277,7 +287,8 @@ checks.check_tanh(stable_tanh)
 # %% [markdown]
 # :::{admonition} Predict, then run: stable, but accurate?
 # :class: tip
-# {eq}`eq-01-tanh-stable` never overflows. At $z = 10^{-12}$, where $\tanh(z)$ equals $z$ to
+#
+# Equation {eq}`eq-01-tanh-stable` never overflows. At $z = 10^{-12}$, where $\tanh(z)$ equals $z$ to
 # 24 digits, how many of the 16 digits of a float64 does it get right: all 16, about 4, or none?
 # :::
 
@@ -295,6 +306,7 @@ print("the same with np.expm1: relative error below 1e-15, every digit right")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # About 4. $e^{-2 \cdot 10^{-12}} = 0.999999999998$ is stored to 16 digits, and $1 - e^{-2|z|}$
 # subtracts two numbers that agree in their first 12: only about 4 meaningful digits are left
 # (*cancellation*). The cure is to compute $e^{x} - 1$ directly, as `np.expm1(x)` does, without
@@ -304,9 +316,11 @@ print("the same with np.expm1: relative error below 1e-15, every digit right")
 # %% [markdown]
 # The shape of $\tanh$ matters as much as its values. Its slope,
 #
-# $$ \frac{d}{dz}\tanh(z) = 1 - \tanh^2(z) $$ (eq-01-tanh-slope)
+# $$
+# \frac{d}{dz}\tanh(z) = 1 - \tanh^2(z)
+# $$ (eq-01-tanh-slope)
 #
-# is $1$ at $z = 0$ and vanishes quickly on both sides. Notebook 03 uses {eq}`eq-01-tanh-slope`
+# is $1$ at $z = 0$ and vanishes quickly on both sides. Notebook 03 uses equation {eq}`eq-01-tanh-slope`
 # to send gradients back through the cell; the figure shows why a unit whose pre-activation sits
 # far from zero (a *saturated* unit) passes almost no gradient back.
 
@@ -336,14 +350,14 @@ plt.show()
 #    b_y = \begin{pmatrix} 0 \\ 0.5 \end{pmatrix} $$
 #
 # with input $x^{\langle t\rangle} = (1, 0)^\top$ and previous state
-# $a^{\langle t-1\rangle} = (0.2, -0.4)^\top$. Following {eq}`eq-01-state`:
+# $a^{\langle t-1\rangle} = (0.2, -0.4)^\top$. Following equation {eq}`eq-01-state`:
 #
 # - $W_{aa} a^{\langle t-1\rangle} = (0.5 \cdot 0.2,\; -0.2 - 0.4)^\top = (0.1, -0.6)^\top$
 # - $W_{ax} x^{\langle t\rangle} = (1, 0.5)^\top$ (a one-hot-like input picks a column of $W_{ax}$)
 # - the sum plus $b_a$: $(0.1 + 1 + 0.1,\; -0.6 + 0.5 - 0.2)^\top = (1.2, -0.3)^\top$
 # - $a^{\langle t\rangle} = \tanh(1.2, -0.3)^\top = (0.8337, -0.2913)^\top$
 #
-# and then {eq}`eq-01-output`:
+# and then equation {eq}`eq-01-output`:
 #
 # - scores $W_{ya} a^{\langle t\rangle} + b_y = (0.8337 + 0.2913,\; 1.6673 + 0.5)^\top$
 #   $= (1.1250, 2.1673)^\top$
@@ -372,7 +386,7 @@ print("y_hat_t:", y_hat_t.ravel())
 # :::{exercise} Implement the RNN cell (core)
 # :label: ex-01-cell-forward
 #
-# Complete `rnn_cell_forward(xt, a_prev, parameters)` following {eq}`eq-01-state` and
+# Complete `rnn_cell_forward(xt, a_prev, parameters)` following equations {eq}`eq-01-state` and
 # {eq}`eq-01-output`, for a batch: `xt` is $(n_x, m)$ and `a_prev` is $(n_a, m)$. Use
 # `np.tanh` and your `stable_softmax`. Return `a_next` $(n_a, m)$, `y_hat_t` $(n_y, m)$ and a
 # `cache`, the tuple `(a_next, a_prev, xt, y_hat_t)` that the backward pass of notebook 03 will
@@ -413,6 +427,7 @@ except ValueError as error:
 # %% [markdown]
 # :::{admonition} Predict, then run: does a batch mix its examples?
 # :class: tip
+#
 # Run the cell on a batch of 4 examples, then again after changing only column 2 of `a_prev`
 # (the previous state of the third example; columns count from 0). Which columns of `a_next`
 # and of `y_hat_t` change?
@@ -433,6 +448,7 @@ print("columns of y_hat_t that changed:", changed_y)
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Column 2 alone, in both. Every operation of the cell works column by column (the matrix
 # products, $\tanh$, softmax over axis 0) or adds the same bias to every column; nothing mixes
 # the examples. A batch is $m$ independent copies of one computation, done as one matrix product
@@ -443,16 +459,16 @@ print("columns of y_hat_t that changed:", changed_y)
 # %% [markdown]
 # ## Summary
 #
-# - One RNN step mixes the previous state and the input through $\tanh$ ({eq}`eq-01-state`) and
-#   reads a distribution off the new state with softmax ({eq}`eq-01-output`); the same weights
+# - One RNN step mixes the previous state and the input through $\tanh$ (equation {eq}`eq-01-state`) and
+#   reads a distribution off the new state with softmax (equation {eq}`eq-01-output`); the same weights
 #   serve every step.
 # - Layout: features first, batch second, time last: $X$ is $(n_x, m, T_x)$, one step is
 #   $(n_x, m)$, each example a column.
 # - The textbook softmax and $\tanh$ overflow to `nan` (for $\tanh$ at $|z| > 709.78$); the
-#   stable forms {eq}`eq-01-softmax-shift` and {eq}`eq-01-tanh-stable` compute the same values
+#   stable forms equations {eq}`eq-01-softmax-shift` and {eq}`eq-01-tanh-stable` compute the same values
 #   without ever forming a huge exponential. Softmax depends only on the differences of the
 #   scores. Use `np.tanh`: stable, and exact for tiny $z$ too.
-# - $\tanh$'s slope $1 - \tanh^2$ ({eq}`eq-01-tanh-slope`) vanishes for saturated units: keep it
+# - $\tanh$'s slope $1 - \tanh^2$ (equation {eq}`eq-01-tanh-slope`) vanishes for saturated units: keep it
 #   in mind for backpropagation.
 #
 # **Next:** [02 · Unrolling through time](02_unrolling.ipynb) runs the cell over a whole

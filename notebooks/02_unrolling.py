@@ -76,7 +76,8 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 # $k$ is the column of length 27 with a 1 in row $k$ and 0 elsewhere:
 #
 # $$ \operatorname{onehot}(k)_{k'} = \begin{cases} 1 & k' = k \\ 0 & \text{otherwise} \end{cases}
-#    \qquad k' = 0, \dots, 26 $$ (eq-02-onehot)
+#    \qquad k' = 0, \dots, 26
+#    $$ (eq-02-onehot)
 #
 # It makes no claim that "b" is closer to "c" than to "z", and it makes the input projection
 # cheap: $W_{ax}\,\operatorname{onehot}(k)$ is simply column $k$ of $W_{ax}$.
@@ -99,6 +100,7 @@ print(len(vocabulary), "symbols;", {c: char_to_ix[c] for c in "\nabz"})
 #
 # :::{admonition} Predict, then run: counting the ones
 # :class: tip
+#
 # "rex" has 3 letters. How many columns (steps) do its `X` and `Y` have, and how many of their
 # entries are 1?
 # :::
@@ -111,6 +113,7 @@ print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Four steps, 3 ones in `X` and 4 in `Y`. The first input is the zero vector (nothing has been
 # read yet), so `X` holds one 1 per letter; every step has a target, the last one the newline,
 # so `Y` holds one 1 per step. Each column of `Y` is the next column of `X`, and the name's end
@@ -201,7 +204,7 @@ plt.show()
 # uses the same five parameters. The state is the only thing that passes from one step to the
 # next, so it is the only place where the network can remember which letters it has read.
 #
-# The figure below draws {eq}`eq-02-unrolled` for the four steps of "rex", as in the table of
+# The figure below draws equation {eq}`eq-02-unrolled` for the four steps of "rex", as in the table of
 # section 2: time runs from left to right, and each state feeds its own prediction and the next
 # step. Each coloured arrow is labelled with the parameter it applies, and the arrows of one
 # colour are one and the same parameter: one $W_{ax}$, $W_{aa}$, $W_{ya}$, $b_a$ and $b_y$ serve
@@ -281,7 +284,7 @@ plt.show()
 # :::{exercise} Unroll the cell (core)
 # :label: ex-02-rnn-forward
 #
-# Complete `rnn_forward(X, a0, parameters)` with {eq}`eq-02-unrolled`: loop over the steps,
+# Complete `rnn_forward(X, a0, parameters)` with equation {eq}`eq-02-unrolled`: loop over the steps,
 # calling `rnn_lib.rnn_cell_forward(xt, a_prev, parameters)` on `xt = X[:, :, t]`. Store each
 # new state in `a[:, :, t]` and each prediction in `y_hat[:, :, t]`, collect the caches in the
 # list `caches`, and feed each new state to the next step. Return `a` $(n_a, m, T_x)$, `y_hat`
@@ -317,6 +320,7 @@ checks.check_rnn_forward(rnn_forward)
 #
 # :::{admonition} Predict, then run: what a step can know
 # :class: tip
+#
 # Run the same network over "rex" and over "rexy". Which of the states
 # $a^{\langle 1\rangle}, \dots, a^{\langle 4\rangle}$ differ between the two? And which of the
 # four steps' losses?
@@ -344,6 +348,7 @@ for name, losses in step_losses.items():
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # No state differs: $a^{\langle t\rangle}$ depends on the inputs of steps 1 to $t$ only, and
 # for $t \le 4$ both names read the same zero vector, r, e and x. The losses of steps 1 to 3 are
 # the same too; step 4 makes the same prediction in both, but scores it against different
@@ -371,7 +376,7 @@ for name, losses in step_losses.items():
 # loss *per character*, which compares across batches; $\mathcal L$ itself is what
 # backpropagation differentiates in notebook 03.
 #
-# One numerical detail: computed literally, {eq}`eq-02-loss` multiplies every $0$ in $Y$ by
+# One numerical detail: computed literally, equation {eq}`eq-02-loss` multiplies every $0$ in $Y$ by
 # $\log \hat y$, and if some $\hat y$ has underflowed to $0$ that is $0 \cdot (-\infty) =$ `nan`.
 # Take the logarithm only where $Y$ is 1.
 
@@ -379,7 +384,7 @@ for name, losses in step_losses.items():
 # :::{exercise} The loss (core)
 # :label: ex-02-loss
 #
-# Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy {eq}`eq-02-loss` in nats (natural
+# Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy equation {eq}`eq-02-loss` in nats (natural
 # log), as a Python float. Both arrays are $(n_y, m, T_x)$. `Y_hat[Y == 1]` selects the
 # probabilities of the targets. The check includes a padded column and a zero probability.
 # :::
@@ -416,6 +421,7 @@ print(f"padded batch: {batch_loss:.4f} nats   names one by one: {separate:.4f} n
 # %% [markdown]
 # :::{admonition} Predict, then run: predictions at a padded step
 # :class: tip
+#
 # "rex" has 4 real steps in a batch of 13. At its padded steps both the input and the target
 # are zero columns. What does the network predict there: a column of zeros, the uniform
 # distribution, or something else?
@@ -430,10 +436,11 @@ print("and none is all zeros:", bool(np.all(padded.max(axis=0) > 0)))
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Something else: a proper distribution at every padded step. The forward pass knows nothing of
 # padding; it runs the cell on the zero input from whatever state the name left, and softmax
 # always returns a distribution. Padding is harmless because of the *loss*: a zero target column
-# multiplies every $\log \hat y$ of that step by 0 in {eq}`eq-02-loss`. So these predictions are
+# multiplies every $\log \hat y$ of that step by 0 in equation {eq}`eq-02-loss`. So these predictions are
 # computed and thrown away; they must never be read as the model's opinion.
 # :::
 
@@ -445,7 +452,9 @@ print("and none is all zeros:", bool(np.all(padded.max(axis=0) > 0)))
 # $W_{ya} a^{\langle t\rangle} + b_y$ close to 0, and softmax of 27 equal scores is the uniform
 # distribution. A model that gives each symbol probability $1/27$ pays
 #
-# $$ -\log \tfrac{1}{27} = \log 27 \approx 3.2958 \text{ nats per character} $$ (eq-02-uniform)
+# $$
+# -\log \tfrac{1}{27} = \log 27 \approx 3.2958 \text{ nats per character}
+# $$ (eq-02-uniform)
 #
 # whatever the name. That is the baseline any training must beat; its perplexity,
 # $e^{\text{loss per character}}$, is 27: the model is as unsure as a uniform choice among 27
@@ -487,6 +496,7 @@ plt.show()
 # %% [markdown]
 # :::{admonition} Predict, then run: a bolder start
 # :class: tip
+#
 # `initialize_parameters` draws weights of about 0.01. Suppose it drew weights of about 1 instead
 # (every weight 100 times larger, biases still zero). Would the untrained network's loss per
 # character be below $\log 27$, about the same, or above? By how much?
@@ -504,6 +514,7 @@ for scale in (1, 100):
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Far above: about 14.7 nats per character instead of 3.30. Large random weights make confident
 # predictions, and an untrained model's confident predictions are random: it puts most of its
 # probability on some letter that is usually not the next one, and $-\log$ of a small
@@ -517,14 +528,14 @@ for scale in (1, 100):
 # ## Summary
 #
 # - Characters become one-hot columns of length 27, the newline (index 0) marking the end of a
-#   name ({eq}`eq-02-onehot`). The targets are the inputs shifted by one step; the first input
+#   name (equation {eq}`eq-02-onehot`). The targets are the inputs shifted by one step; the first input
 #   is the zero vector and the last target the newline, so $T_x$ = letters + 1.
 # - Unrolling applies the same cell with the same weights at every step; only the state carries
-#   information forward ({eq}`eq-02-unrolled`).
-# - The loss is the summed cross-entropy {eq}`eq-02-loss`; all-zero (padded) target columns add
+#   information forward (equation {eq}`eq-02-unrolled`).
+# - The loss is the summed cross-entropy equation {eq}`eq-02-loss`; all-zero (padded) target columns add
 #   nothing, so names of different lengths batch together.
 # - An untrained model predicts nearly uniform distributions and scores
-#   $\log 27 \approx 3.2958$ nats per character ({eq}`eq-02-uniform`), perplexity 27.
+#   $\log 27 \approx 3.2958$ nats per character (equation {eq}`eq-02-uniform`), perplexity 27.
 #
 # **Next:** [03 · Backpropagation through time](03_bptt.ipynb) computes how the loss changes
 # with every weight, and checks the result numerically.

@@ -82,7 +82,7 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # ## 2. Backwards through one step
 #
-# The gradient of one step goes through {eq}`eq-03-forward` from right to left: the loss, the
+# The gradient of one step goes through equation {eq}`eq-03-forward` from right to left: the loss, the
 # softmax, the output layer, $\tanh$, and finally the recurrent layer.
 #
 # **Softmax and cross-entropy together.** With
@@ -153,7 +153,8 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # :::{admonition} Predict, then run: which state goes into $\mathrm{d}W_{aa}$?
 # :class: tip
-# {eq}`eq-03-cell-grads` multiplies $\mathrm{d}z^{\langle t\rangle}$ by
+#
+# Equation {eq}`eq-03-cell-grads` multiplies $\mathrm{d}z^{\langle t\rangle}$ by
 # $a^{\langle t-1\rangle}$, the state the step reads. Would $a^{\langle t\rangle}$, the state
 # it writes, give the same $\mathrm{d}W_{aa}$, nearly the same, or something quite different?
 # Predict, then compare both with the slopes measured by nudging each entry of $W_{aa}$
@@ -190,6 +191,7 @@ print("dz a<t>^T:   relative error above 0.1, another matrix")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Something quite different. Entry $(r, s)$ of $W_{aa}$ enters the step only through
 # $z_r^{\langle t\rangle} = \dots + (W_{aa})_{rs}\, a_s^{\langle t-1\rangle} + \dots$, so its
 # slope is $\mathrm{d}z_r^{\langle t\rangle}\, a_s^{\langle t-1\rangle}$: a weight's gradient
@@ -203,7 +205,7 @@ print("dz a<t>^T:   relative error above 0.1, another matrix")
 # :::{exercise} The backward pass of one step (core)
 # :label: ex-03-cell-backward
 #
-# Complete `rnn_cell_backward(y, da_next, cache, parameters)` with {eq}`eq-03-dzy`,
+# Complete `rnn_cell_backward(y, da_next, cache, parameters)` with equations {eq}`eq-03-dzy`,
 # {eq}`eq-03-output-grads`, {eq}`eq-03-dz` and {eq}`eq-03-cell-grads`. `y` is the one-hot target
 # $(n_y, m)$, `da_next` is $(n_a, m)$ and `cache` is `(a_next, a_prev, xt, y_hat_t)` from the
 # forward step. Return the dict of `dWax`, `dWaa`, `dWya`, `dba`, `dby` (each with the shape of
@@ -246,7 +248,7 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 # \qquad \text{(and likewise for } W_{ax}, W_{ya}, b_a, b_y)
 # $$ (eq-03-sum)
 #
-# **Why the loop runs backwards.** {eq}`eq-03-dz` at step $t$ needs $\mathrm{d}a_{\text{next}}$,
+# **Why the loop runs backwards.** equation {eq}`eq-03-dz` at step $t$ needs $\mathrm{d}a_{\text{next}}$,
 # which only step $t+1$ can compute. So BPTT starts at the last step with
 # $\mathrm{d}a_{\text{next}} = 0$ and walks back to the first, each step passing its
 # $\mathrm{d}a_{\text{prev}}$ to the one before:
@@ -261,9 +263,10 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 #
 # :::{admonition} Predict, then run: the gradient of the initial state
 # :class: tip
+#
 # Every step hands back a $\mathrm{d}a_{\text{prev}}$. Is the gradient of $a^{\langle 0\rangle}$
 # the $\mathrm{d}a_{\text{prev}}$ of step 1 alone, or, as for a shared weight in
-# {eq}`eq-03-sum`, the sum of the $\mathrm{d}a_{\text{prev}}$ of all steps?
+# Equation {eq}`eq-03-sum`, the sum of the $\mathrm{d}a_{\text{prev}}$ of all steps?
 # :::
 
 # %%
@@ -295,10 +298,11 @@ print("the sum of all five da_prev: relative error above 0.1")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Step 1's alone: $\partial \mathcal L / \partial a^{\langle 0\rangle} = W_{aa}^{\top}
 # \mathrm{d}z^{\langle 1\rangle}$. A shared weight is *used* at every step, so each use adds a
 # term; $a^{\langle 0\rangle}$ is used once, at step 1. Step 1's $\mathrm{d}z^{\langle 1\rangle}$
-# already contains the influence of every later step, carried back by {eq}`eq-03-carry`, so
+# already contains the influence of every later step, carried back by equation {eq}`eq-03-carry`, so
 # adding the other steps' $\mathrm{d}a_{\text{prev}}$ counts those steps again. (That was a bug
 # of the seed notebook this series grew from.)
 # :::
@@ -307,12 +311,12 @@ print("the sum of all five da_prev: relative error above 0.1")
 # The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows now
 # grey. The coloured arrows run backwards, each labelled with what it carries, and the key beneath
 # gives each quantity with the number of its equation. $\mathrm{d}z_y^{\langle t\rangle}$
-# {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
+# Equation {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
 # $W_{ya}^\top \mathrm{d}z_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$
-# alone; $\mathrm{d}a_{\text{next}}$ {eq}`eq-03-carry` comes from the right and holds the later
-# steps' losses only. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, is the sum of
+# alone; $\mathrm{d}a_{\text{next}}$ equation {eq}`eq-03-carry` comes from the right and holds the later
+# steps' losses only. The total gradient at $a^{\langle t\rangle}$, equation {eq}`eq-03-da`, is the sum of
 # these two arrows; times $1 - (a^{\langle t\rangle})^2$ it is $\mathrm{d}z^{\langle t\rangle}$
-# {eq}`eq-03-dz`, which leaves to the left through $W_{aa}^\top$. The last step receives
+# Equation {eq}`eq-03-dz`, which leaves to the left through $W_{aa}^\top$. The last step receives
 # $\mathrm{d}a_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
 
 # %% tags=["hide-input"]
@@ -399,7 +403,7 @@ plt.show()
 # Complete `rnn_backward(X, Y, parameters, caches)`. Loop over the steps from the last to the
 # first; at step `t` call `rnn_lib.rnn_cell_backward(Y[:, :, t], da_next, caches[t], parameters)`
 # (`caches[t]` is step `t`'s cache), add its five parameter gradients to `gradients`
-# ({eq}`eq-03-sum`) and carry its `da_prev` to the next iteration ({eq}`eq-03-carry`). Finally
+# (equation {eq}`eq-03-sum`) and carry its `da_prev` to the next iteration (equation {eq}`eq-03-carry`). Finally
 # store the gradient of the initial state under `"da0"`. Return the dict `gradients`: `dWax`,
 # `dWaa`, `dWya`, `dba`, `dby` with the shapes of their parameters, and `da0` of shape
 # $(n_a, m)$.
@@ -433,6 +437,7 @@ checks.check_rnn_backward(rnn_backward)
 #
 # :::{admonition} Predict, then run: whose loss does $\mathrm{d}a_{\text{next}}$ carry?
 # :class: tip
+#
 # Score only step 1 of a 5-step sequence (the target columns of steps 2 to 5 are zero, so their
 # losses are zero). At which steps is $\mathrm{d}a_{\text{next}}$ non-zero? And if only the
 # last step, step 5, is scored?
@@ -453,13 +458,14 @@ for scored in (0, 4):  # in code, steps count from 0
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # With only step 1 scored, at no step at all: $\mathrm{d}a_{\text{next}}$ at step $t$ is the
 # gradient of the *later* steps' losses, $\mathcal L^{\langle t+1\rangle} + \dots +
 # \mathcal L^{\langle T_x\rangle}$, and here they are all zero. The gradient that reaches
 # $a^{\langle 1\rangle}$ is the step's own term $W_{ya}^\top \mathrm{d}z_y^{\langle 1\rangle}$.
 # With only step 5 scored it is the other way round: $\mathrm{d}a_{\text{next}}$ is non-zero at
 # steps 1 to 4, which all lie before the scored step, and zero at step 5, which has no later
-# steps. The total gradient at $a^{\langle t\rangle}$, {eq}`eq-03-da`, always needs both terms.
+# steps. The total gradient at $a^{\langle t\rangle}$, equation {eq}`eq-03-da`, always needs both terms.
 # :::
 
 # %% [markdown]
@@ -481,7 +487,9 @@ for scored in (0, 4):  # in code, steps count from 0
 # compare a whole analytic gradient $g$ with its numerical estimate $\tilde g$ we use the
 # relative error
 #
-# $$ \frac{\lVert g - \tilde g \rVert}{\lVert g \rVert + \lVert \tilde g \rVert} $$ (eq-03-relerr)
+# $$
+# \frac{\lVert g - \tilde g \rVert}{\lVert g \rVert + \lVert \tilde g \rVert}
+# $$ (eq-03-relerr)
 #
 # which is $0$ for perfect agreement and $1$ when one of them is zero, whatever the scale of the
 # loss. With float64 and a centred difference, a correct gradient reaches about $10^{-9}$; a
@@ -492,7 +500,7 @@ for scored in (0, 4):  # in code, steps count from 0
 # :label: ex-03-numerical-gradient
 #
 # Complete `numerical_gradient(f, array, eps)` with the centred difference of
-# {eq}`eq-03-differences`. `f()` takes no arguments and computes the loss from the current
+# Equation {eq}`eq-03-differences`. `f()` takes no arguments and computes the loss from the current
 # contents of `array`; for every index (`np.ndindex(array.shape)` walks through them all),
 # change `array[index]` in place, call `f`, and put the original value back before moving on.
 # Return `grad`, an array of the shape of `array` holding the estimate of
@@ -530,11 +538,12 @@ checks.check_numerical_gradient(numerical_gradient)
 #
 # - the gradient from `rnn_lib.rnn_backward`;
 # - the same with $\mathrm{d}W_{aa}$ made 0.3% too large, a mistake invisible to the eye;
-# - BPTT that forgets to carry $\mathrm{d}a_{\text{next}}$ ({eq}`eq-03-carry`), so each step only
+# - BPTT that forgets to carry $\mathrm{d}a_{\text{next}}$ (equation {eq}`eq-03-carry`), so each step only
 #   sees its own loss.
 #
 # :::{admonition} Predict, then run: what forgetting $\mathrm{d}a_{\text{next}}$ spoils
 # :class: tip
+#
 # The third gradient never carries $\mathrm{d}a_{\text{next}}$. Which of the six gradients,
 # $\mathrm{d}W_{ax}$, $\mathrm{d}W_{aa}$, $\mathrm{d}W_{ya}$, $\mathrm{d}b_a$, $\mathrm{d}b_y$
 # and that of $a^{\langle 0\rangle}$, will the check still find correct?
@@ -584,8 +593,9 @@ for name in results[0]:
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Two: $\mathrm{d}W_{ya}$ and $\mathrm{d}b_y$. They act after the state, on each step's own
-# prediction, and {eq}`eq-03-output-grads` does not involve $\mathrm{d}a_{\text{next}}$. Every
+# prediction, and equation {eq}`eq-03-output-grads` does not involve $\mathrm{d}a_{\text{next}}$. Every
 # gradient that flows through the state, $\mathrm{d}W_{ax}$, $\mathrm{d}W_{aa}$,
 # $\mathrm{d}b_a$ and that of $a^{\langle 0\rangle}$, loses the later steps' losses: relative
 # errors above 0.6. A check that passes for some parameters and fails for others
@@ -603,7 +613,7 @@ for name in results[0]:
 #
 # The gap exists only for a sensible $\varepsilon$. The figure measures the relative error of
 # the correct $\mathrm{d}W_{aa}$ against centred and one-sided differences over a wide range of
-# $\varepsilon$. To the right, the truncation error of {eq}`eq-03-differences` dominates and
+# $\varepsilon$. To the right, the truncation error of equation {eq}`eq-03-differences` dominates and
 # falls like $\varepsilon^2$ (centred) or $\varepsilon$ (one-sided). To the left, rounding
 # dominates: $\mathcal L(w \pm \varepsilon)$ carries an error of about $10^{-16} \mathcal L$,
 # which the division by $\varepsilon$ blows up.
@@ -658,15 +668,15 @@ plt.show()
 #
 # ## Summary
 #
-# - Softmax with cross-entropy has the gradient $\hat y - y$ ({eq}`eq-03-dzy`); $\tanh$
-#   multiplies by $1 - a^2$ ({eq}`eq-03-dz`), computed from the stored state.
-# - The state gets gradient from its own prediction and from the later steps ({eq}`eq-03-da`); BPTT
+# - Softmax with cross-entropy has the gradient $\hat y - y$ (equation {eq}`eq-03-dzy`); $\tanh$
+#   multiplies by $1 - a^2$ (equation {eq}`eq-03-dz`), computed from the stored state.
+# - The state gets gradient from its own prediction and from the later steps (equation {eq}`eq-03-da`); BPTT
 #   runs backwards, carrying $\mathrm{d}a_{\text{next}}$ from each step to the one before
-#   ({eq}`eq-03-carry`).
-# - Shared weights collect the sum of their per-step gradients ({eq}`eq-03-sum`); $\mathrm{d}W_{aa}$
+#   (equation {eq}`eq-03-carry`).
+# - Shared weights collect the sum of their per-step gradients (equation {eq}`eq-03-sum`); $\mathrm{d}W_{aa}$
 #   uses the previous state. The gradient of $a^{\langle 0\rangle}$ is step 1's
 #   $\mathrm{d}a_{\text{prev}}$, not a sum.
-# - Centred differences ({eq}`eq-03-differences`) and the relative error ({eq}`eq-03-relerr`)
+# - Centred differences (equation {eq}`eq-03-differences`) and the relative error (equation {eq}`eq-03-relerr`)
 #   separate correct gradients ($< 10^{-7}$) from wrong ones ($\gtrsim 10^{-3}$), and point at
 #   the parameter that is wrong.
 #

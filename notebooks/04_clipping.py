@@ -63,7 +63,8 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # $$ J^{\langle t\rangle} = \frac{\partial a^{\langle t\rangle}}{\partial a^{\langle t-1\rangle}}
 #    = \operatorname{diag}\!\left(1 - a^{\langle t\rangle} \odot a^{\langle t\rangle}\right)
-#      W_{aa} $$ (eq-04-jacobian)
+#      W_{aa}
+#      $$ (eq-04-jacobian)
 #
 # Take the loss $\mathcal{L}^{\langle T\rangle}$ of the last step, $T = T_x$, alone. The chain rule
 # carries its gradient back one step at a time, and unrolling that from step $T$ to step $t$ gives a
@@ -84,9 +85,10 @@ np.set_printoptions(precision=4, suppress=True)
 #    \le \lVert W_{aa} \rVert_2^{\,T-t}
 #    \left\lVert
 #      \frac{\partial \mathcal{L}^{\langle T\rangle}}{\partial a^{\langle T\rangle}}
-#    \right\rVert $$ (eq-04-bound)
+#    \right\rVert
+#    $$ (eq-04-bound)
 #
-# While the states stay near 0, tanh's slope is close to 1, the product in {eq}`eq-04-product` is
+# While the states stay near 0, tanh's slope is close to 1, the product in equation {eq}`eq-04-product` is
 # close to $(W_{aa}^\top)^{T-t}$, and its size grows or shrinks like $\rho^{T-t}$, where $\rho$,
 # the **spectral radius** of $W_{aa}$, is the largest modulus of its eigenvalues. So $\rho > 1$
 # is the danger zone; how far the slope of tanh pulls the gradient back is an experimental question.
@@ -101,6 +103,7 @@ np.set_printoptions(precision=4, suppress=True)
 #
 # :::{admonition} Predict, then run: gain 1
 # :class: tip
+#
 # With gain 1 the spectral radius of $W_{aa}$ is about 1: each step back neither stretches nor
 # shrinks on average, as far as $W_{aa}$ goes. Will the gradient 60 steps back be much larger
 # than the gradient one step back, about as large, or much smaller?
@@ -165,6 +168,7 @@ for gain in gains:
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Much smaller: about $5 \times 10^{-9}$ times the gradient one step back. The spectral radius is
 # only part of each step's factor; the other part is tanh's slope $1 - a \odot a$, which is below 1
 # wherever a state is not exactly 0. At gain 1 nothing makes up for it, and sixty slightly shrinking
@@ -174,7 +178,7 @@ for gain in gains:
 # %% [markdown]
 # The last state printed is the initial state $a^{\langle 0\rangle}$, and its gradient agrees with
 # `da0` from the library's `rnn_backward`: the loop above is the same BPTT, unrolled by hand.
-# On a log axis a product like {eq}`eq-04-product` is a straight line whose slope is the average
+# On a log axis a product like equation {eq}`eq-04-product` is a straight line whose slope is the average
 # log-stretch per step:
 
 # %%
@@ -205,7 +209,7 @@ plt.show()
 # With gain 0.5 the gradient loses about a factor of 2.5 per step and has shrunk to $10^{-24}$ by
 # the start of the sequence: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
 # by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too, which is why
-# the bound {eq}`eq-04-bound` is only an upper limit.
+# the bound equation {eq}`eq-04-bound` is only an upper limit.
 #
 # The right panel is what reaches the weights. $\partial \mathcal{L}/\partial W_{aa}$ is the sum of
 # the terms of all steps. The term of step $t$ is
@@ -243,7 +247,7 @@ parameter_gradients
 #
 # Complete `clip(gradients, max_value)`. Return a **new** dict holding every key of `gradients`:
 # each parameter gradient (the keys in `parameter_gradients`) clipped entrywise to
-# $[-c, c]$ with $c$ = `max_value`, as in {eq}`eq-04-clip-value`, and every other entry (such as
+# $[-c, c]$ with $c$ = `max_value`, as in equation {eq}`eq-04-clip-value`, and every other entry (such as
 # `da0`) copied unchanged. The caller's dict and arrays must come out of the call untouched: the
 # caller may still need the raw gradient (we will, to measure what clipping changed).
 # `np.clip(array, low, high)` returns a new array.
@@ -291,15 +295,17 @@ checks.check_clip(clip)
 # If that length exceeds a threshold $c$, every parameter gradient is multiplied by the same
 # factor so that the new length is exactly $c$; otherwise nothing changes:
 #
-# $$ g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right) $$ (eq-04-clip-norm)
+# $$
+# g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right)
+# $$ (eq-04-clip-norm)
 
 # %% [markdown]
 # :::{exercise} Clip by global norm (stretch)
 # :label: ex-04-clip-norm
 #
-# Complete `clip_by_norm(gradients, max_norm)`: compute the global norm {eq}`eq-04-global-norm`
+# Complete `clip_by_norm(gradients, max_norm)`: compute the global norm equation {eq}`eq-04-global-norm`
 # of the parameter gradients (leave `da0` out of it), then return a **new** dict in which every
-# parameter gradient is rescaled as in {eq}`eq-04-clip-norm` with $c$ = `max_norm`, and every
+# parameter gradient is rescaled as in equation {eq}`eq-04-clip-norm` with $c$ = `max_norm`, and every
 # other entry is copied unchanged. Do not modify the caller's arrays (`g *= factor` would).
 # :::
 
@@ -411,6 +417,7 @@ plt.show()
 #
 # :::{admonition} Predict, then run: which clipped gradient is longer?
 # :class: tip
+#
 # The first gradient has a global norm of 4129.5 spread over 2,811 entries, the largest of them
 # 1500.1. Clipped by global norm at $c = 50$ its length is 50. Clipped by value at $c = 5$, is it
 # shorter than that, or longer?
@@ -428,6 +435,7 @@ print(f"clipped by value, c = 5:        length {by_value_length:.0f}")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Longer, more than four times: 232. Clipping by value caps each entry, not the length, and a
 # vector of $N$ entries each at most 5 can be as long as $5\sqrt{N}$, here
 # $5\sqrt{2811} \approx 265$. Most entries of this gradient are above 5, so most are cut to
@@ -441,6 +449,7 @@ print(f"clipped by value, c = 5:        length {by_value_length:.0f}")
 #
 # :::{admonition} Predict, then run: what clipping does to the direction
 # :class: tip
+#
 # In two dimensions, take $g = (3, 0.8)$ and the threshold $c = 1$. Clip it by value and by
 # global norm. Which of the two clipped vectors points the way $g$ does? By how many degrees
 # does the other one turn it: about 1, about 10, or more?
@@ -473,6 +482,7 @@ print(f"clipping by value turned the update by {angle:.1f} degrees")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Clipping by global norm keeps the direction: it multiplies every entry by the same factor,
 # $1/\lVert g \rVert$ here. Clipping by value turns the update by 23.7 degrees. It cuts the large
 # entry from 3 to 1 and keeps the small one, 0.8, so the clipped vector leans towards the axis
@@ -539,6 +549,7 @@ plt.show()
 #
 # :::{admonition} Predict, then run: is the sign still downhill?
 # :class: tip
+#
 # The sign of the gradient turns the update by about 67 degrees here (a cosine of 0.39). Does a
 # small step along $-\operatorname{sign}(g)$ still lower the loss, or can it raise it?
 # :::
@@ -561,6 +572,7 @@ print("a step of 1e-4 along -sign(g) lowers the loss, as a small step along -g d
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # It lowers it. For a small step $\eta$ along a direction $s$, the loss changes by about
 # $-\eta \langle g, s \rangle$, so every direction at less than 90 degrees from $g$ goes
 # downhill, and $\langle g, \operatorname{sign}(g) \rangle = \lVert g \rVert_1 > 0$, the sum of
@@ -583,15 +595,15 @@ print("a step of 1e-4 along -sign(g) lowers the loss, as a small step along -g d
 # ## Summary
 #
 # - Back-propagating through $T$ steps multiplies the gradient by $T$ Jacobians
-#   $\operatorname{diag}(1 - a \odot a)\,W_{aa}$ ({eq}`eq-04-jacobian`, {eq}`eq-04-product`);
+#   $\operatorname{diag}(1 - a \odot a)\,W_{aa}$ (equations {eq}`eq-04-jacobian`, {eq}`eq-04-product`);
 #   when $W_{aa}$ stretches more than tanh's slope shrinks, the gradient grows exponentially with
 #   the distance in time (on a log axis, a straight line).
 # - The exploding part of the weight gradient comes from the steps furthest from the loss, and a
 #   few such gradients are enough to wreck a model.
-# - Clipping by value {eq}`eq-04-clip-value` caps each entry; it changes the direction of the
+# - Clipping by value equation {eq}`eq-04-clip-value` caps each entry; it changes the direction of the
 #   update, towards the sign of the gradient for small thresholds.
-# - Clipping by global norm {eq}`eq-04-clip-norm` rescales all gradients together; it keeps the
-#   direction {eq}`eq-04-cosine` and caps only the step length.
+# - Clipping by global norm equation {eq}`eq-04-clip-norm` rescales all gradients together; it keeps the
+#   direction equation {eq}`eq-04-cosine` and caps only the step length.
 # - Clipping must return new arrays: the raw gradient belongs to the caller.
 #
 # **Next:** [05 · Sampling](05_sampling.ipynb) turns the model's softmax outputs into names:

@@ -170,7 +170,7 @@ draw_streams(train_stream, m=4, k=8, chunks=3)
 # :label: ex-09-stream-chunks
 #
 # Complete `stream_chunks(indices, n_x, m, k)`. `indices` is a 1-D integer array of $N_s$
-# vocabulary indices. Return a list of pairs `(X, Y)` following {eq}`eq-09-layout`: cut the
+# vocabulary indices. Return a list of pairs `(X, Y)` following equation {eq}`eq-09-layout`: cut the
 # sequence into `m` contiguous streams of $\lfloor N_s/m \rfloor$ symbols (drop the last
 # $N_s - m \lfloor N_s/m \rfloor$), then cut each stream's $\lfloor N_s/m \rfloor - 1$ steps into
 # chunks of `k` steps, the last one shorter if need be. `X` and `Y` are one-hot float arrays of
@@ -278,6 +278,7 @@ checks.check_truncated_gradients(truncated_gradients)
 #
 # :::{admonition} Predict, then run: one chunk as long as the sequence
 # :class: tip
+#
 # With $k \ge T_x$ the whole sequence is one chunk. Is the truncated gradient then equal to
 # full BPTT's, only approximately, or exactly, to the last bit?
 # :::
@@ -297,6 +298,7 @@ for chunk_length in (40, 39):
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Exactly. With one chunk, truncated BPTT runs the same forward and backward pass over the same
 # steps from the same $a^{\langle 0\rangle}$, and there is no boundary to cut, so every number
 # is computed by the same operations in the same order (a test of the library checks it bit for
@@ -391,6 +393,7 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 #
 # :::{admonition} Predict, then run: streams dealt out chunk by chunk
 # :class: tip
+#
 # Suppose the batching cut the text into pieces of $k$ symbols and dealt consecutive pieces to
 # consecutive columns (piece 0 to column 0, piece 1 to column 1, ..., piece $m$ to column 0
 # again). Would training crash, warn, or silently go wrong? What would the carried state be?
@@ -398,6 +401,7 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 #
 # :::{admonition} Answer
 # :class: dropdown
+#
 # It silently goes wrong. The shapes are right and the loss still falls, but the state that
 # column 0 carries out of its first chunk (the text up to symbol $k$) is then used to read
 # piece $m$, which starts $(m-1)k$ symbols later: the model is told the wrong context at every
@@ -483,7 +487,7 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 #   train on long sequences.
 # - **Sometimes it costs everything.** If the prediction at $t$ needs an input that arrived at a
 #   step $p < s(t)$, every term that could teach the network to *store* that input at step $p$
-#   and carry it to the boundary is in {eq}`eq-09-missing`. The truncated gradient still sees the
+#   and carry it to the boundary is in equation {eq}`eq-09-missing`. The truncated gradient still sees the
 #   carried state $a^{\langle s(t)-1\rangle}$ (it is the $a^{\langle j-1\rangle}$ of the term
 #   $j = s(t)$), so it can learn to *read* what the state happens to hold, but not to *write* it
 #   there. A dependency longer than $k$ is learned only as far as the weights already keep the
@@ -590,11 +594,12 @@ print("".join("^" if q else " " for q in questions), "<- the questions: predict 
 # %% [markdown]
 # With chunks of $k$ steps, the key and its question fall into the same chunk only if
 # $k \ge L + 2$, and even then only for some of the segments. With $k \le L + 1$, *no* chunk
-# ever holds both: by {eq}`eq-09-missing`, no term of the truncated gradient connects the
+# ever holds both: by equation {eq}`eq-09-missing`, no term of the truncated gradient connects the
 # question's loss to the step where the key came in.
 #
 # :::{admonition} Predict, then run: the state carried, the gradient cut
 # :class: tip
+#
 # We train on the echo stream with $L = 5$ and chunks of $k$ steps, with the state carried
 # between chunks or reset. The forward pass with the carried state could, in principle, hold
 # the key for ever. For which $k$ will the carried model learn to answer the question? And the
@@ -665,6 +670,7 @@ print("every k: reset stays at or below its bound")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # The carried model learns the echo only once chunks are long enough for the gradient to link
 # some questions to their keys ($k \ge L + 2 = 7$; reliably from about $2(L+1)$). Below that it
 # stays at or near chance although its forward pass could carry the key: nothing teaches it to.
@@ -739,6 +745,7 @@ plt.show()
 #
 # :::{admonition} Predict, then run: more streams
 # :class: tip
+#
 # Keep $k = 8$ and double the number of streams from $m = 16$ to $m = 32$. What happens to the
 # number of updates in one pass over the dinosaur text, and to the number of states a backward
 # pass keeps?
@@ -752,6 +759,7 @@ for streams in (16, 32):
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Each stream is half as long, so a pass makes half as many updates, each from twice as many
 # characters (a less noisy gradient). A backward pass keeps $m k$ states, twice as many. The
 # gradient horizon is $k$ either way: $m$ buys parallel work per update, $k$ buys reach back in
@@ -761,12 +769,12 @@ for streams in (16, 32):
 # ## Summary
 #
 # - A stream is batched as $m$ contiguous pieces, one per column, cut into chunks of $k$ steps
-#   ({eq}`eq-09-layout`); column $i$'s next chunk continues its text, so its state carries over.
+#   (equation {eq}`eq-09-layout`); column $i$'s next chunk continues its text, so its state carries over.
 # - Truncated BPTT carries the state forward and cuts the gradient at every chunk boundary
-#   ({eq}`eq-09-chunk`): the `da0` of each chunk is dropped. With $k \ge T_x$ it is full BPTT,
+#   (equation {eq}`eq-09-chunk`): the `da0` of each chunk is dropped. With $k \ge T_x$ it is full BPTT,
 #   to the last bit.
-# - It misses the terms that cross a boundary ({eq}`eq-09-missing`), each carrying at least
-#   $t - s(t) + 1$ Jacobians ({eq}`eq-09-bound`): little when the product vanishes, everything
+# - It misses the terms that cross a boundary (equation {eq}`eq-09-missing`), each carrying at least
+#   $t - s(t) + 1$ Jacobians (equation {eq}`eq-09-bound`): little when the product vanishes, everything
 #   when a dependency is longer than the chunk.
 # - On the echo task a vanilla RNN with the state carried learns a dependency of $L + 1$ steps
 #   only when $k$ reaches past it; the carried state then lets it answer across boundaries,

@@ -75,7 +75,7 @@ np.set_printoptions(precision=4, suppress=True)
 # (of size $n_x$). `rnn_lib.embedding_forward` takes the indices, shape $(m, T_x)$, and returns
 # the embedded inputs in the series' layout, $(n_e, m, T_x)$. The zero input of a name's first
 # step, which has no index, is the index `rnn_lib.NO_INPUT` ($-1$), and embeds to zeros, as the
-# product with a zero vector would. Both sides of {eq}`eq-10-embedding`, computed:
+# product with a zero vector would. Both sides of equation {eq}`eq-10-embedding`, computed:
 
 # %%
 names = rnn_lib.load_dinosaur_names()
@@ -151,7 +151,7 @@ print("columns the one-liner gets wrong:", wrong)
 # :label: ex-10-embedding-backward
 #
 # Complete `embedding_backward(de, indices, n_x)`, which returns $\mathrm{d}W_e$ of shape
-# $(n_e, n_x)$ by {eq}`eq-10-embedding-gradient`, given `de` of shape $(n_e, m, T_x)$ and
+# $(n_e, n_x)$ by equation {eq}`eq-10-embedding-gradient`, given `de` of shape $(n_e, m, T_x)$ and
 # `indices` of shape $(m, T_x)$. Steps whose index is `rnn_lib.NO_INPUT` ($-1$) looked nothing
 # up and add nothing (careful: numpy reads $-1$ as the last column). Repeated characters must
 # add up: use `np.add.at`, or a loop over the steps.
@@ -362,7 +362,7 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # :label: ex-10-bidirectional-output
 #
 # Complete `bidirectional_output(a_forward, a_backward_reversed, Wy, by)`, the last line of
-# {eq}`eq-10-bidirectional`, for sequences that all have $T_x$ steps. `a_forward` is
+# Equation {eq}`eq-10-bidirectional`, for sequences that all have $T_x$ steps. `a_forward` is
 # $(n_a, m, T_x)$ in time order; `a_backward_reversed` is $(n_a, m, T_x)$ as the backward layer
 # produced it, so its step $s$ is the state after reading $x^{\langle T_x - 1 - s\rangle}$
 # (counting from 0). `Wy` is $(n_y, 2 n_a)$, its first $n_a$ columns for the forward states.
@@ -501,7 +501,7 @@ plt.show()
 # Notebook 05 *sampled* from it. Two other ways to decode look for likely names instead.
 # **Greedy** decoding takes the most likely letter at every step. **Beam search** keeps the $B$
 # most likely unfinished names (the *beam*) at every step: it extends each of them by every
-# letter, scores each candidate by {eq}`eq-10-name-log-probability` so far,
+# letter, scores each candidate by equation {eq}`eq-10-name-log-probability` so far,
 #
 # $$
 # \operatorname{score}(h + c) = \log P(h) + \log p(c \mid h)
@@ -542,7 +542,7 @@ for found in beams:
 # `(text, log_probability)`; `log_probs` has the shape `(n_y, len(beams))`, its column `b` the
 # log-probabilities of the next character after `beams[b]`; `chars` is the vocabulary as a string
 # (`chars[k]` is row $k$, `"\n"` among them). Score every (beam, character) pair by
-# {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
+# Equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
 # alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
 # `(text + c, score)` whose `c` is not `"\n"`, `finished` the others as `(text, score)`, without the
 # `"\n"`.
@@ -650,12 +650,14 @@ print(f"beam names that are real genera: {in_corpus} of {len(top)}")
 #
 # :::{admonition} Predict, then run: an embedding of the size of the vocabulary
 # :class: tip
+#
 # A character model with $n_e = n_x = 27$ and $W_e$ the identity matrix: what does the embedding
 # layer do, and how many parameters does it add?
 # :::
 #
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Nothing: $W_e x = x$, so the next layer sees the one-hot vectors as before. A trainable $W_e$
 # adds $27^2 = 729$ parameters that the next layer's $W_{ax}$ could absorb: $W_{ax} W_e$ is one
 # $(n_a, 27)$ matrix. An embedding pays when $n_e$ is much smaller than $n_x$, or when the
@@ -664,6 +666,7 @@ print(f"beam names that are real genera: {in_corpus} of {len(top)}")
 #
 # :::{admonition} Predict, then run: the gradient of a repeated letter
 # :class: tip
+#
 # "Anna" is read as four steps, a, n, n, a (after the zero first step). How many columns of
 # $\mathrm{d}W_e$ are non-zero, and how many of the four steps' gradients does each hold?
 # :::
@@ -678,18 +681,21 @@ print("each holds the sum of", dWe[0, char_to_ix["a"]], "steps' gradients")
 # %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Two columns, a and n, each the sum of two steps' gradients. The zero first step (`NO_INPUT`)
 # adds to no column; with `dWe[:, idx] += de` each column would have kept only one step.
 # :::
 #
 # :::{admonition} Predict, then run: a bidirectional name generator
 # :class: tip
+#
 # Could the bidirectional RNN of section 3 be trained on the names like the models of
 # notebook 06, predicting each next letter, and then generate names?
 # :::
 #
 # :::{admonition} Answer
 # :class: dropdown
+#
 # It would train to a very low loss and be useless: its backward layer reads the letter it is
 # asked to predict (the next input is the current target), so it learns to copy. And to
 # generate, it would need the whole name before writing its first letter. Bidirectional RNNs
@@ -698,12 +704,14 @@ print("each holds the sum of", dWe[0, char_to_ix["a"]], "steps' gradients")
 #
 # :::{admonition} Predict, then run: wider is always better?
 # :class: tip
+#
 # Is the best name that beam search finds with width $2B$ always at least as likely as the one
 # it finds with width $B$?
 # :::
 #
 # :::{admonition} Answer
 # :class: dropdown
+#
 # Almost always, but not necessarily: the wider beam keeps different hypotheses, and the one
 # that would have led to the narrower beam's best name may be pushed out by candidates that
 # look better at that step and end worse. Only an exhaustive search guarantees the likeliest
@@ -714,18 +722,18 @@ print("each holds the sum of", dWe[0, char_to_ix["a"]], "steps' gradients")
 # ## Summary
 #
 # - An embedding is the product $W_e x$ with a one-hot $x$, done as a lookup
-#   ({eq}`eq-10-embedding`); its gradient adds every step's $\mathrm{d}e$ into the column the step
-#   read ({eq}`eq-10-embedding-gradient`), so repeated characters need `np.add.at`, not
+#   (equation {eq}`eq-10-embedding`); its gradient adds every step's $\mathrm{d}e$ into the column the step
+#   read (equation {eq}`eq-10-embedding-gradient`), so repeated characters need `np.add.at`, not
 #   `dWe[:, idx] += de`.
-# - A stacked RNN feeds each layer's states to the next ({eq}`eq-10-stacked`); its backward pass
+# - A stacked RNN feeds each layer's states to the next (equation {eq}`eq-10-stacked`); its backward pass
 #   needs layers whose BPTT takes an upstream gradient and returns $\mathrm{d}x$
-#   ({eq}`eq-10-stacked-backward`). On the dinosaur names, at 15,500 parameters, two layers do
+#   (equation {eq}`eq-10-stacked-backward`). On the dinosaur names, at 15,500 parameters, two layers do
 #   no better than one; the starting scale of the weights mattered more.
-# - A bidirectional RNN stacks a forward and a backward state ({eq}`eq-10-bidirectional`), the
+# - A bidirectional RNN stacks a forward and a backward state (equation {eq}`eq-10-bidirectional`), the
 #   backward one flipped back into time order. Filling in a hidden letter, it is right about half
 #   the time where a left-to-right RNN of the same size is right a third of the time.
-# - Greedy decoding, sampling and beam search ({eq}`eq-10-beam-score`) find names of very
-#   different log-probability ({eq}`eq-10-name-log-probability`): beam search the likeliest,
+# - Greedy decoding, sampling and beam search (equation {eq}`eq-10-beam-score`) find names of very
+#   different log-probability (equation {eq}`eq-10-name-log-probability`): beam search the likeliest,
 #   which are short and dull, and at a wide beam even the empty name.
 #
 # **Next:** the [numbers page](../book/numbers.md) gathers the measurements of the whole series;
