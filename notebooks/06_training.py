@@ -233,8 +233,9 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
 checks.check_optimize(optimize)
 
 # %% [markdown]
-# `rnn_lib.optimize` is the same step (faster: it runs one fused loop). As written, the seed's
-# training loop around it had four problems:
+# `rnn_lib.optimize` is the same step, faster: it does the same arithmetic in place, on reused
+# buffers, and gives the same numbers to the last bit. As written, the seed's training loop
+# around it had four problems:
 #
 # - **The hidden state was carried from one name into the next.** Each name started from the
 #   last state of the previous one, so the model learned openings that depend on an unrelated
