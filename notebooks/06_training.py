@@ -114,7 +114,7 @@ print("the same split again:", rnn_lib.split_names(names, 0.1, rng=0)[1] == dev_
 # always knew the next character would reach 0 and 1.
 
 # %% [markdown]
-# :::{exercise} Loss per character
+# :::{exercise} Loss per character (core)
 # :label: ex-06-loss-per-char
 #
 # Complete `loss_per_char(y_hat, Y)`, which returns {eq}`eq-06-loss-per-char` as a float. Both
