@@ -412,11 +412,13 @@ for name, error in rnn_lib.gradient_check(step_loss, inputs, yours).items():
 # $j$ it contributes
 #
 # $$
+# \begin{aligned}
 # \frac{\partial c^{\langle t\rangle}}{\partial c^{\langle t-1\rangle}}\bigg|_{\text{direct}}
-# = \operatorname{diag}\big(f^{\langle t\rangle}\big), \qquad
+# &= \operatorname{diag}\big(f^{\langle t\rangle}\big), \\
 # \mathrm{d}c^{\langle j\rangle}\Big|_{\text{direct}}
-# = f^{\langle j+1\rangle} \odot f^{\langle j+2\rangle} \odot \cdots \odot f^{\langle T\rangle}
+# &= f^{\langle j+1\rangle} \odot f^{\langle j+2\rangle} \odot \cdots \odot f^{\langle T\rangle}
 #   \odot \mathrm{d}c^{\langle T\rangle}
+# \end{aligned}
 # $$ (eq-08-cell-jacobian)
 #
 # to the gradient at $c^{\langle j\rangle}$. It is one contribution, not the whole gradient. The
@@ -846,8 +848,8 @@ for cell, n_a in hidden.items():
 
 # %% [markdown]
 # Each cell is trained with the recipe of notebook 06 (`rnn_lib.train`: minibatches of 64
-# names, Adam with a learning rate falling linearly to 0, gradients clipped to a global norm of
-# 1) for 10 epochs, passing `cell="lstm"` or `cell="gru"` to pick the architecture; the same
+# names, Adam with a learning rate falling linearly to 0, gradients clipped to a global norm
+# of 1) for 10 epochs, passing `cell="lstm"` or `cell="gru"` to pick the architecture; the same
 # choice is `--cell` on the command line. Each cell gets its own starting learning rate, the best
 # of 0.01, 0.02 and 0.05. Choosing it by the dev loss and then reporting the dev loss would
 # flatter the winner: of three runs, the one picked is partly the luckiest on those 145 names. So
@@ -860,7 +862,7 @@ for cell, n_a in hidden.items():
 train_names, dev_names, test_names = rnn_lib.split_names(names, 0.1, rng=0, test_fraction=0.1)
 print(f"train {len(train_names)}, dev {len(dev_names)}, test {len(test_names)} names")
 rates = (0.01, 0.02, 0.05)
-sweep, learning_rates = {}, {}
+sweep, learning_rates, lines = {}, {}, []
 for cell in hidden:
     for rate in rates:
         sweep[cell, rate] = train(
@@ -870,10 +872,9 @@ for cell in hidden:
     dev = {rate: sweep[cell, rate].history["dev_loss_per_char"][-1] for rate in rates}
     best = learning_rates[cell] = min(rates, key=dev.get)
     assert all(dev[rate] > dev[best] + 0.03 for rate in rates if rate != best)
-    print(
-        f"{cell:4}: dev loss per char after 10 epochs {dev[best]:.3f} at learning rate {best}; "
-        "at the other two rates more than 0.03 higher"
-    )
+    lines.append(f"{cell:4}: {dev[best]:.3f} at learning rate {best}")
+print("dev loss per char after 10 epochs at each cell's best learning rate", *lines, sep="\n")
+print("(at the other two rates each cell ends more than 0.03 higher)")
 runs = {cell: sweep[cell, rate] for cell, rate in learning_rates.items()}
 
 # %%
