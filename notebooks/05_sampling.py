@@ -20,15 +20,17 @@
 # character is to come next, as the softmax output $\hat y^{\langle t\rangle}$. To get a name we
 # must pick a character from that distribution, feed it back in as the next input, and repeat
 # until the model picks the end of the name. This notebook builds that loop, and the knobs that
-# shape it: **temperature**, **top-k**, greedy versus random choice, and the seed that makes a
+# shape it: **temperature**, **top-$K$**, greedy versus random choice, and the seed that makes a
 # random name reproducible.
 #
 # **Learning goals**
 #
 # - Draw one character from $\hat y^{\langle t\rangle}$ with an explicit random generator, and
 #   explain the draw as an inverse cumulative distribution.
-# - Reshape a distribution with a temperature and with top-k, and implement both.
+# - Reshape a distribution with a temperature and with top-$K$, and implement both.
 # - Write the sampling loop: feed the drawn character back, stop at the newline or a length limit.
+# - Tell training (teacher forcing: the true previous character is the input) from sampling (the
+#   model's own draw is the input), and say what exposure bias is.
 # - Compare greedy decoding with random sampling, and temperatures with each other, by how many
 #   distinct and new names they produce.
 # - Make every random result reproducible with `np.random.default_rng(seed)`.
@@ -105,13 +107,15 @@ for i in np.argsort(p_first)[::-1][:6]:
     print(f"{ix_to_char[i]!r}: {p_first[i]:.3f}")
 
 # %% [markdown]
-# To **sample** is to pick index $i$ with probability $\hat y_i$. With a uniform random number
-# $u \in [0, 1)$ that is one line: take the first index at which the cumulative sum of the
+# To **sample** is to pick the symbol $k$ with probability $\hat y_k$. With a uniform random
+# number $u \in [0, 1)$ that is one line: take the first symbol at which the cumulative sum of the
 # probabilities passes $u$,
 #
-# $$ i = \min\Big\{\, k \;:\; \sum_{j=0}^{k} \hat y_j > u \Big\} $$ (eq-05-inverse-cdf)
+# $$
+# k_{\text{drawn}} = \min\Big\{\, k \;:\; \sum_{k'=0}^{k} \hat y_{k'} > u \Big\}
+# $$ (eq-05-inverse-cdf)
 #
-# because each index owns a stretch of $[0, 1)$ exactly as long as its probability. numpy's
+# because each symbol owns a stretch of $[0, 1)$ exactly as long as its probability. numpy's
 # `rng.choice(n_y, p=p)` does exactly this with one uniform number from the generator `rng`. We
 # always pass a generator we made ourselves, `np.random.default_rng(seed)`, never numpy's hidden
 # global one, so that the draw can be repeated.
@@ -150,38 +154,43 @@ for draws in [100, 10_000, 1_000_000]:
     )
 
 # %% [markdown]
-# ## 3. Temperature and top-k
+# ## 3. Temperature and top-$K$
 #
-# The softmax turns the scores, or **logits**,
-# $z^{\langle t\rangle} = W_{ya} a^{\langle t\rangle} + b_y$, into probabilities. Dividing the
+# The softmax turns the output scores, or **logits**,
+# $z_y^{\langle t\rangle} = W_{ya} a^{\langle t\rangle} + b_y$, into probabilities. Dividing the
 # logits by a **temperature** $\tau > 0$ first reshapes the distribution without changing the order
-# of the characters:
+# of the characters (we drop the step $\langle t\rangle$ and write $z_{y,k}$ for the score of
+# symbol $k$):
 #
-# $$ p_i(\tau) = \frac{e^{z_i / \tau}}{\sum_j e^{z_j / \tau}} $$ (eq-05-temperature)
+# $$
+# p_k(\tau) = \frac{e^{z_{y,k} / \tau}}{\sum_{k'} e^{z_{y,k'} / \tau}}
+# $$ (eq-05-temperature)
 #
 # $\tau = 1$ is the model's own distribution. $\tau < 1$ stretches the gaps between logits, so the
 # likely characters get likelier (as $\tau \to 0$, all the mass goes to the most likely one);
 # $\tau > 1$ shrinks the gaps and flattens the distribution towards uniform.
 #
-# **Top-k** cuts the tail instead: keep the $k$ characters with the largest probabilities, set the
-# others to zero, and renormalise so the kept ones sum to 1 again. Writing $K$ for the set of the
-# $k$ largest logits,
+# **Top-$K$** cuts the tail instead: keep the $K$ characters with the largest probabilities, set
+# the others to zero, and renormalise so the kept ones sum to 1 again. Writing $S_K$ for the set
+# of the symbols with the $K$ largest logits,
 #
-# $$ p_i^{(k)}(\tau) = \frac{p_i(\tau)\,[\, i \in K \,]}{\sum_{j \in K} p_j(\tau)} $$ (eq-05-top-k)
+# $$
+# p_k^{(K)}(\tau) = \frac{p_k(\tau)\,[\, k \in S_K \,]}{\sum_{k' \in S_K} p_{k'}(\tau)}
+# $$ (eq-05-top-k)
 #
-# which is the same as setting the logits outside $K$ to $-\infty$ before the softmax.
+# which is the same as setting the logits outside $S_K$ to $-\infty$ before the softmax.
 
 # %% [markdown]
-# :::{exercise} Temperature and top-k
+# :::{exercise} Temperature and top-K (core)
 # :label: ex-05-distribution
 #
 # Complete `next_char_distribution(scores, temperature=1.0, top_k=None)`. `scores` has shape
 # $(n_y, m)$: each column holds the logits of one example. Return the $(n_y, m)$ array of
-# probabilities {eq}`eq-05-temperature`, and, when `top_k` is not `None`, keep only the `top_k`
-# largest entries of each column as in {eq}`eq-05-top-k`. Each column must sum to 1. Don't change
+# probabilities equation {eq}`eq-05-temperature`, and, when `top_k` is not `None`, keep only the `top_k`
+# largest entries of each column as in equation {eq}`eq-05-top-k`. Each column must sum to 1. Don't change
 # the caller's `scores` (`scores /= temperature` would). `rnn_lib.softmax` normalises each column
-# and copes with $-\infty$ entries; `np.sort(z, axis=0)[-k]` is the $k$-th largest entry of each
-# column.
+# and copes with $-\infty$ entries; `np.sort(z, axis=0)[-top_k]` is the `top_k`-th largest entry
+# of each column.
 # :::
 
 
@@ -212,8 +221,8 @@ checks.check_next_char_distribution(next_char_distribution)
 # %% [markdown]
 # From here on we use the library's version, `rnn_lib.next_char_distribution`. Here is what the
 # settings do to the model's distribution of first letters. A useful single number is the
-# **effective number of choices** $e^{H}$, where $H = -\sum_i p_i \log p_i$ is the entropy: it is
-# $k$ for a uniform choice among $k$ characters.
+# **effective number of choices** $e^{H}$, where $H = -\sum_k p_k \log p_k$ is the entropy: it is
+# $K$ for a uniform choice among $K$ characters.
 
 # %%
 logits_1 = parameters["Wya"] @ a1 + parameters["by"]
@@ -221,7 +230,7 @@ settings = {
     "τ = 0.5": dict(temperature=0.5),
     "τ = 1": dict(temperature=1.0),
     "τ = 2": dict(temperature=2.0),
-    "τ = 1, top-k = 3": dict(temperature=1.0, top_k=3),
+    "τ = 1, top-K = 3": dict(temperature=1.0, top_k=3),
 }
 labels = ["\\n"] + list(vocabulary[1:])
 distributions = {}
@@ -247,8 +256,33 @@ plt.show()
 
 # %% [markdown]
 # The order of the letters never changes; only how sharply the mass sits on the front runners. Low
-# temperature and small $k$ make names safer and more alike; high temperature makes them more
+# temperature and small $K$ make names safer and more alike; high temperature makes them more
 # varied, and more often unpronounceable.
+
+# %% [markdown]
+# :::{admonition} Predict, then run: a very high temperature
+# :class: tip
+#
+# What does the distribution of the first letter become at $\tau = 1000$? How many effective
+# choices does it offer, and which letter is the most likely?
+# :::
+
+# %%
+hot = rnn_lib.next_char_distribution(logits_1, temperature=1000.0).ravel()
+print(f"τ = 1000: most likely {ix_to_char[int(np.argmax(hot))]!r} with {hot.max():.4f}")
+print(f"effective number of choices {np.exp(-np.sum(hot * np.log(hot))):.2f} of {n_y}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# Almost uniform: dividing the logits by 1000 shrinks their differences to a few thousandths, so
+# every one of the 27 symbols gets close to $1/27 \approx 0.037$, and the effective number of
+# choices is 27 to two decimals. The order is still the model's, so 'a' stays (barely) in front:
+# a temperature never reorders the letters, at any value. Names drawn this hot are random strings.
+# :::
+
+# %% [markdown]
 #
 # ## 4. The sampling loop
 #
@@ -259,20 +293,33 @@ plt.show()
 # $$ a^{\langle t\rangle}
 #    = \tanh(W_{aa} a^{\langle t-1\rangle} + W_{ax} x^{\langle t\rangle} + b_a),
 #    \quad \hat y^{\langle t\rangle}
-#    = \operatorname{softmax}(W_{ya} a^{\langle t\rangle} + b_y) $$ (eq-05-step)
+#    = \operatorname{softmax}(W_{ya} a^{\langle t\rangle} + b_y)
+#    $$ (eq-05-step)
 #
-# $$ i^{\langle t\rangle} \sim \hat y^{\langle t\rangle}, \qquad
-#    x^{\langle t+1\rangle} = \text{one-hot}(i^{\langle t\rangle}) $$ (eq-05-feedback)
+# $$ k^{\langle t\rangle} \sim \hat y^{\langle t\rangle}, \qquad
+#    x^{\langle t+1\rangle} = \text{one-hot}(k^{\langle t\rangle})
+#    $$ (eq-05-feedback)
 #
 # The name ends when the drawn index is 0, the newline, or after a fixed number of characters, so
 # that a model that never chooses the newline cannot loop forever.
+#
+# Equation {eq}`eq-05-feedback` is the one place where sampling differs from training. In
+# training, the input at step $t+1$ is the **true** character $t$ of a real name, whatever the
+# model predicted there: the correct previous output is fed in as if by a teacher, which is why
+# this is called **teacher forcing**. Every step then learns from a correct history, and all steps
+# of a name can be computed in one pass. In sampling there is no true name, so the model reads its
+# own draws. After an unusual draw it finds itself in a state that no training name ever led to,
+# and its later predictions have never been trained there; this mismatch between the histories
+# seen in training and those met in generation is called **exposure bias**. A small model on short
+# names copes, but the effect is one reason why low temperatures, which avoid unusual draws, give
+# more plausible names.
 
 # %% [markdown]
-# :::{exercise} Sample one name
+# :::{exercise} Sample one name (stretch)
 # :label: ex-05-sample
 #
 # Complete `sample_indices(parameters, rng, max_length=50)`, which returns the list of drawn
-# indices of one name. Follow {eq}`eq-05-step` and {eq}`eq-05-feedback` with
+# indices of one name. Follow equations {eq}`eq-05-step` and {eq}`eq-05-feedback` with
 # `rnn_lib.rnn_cell_forward` on a batch of one ($m = 1$): start from zero vectors for $x$ and $a$;
 # at each step draw **one** index with `rng.choice(n_y, p=y_hat_t.ravel())`, append it, stop if it
 # is 0 (keep that 0 in the list) or if the list holds `max_length` indices, and otherwise make
@@ -314,7 +361,7 @@ checks.check_sample_indices(sample_indices)
 
 # %% [markdown]
 # The library's `rnn_lib.sample(parameters, char_to_ix, ix_to_char, temperature, top_k, rng,
-# max_length)` runs the same loop with {eq}`eq-05-temperature` and {eq}`eq-05-top-k` applied at
+# max_length)` runs the same loop with equations {eq}`eq-05-temperature` and {eq}`eq-05-top-k` applied at
 # every step, and returns the name as a string ending in `"\n"`; `rnn_lib.sample_names` draws many
 # names at once, one batched step per character. From here on we use them. Ten names from the
 # model:
@@ -324,16 +371,67 @@ drawn = rnn_lib.sample_names(parameters, char_to_ix, ix_to_char, 10, rng=np.rand
 print([name.rstrip("\n") for name in drawn])
 
 # %% [markdown]
+# :::{admonition} Predict, then run: how many names start with "a"?
+# :class: tip
+#
+# We draw 10,000 names at $\tau = 1$. About what share of them will start with the letter "a"?
+# (Look back at the first cell of section 2.)
+# :::
+
+# %%
+rng = np.random.default_rng(5)
+many = rnn_lib.sample_names(parameters, char_to_ix, ix_to_char, 10_000, rng=rng)
+share = np.mean([name[0] == "a" for name in many])
+print(f"{share:.2f} of 10,000 names start with 'a'; the model gives 'a' {p_first[1]:.3f}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# About 39%: the first letter of a name is one draw from $\hat y^{\langle 1\rangle}$, the
+# distribution printed in section 2, which gives "a" a probability of 0.391. Over 10,000 names
+# the share lands within about $\sqrt{0.39 \cdot 0.61 / 10\,000} \approx 0.005$ of it. Only the
+# first letter is this simple: the second letter's distribution depends on the first draw.
+# :::
+
+# %% [markdown]
 # ## 5. Greedy or random?
 #
 # Why draw at all, rather than take the most likely character every time? That is **greedy**
-# decoding, top-k with $k = 1$ (or the limit $\tau \to 0$). It needs no randomness, so it gives one
-# name, always the same:
+# decoding, top-$K$ with $K = 1$ (or the limit $\tau \to 0$). It needs no randomness, so it gives
+# one name, always the same:
 
 # %%
 for seed in [0, 1, 2]:
     greedy = rnn_lib.sample(parameters, char_to_ix, ix_to_char, top_k=1, rng=seed)
     print(f"seed {seed}: {greedy.rstrip()!r}")
+
+# %% [markdown]
+# :::{admonition} Predict, then run: a temperature of 0.01
+# :class: tip
+#
+# We draw 10 names at $\tau = 0.01$. What will they be? And with top-$K$, $K = 1$, at the very
+# high temperature $\tau = 5$?
+# :::
+
+# %%
+for options in [dict(temperature=0.01), dict(temperature=5.0, top_k=1)]:
+    drawn = rnn_lib.sample_names(
+        parameters, char_to_ix, ix_to_char, 10, rng=np.random.default_rng(4), **options
+    )
+    print(f"{options}: {sorted(set(name.rstrip() for name in drawn))} ({len(drawn)} names)")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# Ten times the greedy name, "allosaurus", in both cases. At $\tau = 0.01$ the logits are
+# multiplied by 100: along this name the leading letter is ahead of the runner-up by at least
+# 0.14 in logit (at the second letter, "l" against "c"), so the runner-up gets at most
+# $e^{-14} \approx 10^{-6}$ of the weight, and over ten names no other letter is drawn.
+# Temperature does not reorder the letters, so top-$K$ with $K = 1$ keeps the same letter at
+# every step, however high $\tau$: only one character is ever left to draw.
+# :::
 
 # %% [markdown]
 # One name is not a name generator. Random sampling gives variety, and the temperature trades it
@@ -376,9 +474,10 @@ plt.show()
 # At low temperature the model repeats a few favourite names over and over (the greedy
 # "allosaurus" among them), some from the training list and some not; at $\tau = 1$ most names are
 # new but built from familiar pieces ("-saurus", "-raptor"); at high temperature nearly every
-# name is new (299 of 300 at $\tau = 1.5$, all 300 at $\tau = 2$) and they grow longer and stranger, because the probability of the newline is flattened too
-# and the implausible letters of the tail get drawn. Top-k is another way to stay away from that
-# tail while keeping variety: with $k = 3$ only the three best letters of each step are ever
+# name is new (299 of 300 at $\tau = 1.5$, all 300 at $\tau = 2$) and they grow longer and
+# stranger, because the probability of the newline is flattened too and the implausible letters
+# of the tail get drawn. Top-$K$ is another way to stay away from that
+# tail while keeping variety: with $K = 3$ only the three best letters of each step are ever
 # drawn, however flat the rest of the distribution.
 #
 # ## 6. Seeds and reproducibility
@@ -430,11 +529,13 @@ for temperature in [0.5, 1.0, 2.0]:
 # ## Summary
 #
 # - Sampling turns the softmax output into a choice: draw $u$ uniformly, take the first index whose
-#   cumulative probability passes it {eq}`eq-05-inverse-cdf`; `rng.choice(n_y, p=p)` does this.
-# - Temperature divides the logits {eq}`eq-05-temperature`: $\tau < 1$ sharpens, $\tau > 1$ flattens;
-#   top-k keeps the $k$ most likely characters and renormalises {eq}`eq-05-top-k`.
-# - A name is a loop {eq}`eq-05-step`, {eq}`eq-05-feedback`: run the cell, draw, feed the drawn
-#   character back as a one-hot, stop at the newline (index 0) or a length limit.
+#   cumulative probability passes it equation {eq}`eq-05-inverse-cdf`; `rng.choice(n_y, p=p)` does this.
+# - Temperature divides the logits equation {eq}`eq-05-temperature`: $\tau < 1$ sharpens, $\tau > 1$
+#   flattens; top-$K$ keeps the $K$ most likely characters and renormalises equation {eq}`eq-05-top-k`.
+# - A name is a loop equations {eq}`eq-05-step`, {eq}`eq-05-feedback`: run the cell, draw, feed the drawn
+#   character back as a one-hot, stop at the newline (index 0) or a length limit. Training feeds
+#   the true previous character instead (teacher forcing); sampling feeds the model's own draws,
+#   which may lead it where training never went (exposure bias).
 # - Greedy decoding gives one name; random sampling gives variety, more with higher temperature.
 # - A seeded generator per cell, passed explicitly, makes every random name reproducible.
 #

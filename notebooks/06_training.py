@@ -20,14 +20,17 @@
 # (03), clipping (04) and a sampler (05). This notebook puts them together and trains a
 # character-level RNN on 1,449 real dinosaur names until it invents new ones. We train it twice:
 # first with the recipe of the *seed notebook* (the single-notebook exercise this series grew
-# from), one name per gradient step, and then with the recipe this library recommends, minibatches of names of similar length and the Adam optimiser, which
-# reaches a lower loss in a hundredth of the steps and a fraction of the time. Along the way we
-# measure what "learning" means here: the loss per character on names the model never saw.
+# from), one name per gradient step, with a training step you write yourself from the pieces of
+# notebooks 01 to 04; and then with the recipe this library recommends, minibatches of names of
+# similar length and the Adam optimiser, which reaches a lower loss in a hundredth of the steps
+# and a fraction of the time. Along the way we measure what "learning" means here: the loss per
+# character on names the model never saw.
 #
 # **Learning goals**
 #
 # - Split a corpus into training and dev names, and explain why the dev set is the one that counts.
 # - Compute the loss per character and the perplexity, and read them against the uniform guess.
+# - Write the seed's training step, `optimize`: forward, loss, backpropagation, clipping, update.
 # - Name what was wrong with the seed's training loop and how rnn_lib's version fixes it.
 # - Build the recommended recipe from its parts: length-grouped minibatches, Adam, clipping by
 #   global norm, a decaying learning rate, a fresh shuffle every epoch; implement one Adam step.
@@ -101,20 +104,25 @@ print("the same split again:", rnn_lib.split_names(names, 0.1, rng=0)[1] == dev_
 # %% [markdown]
 # ## 2. Loss per character and perplexity
 #
-# A name $j$ of $L_j$ letters gives $L_j + 1$ predictions: each letter from the ones before it,
-# then the newline that ends it. Over a batch of $m$ names there are $C = \sum_j (L_j + 1)$
-# predicted characters, and the **loss per character** is the mean cross-entropy over all of
-# them, in nats (natural logarithm):
+# A name of five letters gives six predictions: each letter from the ones before it, then the
+# newline that ends it. Over a batch of $m$ names, padded to the longest, there are $C$ such
+# predicted characters (every name's letters plus its newline), and the **loss per character** is
+# the mean cross-entropy over all of them, in nats (natural logarithm):
 #
-# $$ \mathcal{L}_{\text{char}} = -\frac{1}{C} \sum_{j=1}^{m} \sum_{t=1}^{L_j + 1}
-#    \log \hat y^{\langle t\rangle}_{j}\big[y^{\langle t\rangle}_j\big] $$ (eq-06-loss-per-char)
+# $$ \mathcal{L}_{\text{char}} = -\frac{1}{C} \sum_{i=1}^{m} \sum_{t=1}^{T_x} \sum_{k}
+#    y_k^{(i)\langle t\rangle} \log \hat y_k^{(i)\langle t\rangle}
+#    $$ (eq-06-loss-per-char)
 #
-# where $\hat y^{\langle t\rangle}_j[y^{\langle t\rangle}_j]$ is the probability the model gave
-# the true character at step $t$. Dividing by characters, not by names, makes the number
+# Since $y^{(i)\langle t\rangle}$ is one-hot, the sum over the symbols $k$ picks the log of the
+# probability the model gave the true character of name $(i)$ at step $t$; at the padding steps
+# after a name's end $y^{(i)\langle t\rangle}$ is all zeros and adds nothing, and $C$ counts
+# only the steps that are not padding. Dividing by characters, not by names, makes the number
 # comparable between batches of short and long names, and between the training and dev sets. Its
 # exponential is the **perplexity**:
 #
-# $$ \mathrm{PP} = e^{\mathcal{L}_{\text{char}}} $$ (eq-06-perplexity)
+# $$
+# \mathrm{PP} = e^{\mathcal{L}_{\text{char}}}
+# $$ (eq-06-perplexity)
 #
 # the number of equally likely characters the model is, on average, choosing between. A model
 # that knows nothing and spreads its probability evenly over the 27 symbols has
@@ -122,10 +130,10 @@ print("the same split again:", rnn_lib.split_names(names, 0.1, rng=0)[1] == dev_
 # always knew the next character would reach 0 and 1.
 
 # %% [markdown]
-# :::{exercise} Loss per character
+# :::{exercise} Loss per character (core)
 # :label: ex-06-loss-per-char
 #
-# Complete `loss_per_char(y_hat, Y)`, which returns {eq}`eq-06-loss-per-char` as a float. Both
+# Complete `loss_per_char(y_hat, Y)`, which returns equation {eq}`eq-06-loss-per-char` as a float. Both
 # arrays have shape $(n_y, m, T_x)$; `Y` is the batch's one-hot targets, padded to the longest
 # name with all-zero columns, which are not characters and must not count. (Each real target
 # column of `Y` holds exactly one 1.) `y_hat` comes from a softmax, so its entries are positive.
@@ -155,10 +163,16 @@ checks.check_loss_per_char(loss_per_char)
 
 # %% [markdown]
 # Both recipes below start from the same random weights (`initialize_parameters` with seed 0):
-# small weights, so the untrained model predicts almost uniformly. Its loss on a batch of dev
-# names is close to $\log 27$, and so is its loss on the whole dev set, which
-# `rnn_lib.evaluate` computes the same way in batches of similar length. From here on we use
-# `evaluate`.
+# small weights, so the untrained model predicts almost uniformly. `rnn_lib.evaluate` computes
+# the loss per character of a whole list of names, in batches of similar length; from here on we
+# use it.
+#
+# :::{admonition} Predict, then run: the loss of a model that knows nothing
+# :class: tip
+#
+# What loss per character will the untrained model have on the dev names, to two decimals? And
+# on 8 of them?
+# :::
 
 # %%
 n_a = 50
@@ -174,12 +188,72 @@ print(
 print(f"uniform guess: log 27 = {np.log(27):.4f} nats, perplexity 27")
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# $\log 27 \approx 3.30$ nats on both, perplexity 27. With weights of the order of 0.01 the
+# logits $z_y$ are all nearly 0, so the softmax is nearly uniform over the 27 symbols, whatever the
+# name: every character costs about $\log 27$, and the mean over any set of names is the same.
+# :::
+
+# %% [markdown]
 # ## 3. The seed's recipe: one name per step
 #
 # The seed notebook trains with plain stochastic gradient descent on one name at a time: encode
 # the name, run forward, backpropagate through time, clip every gradient entry to $[-5, 5]$, and
-# take a step $W \leftarrow W - 0.01\, \partial \mathcal{L}/\partial W$; 22,001 such steps. As
-# written, its loop had four problems:
+# take a step $W \leftarrow W - 0.01\, \partial \mathcal{L}/\partial W$; 22,001 such steps. The
+# encoded name is both the input and the target, shifted by one step: at step $t$ the model reads
+# the true character $t - 1$, whatever it predicted there. That is **teacher forcing**: the model
+# always learns from a correct history, while in sampling (notebook 05) it reads its own draws.
+#
+# :::{exercise} One training step (core)
+# :label: ex-06-optimize
+#
+# Complete `optimize(X, Y, a_prev, parameters, learning_rate, clip_value)`, the seed's training
+# step, from the functions you wrote in notebooks 01 to 04 (rnn_lib has them all): run
+# `rnn_lib.rnn_forward` from `a_prev`; take the summed loss `rnn_lib.compute_loss(y_hat, Y)`;
+# backpropagate with `rnn_lib.rnn_backward(X, Y, parameters, caches)`; clip every gradient entry
+# to $[-c, c]$, $c$ = `clip_value`, with `rnn_lib.clip` (which returns a new dict and leaves its
+# argument alone); and update the caller's `parameters` in place with
+# `rnn_lib.update_parameters(parameters, gradients, learning_rate)`. Return the loss (before the
+# update), the clipped gradients, and `a_last`, the hidden state after the last step, of shape
+# $(n_a, m)$: a caller who wants to go on where this batch stopped starts the next call from it.
+# :::
+
+
+# %% tags=["solution", "hide-input"]
+def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
+    """One step of the seed's recipe: forward, loss, BPTT, clip by value, SGD update in place.
+
+    Arguments:
+        X, Y -- inputs and one-hot targets, (n_x, m, T_x) and (n_y, m, T_x)
+        a_prev -- the hidden state to start from, (n_a, m)
+        parameters -- dict of Wax, Waa, Wya, ba, by; updated in place
+        learning_rate -- the step size
+        clip_value -- every gradient entry is clipped to [-clip_value, clip_value]
+    Returns:
+        loss -- the summed cross-entropy of the batch, before the update
+        gradients -- the clipped gradients: dWax, dWaa, dWya, dba, dby, da0
+        a_last -- the hidden state after the last step, (n_a, m)
+    """
+    ### BEGIN SOLUTION
+    a, y_hat, caches = rnn_lib.rnn_forward(X, a_prev, parameters)
+    loss = rnn_lib.compute_loss(y_hat, Y)
+    gradients = rnn_lib.rnn_backward(X, Y, parameters, caches)
+    gradients = rnn_lib.clip(gradients, clip_value)
+    rnn_lib.update_parameters(parameters, gradients, learning_rate)
+    a_last = a[:, :, -1]
+    ### END SOLUTION
+    return loss, gradients, a_last
+
+
+# %%
+checks.check_optimize(optimize)
+
+# %% [markdown]
+# `rnn_lib.optimize` is the same step, faster: it does the same arithmetic in place, on reused
+# buffers, and gives the same numbers to the last bit. As written, the seed's training loop
+# around it had four problems:
 #
 # - **The hidden state was carried from one name into the next.** Each name started from the
 #   last state of the previous one, so the model learned openings that depend on an unrelated
@@ -194,8 +268,17 @@ print(f"uniform guess: log 27 = {np.log(27):.4f} nats, perplexity 27")
 # `rnn_lib.rnn_model(names, num_iterations, learning_rate)` is the seed's recipe with these
 # fixed: every name starts from a zero state, the names are reshuffled on every pass, the loss
 # of every step is returned, and all randomness comes from an `rng` argument. Here is its loop
-# written out, so that we can measure the dev loss after each **epoch** (one pass over the
-# 1,304 training names). The full 22,001 steps are about 17 epochs; we run 5.
+# written out with your `optimize`, so that we can measure the dev loss after each **epoch** (one
+# pass over the 1,304 training names). The full 22,001 steps are about 17 epochs; we run 5, and
+# check that the first 300 steps are those of `rnn_model`.
+#
+# :::{admonition} Predict, then run: the dev loss against the training loss
+# :class: tip
+#
+# The training loss of an epoch is the mean over its steps, each measured just before its
+# update; the dev loss is measured on the held-out names after the epoch. After the first epoch,
+# which will be higher?
+# :::
 
 # %%
 import time
@@ -211,7 +294,7 @@ for _ in range(seed_epochs):
     total, n_chars = 0.0, 0
     for i in rng.permutation(len(train_names))[::-1]:  # rnn_model takes names from the end
         X, Y = encoded[i]
-        loss, _, _ = rnn_lib.optimize(X, Y, a0, seed_parameters, seed_rate, clip_value=5.0)
+        loss, _, _ = optimize(X, Y, a0, seed_parameters, seed_rate, clip_value=5.0)
         total, n_chars = total + loss, n_chars + X.shape[2]
         step_losses.append(loss / X.shape[2])
     seed_train.append(total / n_chars)
@@ -235,11 +318,55 @@ print(
 )
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# The training loss, by a wide margin (2.55 against 2.18 after the first epoch). The dev names are
+# unseen, which would make them the harder ones, but the training loss of an epoch averages
+# the whole epoch, most of it taken while the model was still poor; the dev loss is measured
+# once, with the model at the end of the epoch. Only as learning slows down does the gap between
+# seen and unseen names show (it stays small here, because the model is too small to memorise).
+# :::
+#
 # The dev loss falls from 3.30 to 1.90 nats in five epochs. One name per step is slow, though:
 # each step runs numpy on arrays of a single column, so most of its time goes to Python and call
 # overhead rather than arithmetic; and a single name's gradient is a noisy estimate of the
 # gradient over all names, which a small, fixed learning rate has to average out over many
 # steps.
+#
+# :::{admonition} Predict, then run: carrying the state into the next name
+# :class: tip
+#
+# The seed passed each name's last state on as the next name's `a_prev`. Take the model just
+# trained and the dev names "ganzhousaurus" and "shixinggia". If "shixinggia" starts from the
+# last state of "ganzhousaurus" instead of zeros, does the model's probability of its first
+# letter change, and by a little or a lot?
+# :::
+
+# %%
+first, second = dev_names[0], dev_names[1]
+X_first, _ = rnn_lib.encode_names([first], char_to_ix)
+a_first, _, _ = rnn_lib.rnn_forward(X_first, a0, seed_parameters)
+X_second, Y_second = rnn_lib.encode_names([second], char_to_ix)
+for label, start in [("a zero state", a0), (f"the last state of {first!r}", a_first[:, :, -1])]:
+    _, y_hat, _ = rnn_lib.rnn_forward(X_second, start, seed_parameters)
+    per_char = rnn_lib.compute_loss(y_hat, Y_second) / count_chars([second])
+    print(
+        f"from {label:>36}: P({second[0]!r} first) = {y_hat[char_to_ix[second[0]], 0, 0]:.2f}, "
+        f"loss of {second!r} {per_char:.2f} nats/char"
+    )
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# A lot: the probability of the first letter "s" falls from 0.08 to 0.01, and the whole name
+# costs 2.82 instead of 2.40 nats per character. This model was trained with every name starting
+# from zeros, as sampling starts too; the last state of another name is a state it never learned
+# to read a first letter from, and only after a few letters have the name's own characters
+# overwritten it. The seed's loop trained with such carried states, so its model learned openings
+# that depend on an unrelated previous name, which is of no use when sampling starts from zeros.
+# :::
 #
 # ## 4. The recommended recipe
 #
@@ -265,57 +392,69 @@ print("names per batch:", [len(batch) for batch in grouped])
 print("one batch:", grouped[0][:6], "...")
 
 # %% [markdown]
-# The objective of a batch is its loss per character {eq}`eq-06-loss-per-char`, so its gradient
+# The objective of a batch is its loss per character equation {eq}`eq-06-loss-per-char`, so its gradient
 # $g$ is the summed gradient of the batch divided by $C$.
 #
 # **Clipping by global norm.** If the norm of all parameter gradients together exceeds a threshold
 # $c = 1$, they are rescaled as one vector (notebook 04), which keeps the direction of the step:
 #
 # $$ g \leftarrow g \cdot \min\Big(1, \frac{c}{\lVert g\rVert}\Big), \qquad
-#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}/\partial W)^2} $$ (eq-06-clip-norm)
+#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}/\partial W)^2}
+#    $$ (eq-06-clip-norm)
 #
 # **Adam.** Instead of one learning rate for every weight, Adam keeps two running averages per
-# weight, of the gradient $g_k$ and of its square, at step $k = 1, 2, \ldots$:
+# weight, of the gradient and of its square. We count the update steps from $n = 0$, as
+# `rnn_lib.train` does; $g_n$ is the gradient of step $n$, and $m_n$, $v_n$ are the averages
+# after it:
 #
-# $$ m_k = \beta_1 m_{k-1} + (1 - \beta_1)\, g_k $$ (eq-06-adam-m)
+# $$
+# m_n = \beta_1 m_{n-1} + (1 - \beta_1)\, g_n
+# $$ (eq-06-adam-m)
 #
-# $$ v_k = \beta_2 v_{k-1} + (1 - \beta_2)\, g_k \odot g_k $$ (eq-06-adam-v)
+# $$
+# v_n = \beta_2 v_{n-1} + (1 - \beta_2)\, g_n \odot g_n
+# $$ (eq-06-adam-v)
 #
-# (This $m_k$ is Adam's first moment, not the batch size $m$.) Both start at $m_0 = v_0 = 0$,
-# which biases them towards zero in the first steps; dividing by the total weight the average has
-# gathered so far removes that bias:
+# (This $m_n$ is Adam's first moment, not the batch size $m$.) Both start from zero before the
+# first step, $m_{-1} = v_{-1} = 0$, which biases them towards zero in the first steps. After step
+# $n$, that is after $n + 1$ updates, the weights of the average add up to
+# $1 - \beta^{\,n+1}$, and dividing by that total removes the bias:
 #
-# $$ \hat m_k = \frac{m_k}{1 - \beta_1^k}, \qquad \hat v_k = \frac{v_k}{1 - \beta_2^k} $$ (eq-06-adam-bias)
+# $$ \hat m_n = \frac{m_n}{1 - \beta_1^{\,n+1}}, \qquad
+#    \hat v_n = \frac{v_n}{1 - \beta_2^{\,n+1}}
+#    $$ (eq-06-adam-bias)
 #
-# $$ W \leftarrow W - \alpha_k \frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon} $$ (eq-06-adam-step)
+# $$
+# W \leftarrow W - \alpha_n \frac{\hat m_n}{\sqrt{\hat v_n} + \epsilon}
+# $$ (eq-06-adam-step)
 #
-# with the square root and division taken entry by entry. $\hat m_k$ gives the step a direction
-# smoothed over recent batches; dividing by $\sqrt{\hat v_k}$ gives every weight a step of about
-# $\alpha_k$ whatever the scale of its gradients, so rarely used weights (those of rare letters)
+# with the square root and division taken entry by entry. $\hat m_n$ gives the step a direction
+# smoothed over recent batches; dividing by $\sqrt{\hat v_n}$ gives every weight a step of about
+# $\alpha_n$ whatever the scale of its gradients, so rarely used weights (those of rare letters)
 # learn as fast as busy ones. The library uses $\beta_1 = 0.9$, $\beta_2 = 0.999$,
 # $\epsilon = 10^{-8}$, added outside the square root.
 
 # %% [markdown]
-# :::{exercise} One Adam step
+# :::{exercise} One Adam step (stretch)
 # :label: ex-06-adam
 #
-# Complete `adam_update(w, dw, m, v, k, learning_rate, beta1, beta2, eps)` for one parameter
-# array `w` with gradient `dw` and moments `m`, `v` from step $k - 1$. Return the new
-# `(w, m, v)` following {eq}`eq-06-adam-m` to {eq}`eq-06-adam-step`, as new arrays: do not change
-# the caller's arrays.
+# Complete `adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps)` for one parameter
+# array `w` with gradient `dw` at update step `n` (counted from 0) and the moments `m`, `v` after
+# step $n - 1$ (zeros before the first step). Return the new `(w, m, v)` following
+# Equations {eq}`eq-06-adam-m` to {eq}`eq-06-adam-step`, as new arrays: do not change the caller's arrays.
 # :::
 
 
 # %% tags=["solution", "hide-input"]
-def adam_update(w, dw, m, v, k, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One Adam step at step k = 1, 2, ... for one parameter.
+def adam_update(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step, update step n = 0, 1, ..., for one parameter.
 
     Arguments:
         w -- the parameter, any shape
         dw -- its gradient, shape of w
-        m, v -- the first and second moments after step k - 1, shape of w
-        k -- the number of this step, from 1
-        learning_rate -- the step size alpha_k
+        m, v -- the first and second moments after step n - 1 (zeros for n = 0), shape of w
+        n -- the number of this update step, counted from 0
+        learning_rate -- the step size alpha_n
         beta1, beta2 -- decay rates of the moments
         eps -- added to the denominator
     Returns:
@@ -324,8 +463,8 @@ def adam_update(w, dw, m, v, k, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8)
     ### BEGIN SOLUTION
     m_new = beta1 * m + (1 - beta1) * dw
     v_new = beta2 * v + (1 - beta2) * dw**2
-    m_hat = m_new / (1 - beta1**k)
-    v_hat = v_new / (1 - beta2**k)
+    m_hat = m_new / (1 - beta1 ** (n + 1))
+    v_hat = v_new / (1 - beta2 ** (n + 1))
     w_new = w - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     ### END SOLUTION
     return w_new, m_new, v_new
@@ -335,14 +474,19 @@ def adam_update(w, dw, m, v, k, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8)
 checks.check_adam_update(adam_update)
 
 # %% [markdown]
-# `rnn_lib.Adam` does the same for every parameter of the model, keeping $m$, $v$ and $k$ between
-# calls.
+# `rnn_lib.Adam` does the same for every parameter of the model, keeping $m$, $v$ and the number
+# of steps taken between calls; from here on the library's Adam does the work.
 #
 # **A decaying learning rate.** Large steps help early, when the model is far from good; small
-# ones help late, to settle into a minimum rather than bounce around it. Over a run of $K$ steps
-# the learning rate falls linearly from $\alpha_0 = 0.05$ towards 0:
+# ones help late, to settle into a minimum rather than bounce around it. Over a run of $N$ update
+# steps, $n = 0, 1, \ldots, N - 1$, the learning rate falls linearly from $\alpha_0 = 0.05$
+# towards 0:
 #
-# $$ \alpha_k = \alpha_0 \Big(1 - \frac{k}{K}\Big) $$ (eq-06-lr-decay)
+# $$
+# \alpha_n = \alpha_0 \Big(1 - \frac{n}{N}\Big)
+# $$ (eq-06-lr-decay)
+#
+# so the first step takes $\alpha_0$ itself and the last $\alpha_0 / N$.
 #
 # **A fresh shuffle every epoch**, and **a dev evaluation after every epoch**, recorded in the
 # run's history. With the library's defaults (50 hidden units, 10 epochs, batches of 64,
@@ -438,8 +582,10 @@ print(f"after 10 epochs, recommended: dev {final:.4f} nats, perplexity {np.exp(f
 # steps make up for taking 64 times fewer of them. The difference is the cost of a name: a
 # batched step handles 64 names for the price of several single-name steps. The bumps in the
 # recommended dev curve at epochs 3 and 6 are the price of large early steps; the decaying
-# learning rate settles them by the end. The dev loss sits a little above the training loss and
-# both are still falling: the model is not memorising its training names.
+# learning rate settles them by the end. From the fifth epoch on, the dev loss sits a little above
+# the training loss (in epochs 1, 2 and 4 it is below it, for the reason of the question above:
+# the training loss averages an epoch of a still-learning model), and both are still falling: the
+# model is not memorising its training names.
 #
 # `benchmarks/train_vs_seed.py` runs the full comparison on the same split. The seed notebook's
 # own code, 22,001 steps with its bugs, ends at a dev loss of 1.93 nats; the same recipe fixed
@@ -451,9 +597,12 @@ print(f"after 10 epochs, recommended: dev {final:.4f} nats, perplexity {np.exp(f
 #
 # What does a loss of 2.3 or 1.8 nats look like? We train the recommended recipe for 1, 2, 5 and
 # 10 epochs (each a run of its own, so its learning rate decays over its own length) and draw
-# 300 names from each with the same seed. `rnn_lib.novelty` counts how many are **new** (not one
-# of the training names); two simple statistics show how name-like they are: the mean length,
-# and the share ending in "-saurus", against the training names' own.
+# 300 names from each with the same seed. Sampling feeds each model its own draws, no longer the
+# true previous letters of teacher forcing; a weak model that draws an unlikely letter finds
+# itself where no training name led it (exposure bias, notebook 05), and its names show it.
+# `rnn_lib.novelty` counts how many are **new** (not one of the training names); two simple
+# statistics show how name-like they are: the mean length, and the share ending in "-saurus",
+# against the training names' own.
 
 
 # %%
@@ -481,9 +630,10 @@ for epochs in [1, 2, 5, 10]:
     print("   ", ", ".join(plain[:6]))
 
 # %% [markdown]
-# After one epoch the names already have about the right length and scraps of "saurus", but they
-# run on and hardly ever end properly; after two, the ending appears; by ten, the names end in
-# "-saurus" as often as the real ones do (37% against 38%) and most read like plausible Latin.
+# After one epoch the names already have about the right length on average (10.8 letters against
+# the real names' 11.6), but they are strings of letters with scraps of "saurus" in odd places,
+# and only 1% end in it; after two epochs 18% do; by ten, the names end in "-saurus" about as
+# often as the real ones do (37% against 38%) and most read like plausible Latin.
 # None of the 300 samples of any model is a training name: the model learned what dinosaur names
 # are made of, not a list of them. (A model trained much longer, or a much bigger one, would
 # start to reproduce its training names; the dev loss, rising again, would show it.)
@@ -494,6 +644,13 @@ for epochs in [1, 2, 5, 10]:
 # model it trades novelty against plausibility. As a measure of plausibility we use the model's
 # own loss per character on its samples at $\tau = 1$: how surprising the names are to the model
 # that made them.
+#
+# :::{admonition} Predict, then run: samples as surprising as real names
+# :class: tip
+#
+# The real dev names cost the trained model 1.79 nats per character. At which of the temperatures
+# 0.5, 0.75, 1 and 1.5 will its own samples cost it about as much?
+# :::
 
 # %%
 parameters = result.parameters
@@ -516,11 +673,22 @@ for temperature in [0.5, 0.75, 1.0, 1.5]:
 print(f"the real dev names: loss {final:.2f} nats/char")
 
 # %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# At $\tau = 1$ (1.81 nats against 1.79). At $\tau = 1$ the samples are drawn from exactly the
+# distribution the model assigns, so their mean surprise is the model's own entropy per character;
+# if the model were perfect, real names would be drawn from that distribution too, and cost the
+# same. That the two agree says the model is, on average, as unsure as it should be: real names
+# surprise it about as much as it expects to be surprised. Colder samples are less surprising
+# than real names, hotter ones more.
+# :::
+#
 # Novelty hardly moves: even at $\tau = 0.5$ only a few samples are repeats or training names.
-# Plausibility moves a lot. At $\tau = 1$ the samples surprise the model exactly as much as real
-# names it never saw (1.81 against 1.79 nats): they are typical draws from what it learned. Lower
-# temperatures give names more typical than real ones, built from the commonest pieces; higher
-# ones give names the model itself finds unlikely, which is what "stranger" means here.
+# Plausibility moves a lot. At $\tau = 1$ the samples are typical draws from what the model
+# learned; lower temperatures give names more typical than real ones, built from the commonest
+# pieces; higher ones give names the model itself finds unlikely, which is what "stranger" means
+# here.
 #
 # ## 8. Saving and loading the model
 #
@@ -566,13 +734,13 @@ print(f"dev loss of the loaded model: {reloaded.loss_per_char:.4f}")
 # ## Summary
 #
 # - Hold out a dev set (`split_names`, deterministic) and judge a model by its dev loss per
-#   character {eq}`eq-06-loss-per-char`, in nats, every end-of-name newline counted; its
-#   exponential, the perplexity {eq}`eq-06-perplexity`, starts at 27 for a uniform guess.
+#   character equation {eq}`eq-06-loss-per-char`, in nats, every end-of-name newline counted; its
+#   exponential, the perplexity equation {eq}`eq-06-perplexity`, starts at 27 for a uniform guess.
 # - The seed's recipe, one name per SGD step, works once fixed (a zero state per name, a fresh
 #   shuffle every pass, a dev set): 1.90 nats after 5 epochs, but it takes thousands of steps.
 # - The recommended recipe uses length-grouped minibatches (5% padding instead of a third),
-#   Adam {eq}`eq-06-adam-m`–{eq}`eq-06-adam-step`, clipping by global norm {eq}`eq-06-clip-norm`
-#   and a linear decay of the learning rate {eq}`eq-06-lr-decay`: 1.787 nats (perplexity 5.97)
+#   Adam equations {eq}`eq-06-adam-m`–{eq}`eq-06-adam-step`, clipping by global norm equation {eq}`eq-06-clip-norm`
+#   and a linear decay of the learning rate equation {eq}`eq-06-lr-decay`: 1.787 nats (perplexity 5.97)
 #   after 10 epochs, in 210 steps and well under a second.
 # - Sampled names gain their endings and their "-saurus" as the dev loss falls; all 300 samples
 #   are new names. At $\tau = 1$ they are as typical as real names; lower temperatures make them

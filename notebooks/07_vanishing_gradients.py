@@ -20,13 +20,15 @@
 # The other half is quieter and worse: gradients that **vanish**. A vanilla RNN is, in
 # principle, able to carry information across any number of steps; in practice, the signal that
 # tells it *how* to do that fades exponentially on its way back through time, and the network
-# never learns dependencies longer than a handful of characters {cite:p}`bengio1994`.
+# never learns dependencies longer than a handful of characters
+# ([Bengio et al., 1994](../book/references.md)).
 #
 # **Learning goals**
 #
-# - Write the gradient that reaches step $k$ from step $T$ as a product of Jacobians, and bound it.
-# - Measure $\lVert \partial \mathcal{L} / \partial a^{\langle k\rangle} \rVert$ as a function of
-#   how far back $k$ is, for weight matrices of different spectral radii.
+# - Write the gradient that reaches an earlier step $j$ from step $T$ as a product of Jacobians,
+#   and bound it.
+# - Measure $\lVert \partial \mathcal{L} / \partial a^{\langle j\rangle} \rVert$ as a function of
+#   how far back $j$ is, for weight matrices of different spectral radii.
 # - Explain with eigenvalues why the norm grows or shrinks geometrically.
 # - See why clipping cannot help with vanishing gradients.
 # - Watch a vanilla RNN fail a task that needs a long memory, and succeed when the memory is short.
@@ -56,10 +58,10 @@ np.set_printoptions(precision=4, suppress=True)
 # %% [markdown]
 # ## The gradient is a product of Jacobians
 #
-# Notebook 04 derived this product of Jacobians (its {eq}`eq-04-product`) and its bound
-# ({eq}`eq-04-bound` there), and watched it explode. We restate it here, with $k$ for the earlier step,
-# because this notebook follows the other end of the same bound. Recall the recurrence of the
-# hidden state (notebook 01):
+# [Notebook 04](04_clipping.ipynb) derived this product of Jacobians and its bound, and watched
+# the product explode. We restate both here, with $j$ for the earlier step, because this notebook
+# follows the other end of the same bound. Recall the recurrence of the hidden state
+# ([notebook 01](01_rnn_cell.ipynb)):
 #
 # $$
 # a^{\langle t\rangle} = \tanh\big(z^{\langle t\rangle}\big), \qquad
@@ -67,19 +69,19 @@ np.set_printoptions(precision=4, suppress=True)
 # $$ (eq-07-state)
 #
 # The state $a^{\langle t-1\rangle}$ influences $a^{\langle t\rangle}$ only through
-# {eq}`eq-07-state`, so one step back multiplies the gradient by the transpose of the Jacobian
+# Equation {eq}`eq-07-state`, so one step back multiplies the gradient by the transpose of the Jacobian
 #
 # $$
 # J^{\langle t\rangle} = \frac{\partial a^{\langle t\rangle}}{\partial a^{\langle t-1\rangle}}
 # = \operatorname{diag}\!\big(1 - (a^{\langle t\rangle})^2\big)\, W_{aa} .
 # $$ (eq-07-jacobian)
 #
-# Suppose only the last step $T$ has a loss. Going back from $T$ to an earlier step $k$ chains
-# $T-k$ such factors:
+# Suppose only the last step $T$ has a loss. Going back from $T$ to an earlier step $j$ chains
+# $T-j$ such factors:
 #
 # $$
-# \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}}
-# = \big(J^{\langle k+1\rangle}\big)^{\!\top} \big(J^{\langle k+2\rangle}\big)^{\!\top} \cdots
+# \frac{\partial \mathcal{L}}{\partial a^{\langle j\rangle}}
+# = \big(J^{\langle j+1\rangle}\big)^{\!\top} \big(J^{\langle j+2\rangle}\big)^{\!\top} \cdots
 #   \big(J^{\langle T\rangle}\big)^{\!\top}\,
 #   \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} .
 # $$ (eq-07-chain)
@@ -88,47 +90,47 @@ np.set_printoptions(precision=4, suppress=True)
 # $\sigma_{\max}$ of $W_{aa}$, which gives the bound
 #
 # $$
-# \Big\lVert \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}} \Big\rVert
-# \le \sigma_{\max}(W_{aa})^{\,T-k}\,
+# \Big\lVert \frac{\partial \mathcal{L}}{\partial a^{\langle j\rangle}} \Big\rVert
+# \le \sigma_{\max}(W_{aa})^{\,T-j}\,
 # \Big\lVert \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} \Big\rVert .
 # $$ (eq-07-bound)
 #
-# If $\sigma_{\max} < 1$ the gradient **must** shrink geometrically with the distance $T-k$. If it
+# If $\sigma_{\max} < 1$ the gradient **must** shrink geometrically with the distance $T-j$. If it
 # is larger than 1 the gradient **may** grow, as in notebook 04; whether it does depends on the
 # directions and on how saturated the $\tanh$ units are.
 
 # %% [markdown]
-# :::{exercise} The gradient norm at every step
+# :::{exercise} The gradient norm at every step (core)
 # :label: ex-07-gradient-norms
 #
 # Complete `gradient_norms_through_time(a, Waa, da_last)`. The hidden states `a` have shape
 # `(n_a, 1, T_x)` and `da_last`, of shape `(n_a, 1)`, is the gradient of the loss with respect
-# to the last state `a[:, :, -1]`. Return an array `norms` of shape `(T_x,)` in which `norms[k]`
-# is the norm of the gradient with respect to the state `a[:, :, k]` (in the maths, steps count
-# from 1, so that is $\lVert \partial \mathcal{L}/\partial a^{\langle k+1\rangle} \rVert$),
-# going back one step at a time with {eq}`eq-07-jacobian` and {eq}`eq-07-chain`: no loss is added
+# to the last state `a[:, :, -1]`. Return an array `norms` of shape `(T_x,)` in which `norms[j]`
+# is the norm of the gradient with respect to the state `a[:, :, j]` (in the maths, steps count
+# from 1, so that is $\lVert \partial \mathcal{L}/\partial a^{\langle j+1\rangle} \rVert$),
+# going back one step at a time with equations {eq}`eq-07-jacobian` and {eq}`eq-07-chain`: no loss is added
 # on the way. `norms[-1]` is the norm of `da_last` itself.
 # :::
 
 # %% tags=["solution", "hide-input"]
 def gradient_norms_through_time(a, Waa, da_last):
-    """Norm of dL/da<k> for every step k, when only the last step has a loss.
+    """Norm of dL/da<j> for every step j, when only the last step has a loss.
 
     Arguments:
         a -- hidden states, (n_a, 1, T_x)
         Waa -- recurrent weights, (n_a, n_a)
         da_last -- gradient of the loss with respect to the last state, (n_a, 1)
     Returns:
-        norms -- (T_x,), norms[k] = ||dL/da<k>||
+        norms -- (T_x,), norms[j] = ||dL/da<j>||
     """
     T_x = a.shape[2]
     norms = np.empty(T_x)
     ### BEGIN SOLUTION
     da = da_last
-    for k in range(T_x - 1, -1, -1):
-        norms[k] = np.linalg.norm(da)
-        if k > 0:
-            da = Waa.T @ ((1 - a[:, :, k] ** 2) * da)
+    for j in range(T_x - 1, -1, -1):
+        norms[j] = np.linalg.norm(da)
+        if j > 0:
+            da = Waa.T @ ((1 - a[:, :, j] ** 2) * da)
     ### END SOLUTION
     return norms
 
@@ -168,13 +170,13 @@ def norms_for(rho, seed=0):
 
 radii = [0.5, 0.9, 1.0, 1.5, 3.0]
 curves = {rho: norms_for(rho) for rho in radii}
-steps_back = np.arange(T_x)[::-1]  # T_x - 1 - k
+steps_back = np.arange(T_x)[::-1]  # T_x - 1 - j
 
 fig, ax = plt.subplots(figsize=(7, 4))
 for rho, norms in curves.items():
     ax.semilogy(steps_back, norms, label=rf"$\rho = {rho}$")
-ax.set_xlabel("steps back from the loss, $T - k$")
-ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial a^{\langle k\rangle}\|$")
+ax.set_xlabel("steps back from the loss, $T - j$")
+ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial a^{\langle j\rangle}\|$")
 ax.set_title("How much gradient reaches earlier steps")
 ax.legend()
 plt.show()
@@ -187,7 +189,14 @@ for rho, norms in curves.items():
 # With $\rho < 1$ the gradient fades by orders of magnitude within a few dozen steps; with
 # $\rho > 1$ it grows. It grows more slowly than $\rho$ per step, though: the larger $W_{aa}$,
 # the more the $\tanh$ units saturate, and a saturated unit has $1 - a^2 \approx 0$, which shrinks
-# the Jacobian {eq}`eq-07-jacobian`. The average factor per step over the last 40 steps:
+# the Jacobian equation {eq}`eq-07-jacobian`.
+#
+# :::{admonition} Predict, then run: a spectral radius of exactly 1
+# :class: tip
+#
+# With $\rho = 1$, does the gradient keep its size from step to step? We print the average factor
+# per step between 10 and 50 steps back.
+# :::
 
 # %%
 for rho, norms in curves.items():
@@ -195,74 +204,126 @@ for rho, norms in curves.items():
     print(f"rho = {rho:3}: {factor:.2f} per step")
 
 # %% [markdown]
-# Only near $\rho = 1$ do the two effects roughly balance — which is why careful initialisations
-# aim there — and even then "roughly", over 60 steps, means a factor of a hundred either way.
+# :::{admonition} Answer
+# :class: dropdown
+#
+# No: at $\rho = 1$ it still shrinks, by about 8% per step (0.92), a factor of about 30 over these
+# 40 steps. The matrix alone would, in the long run, neither grow nor shrink it (its largest
+# eigenvalue has size 1), but every step also multiplies by the slopes
+# $1 - (a^{\langle t\rangle})^2$ of equation {eq}`eq-07-jacobian`, which are below 1. The radius at which
+# growth and shrinkage balance lies above 1 (between 1.2 and 1.3 for this matrix and these inputs;
+# it moves with both). That is why careful initialisations aim at a radius near 1: a little off
+# to either side, and over 60 steps the gradient changes by orders of magnitude.
+# :::
 
 # %% [markdown]
 # ## The eigenvalue argument
 #
 # Drop the $\tanh$ for a moment (a *linear* RNN, or one whose units stay near 0, where
-# $\tanh'\approx 1$). Then {eq}`eq-07-chain` is a matrix power:
+# $\tanh'\approx 1$). Then equation {eq}`eq-07-chain` is a matrix power:
 #
 # $$
-# \frac{\partial \mathcal{L}}{\partial a^{\langle k\rangle}} = \big(W_{aa}^{\top}\big)^{T-k}\,
+# \frac{\partial \mathcal{L}}{\partial a^{\langle j\rangle}} = \big(W_{aa}^{\top}\big)^{T-j}\,
 # \frac{\partial \mathcal{L}}{\partial a^{\langle T\rangle}} .
 # $$ (eq-07-power)
 #
 # Write the upstream gradient in the eigenvectors of $W_{aa}^\top$,
-# $\partial\mathcal{L}/\partial a^{\langle T\rangle} = \sum_i c_i v_i$. Each power multiplies the
-# $i$-th component by its eigenvalue $\lambda_i$, so after $n = T-k$ steps
+# $\partial\mathcal{L}/\partial a^{\langle T\rangle} = \sum_q c_q v_q$. Each power multiplies the
+# $q$-th component by its eigenvalue $\lambda_q$, so after $T-j$ steps back
 #
 # $$
-# \big(W_{aa}^{\top}\big)^{n} \sum_i c_i v_i = \sum_i c_i \lambda_i^{n} v_i ,
+# \big(W_{aa}^{\top}\big)^{T-j} \sum_q c_q v_q = \sum_q c_q \lambda_q^{T-j} v_q ,
 # $$ (eq-07-eigen)
 #
-# and the component with the largest $\lvert\lambda_i\rvert = \rho$ dominates: the norm behaves like
-# $\rho^{\,n}$. Eigenvalues inside the unit circle mean vanishing, outside mean exploding.
+# and the component with the largest $\lvert\lambda_q\rvert = \rho$ dominates: the norm behaves
+# like $\rho^{\,T-j}$. Eigenvalues inside the unit circle mean vanishing, outside mean exploding.
 
 # %%
 rng = np.random.default_rng(1)
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
 circle = np.linspace(0, 2 * np.pi, 200)
 left.plot(np.cos(circle), np.sin(circle), color="grey", lw=1, label="unit circle")
-n = np.arange(101)
+back = np.arange(101)  # T - j
 for rho, color in [(0.9, "tab:blue"), (1.1, "tab:red")]:
     W = recurrent_matrix(rho, rng)
     eigenvalues = np.linalg.eigvals(W)
     left.scatter(eigenvalues.real, eigenvalues.imag, s=10, color=color, label=rf"$\rho = {rho}$")
     v = rng.standard_normal(n_a)
-    powers = [np.linalg.norm(np.linalg.matrix_power(W.T, k) @ v) / np.linalg.norm(v) for k in n]
-    right.semilogy(n, powers, color=color, label=rf"$\|(W_{{aa}}^\top)^n g\|$, $\rho = {rho}$")
-    right.semilogy(n, rho**n, color=color, ls="--", label=rf"$\rho^n = {rho}^n$")
+    powers = [np.linalg.norm(np.linalg.matrix_power(W.T, s) @ v) / np.linalg.norm(v) for s in back]
+    norm_label = rf"$\|(W_{{aa}}^\top)^{{T-j}} g\|$, $\rho = {rho}$"
+    right.semilogy(back, powers, color=color, label=norm_label)
+    right.semilogy(back, rho**back, color=color, ls="--", label=rf"$\rho^{{T-j}} = {rho}^{{T-j}}$")
 left.set_aspect("equal")
 left.set_xlabel(r"Re $\lambda$")
 left.set_ylabel(r"Im $\lambda$")
 left.set_title(r"Eigenvalues of $W_{aa}$ ($n_a = 64$)")
 left.legend(loc="upper right", fontsize=8)
-right.set_xlabel("steps back, $n$")
+right.set_xlabel("steps back from the loss, $T - j$")
 right.set_ylabel("relative norm")
-right.set_title("A linear RNN's gradient follows $\\rho^n$")
+right.set_title("A linear RNN's gradient follows $\\rho^{T-j}$")
 right.legend(fontsize=8)
 plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The measured norms (solid) bend towards the slope of $\rho^n$ (dashed): at first the other
-# eigenvalues, just inside the largest one, still contribute to {eq}`eq-07-eigen`; as $n$ grows
-# their terms die out relative to the largest and the slope on the log scale tends to
+# The measured norms (solid) bend towards the slope of $\rho^{T-j}$ (dashed): at first the other
+# eigenvalues, just inside the largest one, still contribute to equation {eq}`eq-07-eigen`; as $T - j$
+# grows their terms die out relative to the largest and the slope on the log scale tends to
 # $\log\rho$.
+#
+# :::{admonition} Predict, then run: an orthogonal matrix
+# :class: tip
+#
+# Take for $W_{aa}$ a random **orthogonal** matrix $Q$ ($Q^\top Q = I$; all its eigenvalues have
+# $\lvert\lambda\rvert = 1$ and all its singular values are 1). How does the norm of
+# $(Q^\top)^{T-j} g$ change over 100 steps back in the linear RNN?
+# :::
+
+# %%
+Q, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((n_a, n_a)))
+g = np.random.default_rng(4).standard_normal(n_a)
+relative = [np.linalg.norm(np.linalg.matrix_power(Q.T, s) @ g) / np.linalg.norm(g) for s in back]
+print(f"Q^T Q = I: {np.allclose(Q.T @ Q, np.eye(n_a))}")
+print(f"relative norm, 0 to 100 steps back: min {min(relative):.4f}, max {max(relative):.4f}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# It does not change at all: an orthogonal matrix is a rotation (or reflection), which keeps
+# every vector's length, so every power of $Q^\top$ does too. Here $\sigma_{\max} = 1$ in the
+# bound equation {eq}`eq-07-bound`, and the smallest singular value is 1 as well, so the gradient can
+# neither vanish nor explode in the linear RNN. This is why orthogonal initialisation of $W_{aa}$
+# is popular. With the $\tanh$ back in, the slopes $1 - a^2 < 1$ still shrink it, so orthogonality
+# alone does not cure the vanishing gradient of a nonlinear RNN.
+# :::
 
 # %% [markdown]
 # ## Why clipping cannot help
 #
-# Clipping (notebook 04) bounds a gradient from above. It rescales a gradient that is too large;
-# a gradient that is too *small* passes through untouched:
+# Clipping (notebook 04) bounds a gradient from above.
+#
+# :::{admonition} Predict, then run: clipping a tiny gradient
+# :class: tip
+#
+# A gradient has a global norm of $2.4 \times 10^{-12}$. What is its norm after
+# `clip_by_norm(., 5)`, and after `clip(., 5)`?
+# :::
 
 # %%
 tiny = {"dWaa": np.full((2, 2), 1e-12), "dba": np.full((2, 1), 1e-12)}
 print("global norm before:", f"{rnn_lib.global_norm(tiny):.1e}")
 print("after clip_by_norm(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip_by_norm(tiny, 5.0)):.1e}")
 print("after clip(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip(tiny, 5.0)):.1e}")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# Still $2.4 \times 10^{-12}$ after both. Clipping rescales a gradient that is too large and
+# passes a gradient that is too *small* through untouched: by norm, the factor is
+# $\min(1, 5 / 2.4 \times 10^{-12}) = 1$; by value, no entry lies outside $[-5, 5]$.
+# :::
 
 # %% [markdown]
 # Scaling up small gradients would not help either: the weight gradient is a *sum* over time,
@@ -287,15 +348,22 @@ print("after clip(., 5):", f"{rnn_lib.global_norm(rnn_lib.clip(tiny, 5.0)):.1e}"
 from rnn_lib.teaching.tasks import FIRST_LETTERS, VOCAB, recall_batch
 
 X, Y, first = recall_batch(m=2, delay=5, rng=np.random.default_rng(0))
-for j in range(2):
-    text = "".join(VOCAB[i] for i in X[:, j, :].argmax(axis=0)).replace("\n", "⏎")
-    print(f"input {text!r:12} target at the last step: {VOCAB[first[j]]!r}")
+for i in range(2):
+    text = "".join(VOCAB[ix] for ix in X[:, i, :].argmax(axis=0)).replace("\n", "⏎")
+    print(f"input {text!r:12} target at the last step: {VOCAB[first[i]]!r}")
 
 
 # %% [markdown]
 # We train a vanilla RNN with 32 hidden units, minibatches of 32, plain SGD with clipping
 # (`rnn_lib.optimize`), for the same number of steps at each delay, then measure its accuracy on
 # 1,000 fresh sequences.
+#
+# :::{admonition} Predict, then run: how long is a vanilla RNN's memory?
+# :class: tip
+#
+# The delays are 2, 5, 10, 15, 20 and 30 letters, with 800 training steps each. From which delay
+# on will the accuracy be at chance, 25%?
+# :::
 
 # %%
 def train_recall(delay, steps=800, n_a=32, m=32, learning_rate=0.01, seed=0):
@@ -329,19 +397,23 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# Up to about ten letters the RNN recalls the first letter perfectly; from about twenty it is at
-# chance. Nothing about the task changed except the distance, and the capacity of the model is
-# the same: what fails is learning, because the gradient that would teach the network to keep the
-# first letter has to travel back $L+1$ steps and arrives, by {eq}`eq-07-bound`, with almost
-# nothing left.
+# :::{admonition} Answer
+# :class: dropdown
+#
+# From about twenty letters. Up to ten the RNN recalls the first letter perfectly, at fifteen it
+# is in between, and from twenty on it is at chance. Nothing about the task changed except the
+# distance, and the capacity of the model is the same: what fails is learning, because the
+# gradient that would teach the network to keep the first letter has to travel back $L+1$ steps
+# and arrives, by equation {eq}`eq-07-bound`, with almost nothing left.
+# :::
 #
 # ## Summary
 #
-# - The gradient reaching step $k$ is a product of $T-k$ Jacobians
-#   $\operatorname{diag}(1-a^2)\,W_{aa}$ ({eq}`eq-07-chain`); its norm is bounded by
-#   $\sigma_{\max}(W_{aa})^{T-k}$ ({eq}`eq-07-bound`).
-# - For a linear RNN the norm follows $\rho^{\,n}$, with $\rho$ the spectral radius
-#   ({eq}`eq-07-eigen`): eigenvalues inside the unit circle make gradients vanish, outside make
+# - The gradient reaching an earlier step $j$ is a product of $T-j$ Jacobians
+#   $\operatorname{diag}(1-a^2)\,W_{aa}$ (equation {eq}`eq-07-chain`); its norm is bounded by
+#   $\sigma_{\max}(W_{aa})^{T-j}$ (equation {eq}`eq-07-bound`).
+# - For a linear RNN the norm follows $\rho^{\,T-j}$, with $\rho$ the spectral radius
+#   (equation {eq}`eq-07-eigen`): eigenvalues inside the unit circle make gradients vanish, outside make
 #   them explode.
 # - Clipping fixes the explosion only: it never enlarges a small gradient, and a larger one would
 #   not carry the missing signal anyway.

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import rnn_lib
 from rnn_lib.loss import compute_loss
 from rnn_lib.teaching import checks
 
@@ -76,7 +77,7 @@ def adam_update(
     dw,
     m,
     v,
-    t,
+    n,
     learning_rate,
     beta1=0.9,
     beta2=0.999,
@@ -97,7 +98,7 @@ def adam_update(
     v_new = b2 * v + (1 - b2) * (dw * dw if square else dw)
     m_use, v_use = (m, v) if old_moments else (m_new, v_new)
     if correct:
-        m_use, v_use = m_use / (1 - beta1**t), v_use / (1 - beta2**t)
+        m_use, v_use = m_use / (1 - beta1 ** (n + 1)), v_use / (1 - beta2 ** (n + 1))
     numerator = dw if use_gradient else m_use
     denominator = root(v_use + eps) if eps_inside else root(v_use) + eps
     if in_place:
@@ -107,14 +108,14 @@ def adam_update(
 
 
 def adam_with(**planted):
-    def answer(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-        return adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps, **planted)
+    def answer(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        return adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps, **planted)
 
     return answer
 
 
-def adam_uphill(w, dw, m, v, t, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-    w_new, m_new, v_new = adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps)
+def adam_uphill(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+    w_new, m_new, v_new = adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps)
     return 2 * w - w_new, m_new, v_new
 
 
@@ -135,20 +136,20 @@ def test_an_independent_adam_passes(capsys):
         (adam_with(swap_betas=True), "m uses beta2"),
         (adam_with(in_place=True), "changed the caller's w in place"),
         (
-            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
-                w, dw, m, v, t + 1, lr, beta1, beta2, eps
+            lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
+                w, dw, m, v, n + 1, lr, beta1, beta2, eps
             ),
             "w differs from the reference",
         ),
         (
-            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
-                w, dw, m, v, t - 1, lr, beta1, beta2, eps
+            lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
+                w, dw, m, v, n - 1, lr, beta1, beta2, eps
             ),
-            "the bias correction uses step t - 1",
+            "the bias correction uses beta**n",
         ),
         (adam_uphill, "the sign is wrong"),
         (
-            lambda w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: (w, m, v),
+            lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: (w, m, v),
             "m was not updated",
         ),
         (
@@ -161,3 +162,104 @@ def test_adam_mistakes_are_named(wrong, message):
     with pytest.raises(checks.CheckFailed) as failure:
         checks.check_adam_update(wrong)
     assert message in str(failure.value)
+
+
+# optimize: a student's step from the functions of notebooks 01-04; keywords plant one mistake.
+
+
+def optimize(
+    X,
+    Y,
+    a_prev,
+    parameters,
+    learning_rate,
+    clip_value,
+    *,
+    clip_after=False,
+    keep_unclipped=False,
+    return_unclipped=False,
+    by_norm=False,
+    clip_everything=False,
+    last=-1,
+    start_state=False,
+    sign=1.0,
+    rate=True,
+    new_dict=False,
+    per="batch",
+):
+    a, y_hat, caches = rnn_lib.rnn_forward(X, a_prev, parameters)
+    loss = rnn_lib.compute_loss(y_hat, Y)
+    raw = rnn_lib.rnn_backward(X, Y, parameters, caches)
+    if clip_everything:
+        clipped = {key: np.clip(g, -clip_value, clip_value) for key, g in raw.items()}
+    elif by_norm:
+        clipped = rnn_lib.clip_by_norm(raw, clip_value)
+    else:
+        clipped = rnn_lib.clip(raw, clip_value)
+    step = raw if (clip_after or keep_unclipped) else clipped
+    factor = sign * (learning_rate if rate else 1.0)
+    if new_dict:
+        parameters = {name: value - factor * step[f"d{name}"] for name, value in parameters.items()}
+    else:
+        for name in rnn_lib.PARAM_NAMES:
+            parameters[name] -= factor * step[f"d{name}"]
+    returned = raw if (keep_unclipped or return_unclipped) else clipped
+    divide = {"batch": 1.0, "char": Y.sum(), "name": Y.shape[1]}[per]
+    a_last = a_prev if start_state else a[:, :, last]
+    return loss / divide, returned, a_last
+
+
+def optimize_with(**planted):
+    return lambda X, Y, a_prev, p, lr, c: optimize(X, Y, a_prev, p, lr, c, **planted)
+
+
+def test_the_library_and_a_student_step_pass(capsys):
+    checks.check_optimize(rnn_lib.optimize)
+    checks.check_optimize(optimize)
+    assert capsys.readouterr().out.count("✔ optimize") == 2
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (optimize_with(clip_after=True), "moved by the UNCLIPPED gradients, yet the clipped"),
+        (optimize_with(keep_unclipped=True), "the clipped gradients are never used"),
+        (optimize_with(return_unclipped=True), "the returned gradients are the unclipped ones"),
+        (optimize_with(by_norm=True), "clipped by global norm"),
+        (optimize_with(clip_everything=True), "da0 is clipped too"),
+        (optimize_with(start_state=True), "a_last is a_prev"),
+        (optimize_with(last=0), "a_last is the state after the FIRST step"),
+        (optimize_with(sign=-1.0), "the update goes up the gradient"),
+        (optimize_with(rate=False), "the learning rate is missing"),
+        (optimize_with(new_dict=True), "the caller's parameters did not change"),
+        (optimize_with(per="char"), "the loss is per character (11 here)"),
+        (optimize_with(per="name"), "divided by the m=3 names"),
+        (optimize_with(last=-2), "a_last differs from the reference"),
+        (lambda *args: optimize(*args)[:2], "should return a tuple (loss, gradients, a_last)"),
+        (
+            lambda *args: (0.0, {"dWax": 0}, None),
+            "gradients lacks dWaa, dWya, dba, dby, da0",
+        ),
+    ],
+)
+def test_optimize_mistakes_are_named(wrong, message):
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_optimize(wrong)
+    assert message in str(failure.value)
+
+
+def test_a_named_optimize_mistake_says_which_outputs_are_wrong():
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_optimize(optimize_with(start_state=True))
+    assert str(failure.value).startswith("a_last is wrong: a_last is a_prev")
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_optimize(optimize_with(sign=-1.0))
+    assert str(failure.value).startswith("parameters['Wax'] after the step, parameters['Waa']")
+
+
+def test_an_unsolved_optimize_stops_the_notebook():
+    def unsolved(X, Y, a_prev, parameters, learning_rate, clip_value):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.check_optimize(unsolved)

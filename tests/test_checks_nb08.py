@@ -3,7 +3,7 @@ import re
 import numpy as np
 import pytest
 
-from rnn_lib import gru_cell_forward, lstm_cell_forward
+from rnn_lib import gru_cell_forward, lstm_cell_backward, lstm_cell_forward
 from rnn_lib.teaching import checks
 
 
@@ -102,8 +102,10 @@ def test_each_planted_lstm_mistake_gets_its_hint(wrong, message):
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (student_gru(swap_u=True), "u and 1 - u are swapped"),
-        (student_gru(r_where="after"), "r is applied after the matrix product"),
+        (student_gru(swap_u=True), "is PyTorch's and d2l's convention"),
+        (student_gru(swap_u=True), "this series uses a_next = u * c~ + (1 - u) * a_prev"),
+        (student_gru(r_where="after"), "r acts after the matrix product"),
+        (student_gru(r_where="after"), "that is PyTorch's convention; this series (like d2l)"),
         (student_gru(r_where="nowhere"), "the relevance gate r is missing"),
         (student_gru(tanh_for="u"), "the update gate u uses tanh"),
         (student_gru(tanh_for="r"), "the relevance gate r uses tanh"),
@@ -132,3 +134,100 @@ def test_an_unrecognised_mistake_points_at_the_worst_entry():
 
     with pytest.raises(checks.CheckFailed, match=re.escape("a_next[3, 1]")):
         checks.check_gru_cell_forward(off_by_a_bit)
+
+
+def student_lstm_backward(slip=None):
+    """An lstm_cell_backward as a student writes it from the scaffold, with one planted slip."""
+
+    def cell_backward(da_next, dc_next, cache):
+        a_next, c_next, a_prev, c_prev, f, i, cc, o, xt, parameters = cache
+        squashed = {"c~": cc, "c_prev": np.tanh(c_prev), "c": c_next}.get(slip, np.tanh(c_next))
+        dc = dc_next + da_next * o * (1 - squashed * squashed)
+        if slip == "no dc_next":
+            dc = dc - dc_next
+        if slip == "no a path":
+            dc = dc_next
+        dsig = (lambda g: 1 - g * g) if slip == "tanh slope" else (lambda g: g - g * g)
+        dz = {
+            "f": dc * (cc if slip in ("f<->i", "f c~") else c_prev) * dsig(f),
+            "i": dc * (c_prev if slip in ("f<->i", "i c_prev") else cc) * dsig(i),
+            "c": dc
+            * (1 if slip == "no i" else i)
+            * (cc - cc * cc if slip == "sig c~" else 1 - cc * cc),
+            "o": (dc if slip == "o dc" else da_next)
+            * (1 if slip == "o no tanh" else np.tanh(c_next))
+            * dsig(o),
+        }
+        if slip == "swap dz":
+            dz["f"], dz["i"] = dz["i"], dz["f"]
+        dc_prev = {"no f": dc, "i kept": dc * i}.get(slip, dc * f)
+        stacked = np.vstack([a_prev, xt])
+        n_a = a_prev.shape[0]
+        gradients = {"dc_prev": dc_prev}
+        back = np.zeros_like(stacked)
+        for g in dz:
+            gradients["dW" + g] = dz[g] @ stacked.T
+            gradients["db" + g] = np.sum(dz[g], axis=1, keepdims=True)
+            back += parameters["W" + g].T @ dz[g]
+        gradients["da_prev"], gradients["dxt"] = back[:n_a], back[n_a:]
+        return gradients
+
+    return cell_backward
+
+
+def test_the_library_and_a_correct_student_backward_pass(capsys):
+    checks.check_lstm_cell_backward(lstm_cell_backward)
+    checks.check_lstm_cell_backward(student_lstm_backward())
+    assert capsys.readouterr().out.count("✔ lstm_cell_backward") == 2
+
+
+@pytest.mark.parametrize(
+    ("slip", "message"),
+    [
+        ("no f", "dc_prev is wrong: the forget gate is missing from dc_prev"),
+        ("i kept", "dc_prev is wrong: dc_prev uses the input gate i"),
+        ("no dc_next", "dc leaves out dc_next"),
+        ("no a path", "dc leaves out the path through a_next"),
+        ("c~", "tanh' is taken at c~"),
+        ("c_prev", "tanh' is taken at c_prev"),
+        ("c", "1 - c_next**2 is not tanh's slope"),
+        ("f<->i", "f and i multiply the wrong states"),
+        ("swap dz", "dz_f and dz_i are exchanged"),
+        ("f c~", "dWf, dbf, da_prev and 1 more are wrong: dz_f uses c~"),
+        ("i c_prev", "dz_i uses c_prev"),
+        ("tanh slope", "a sigmoid gate g has the slope g (1 - g)"),
+        ("sig c~", "dz_c uses c~ (1 - c~), the sigmoid's slope"),
+        ("no i", "dz_c lacks i"),
+        ("o dc", "dz_o uses dc"),
+        ("o no tanh", "dz_o lacks tanh(c_next)"),
+    ],
+)
+def test_each_planted_lstm_backward_slip_gets_its_hint(slip, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_lstm_cell_backward(student_lstm_backward(slip))
+
+
+def test_an_unnamed_backward_slip_points_at_the_worst_entry_and_a_missing_key_is_named():
+    def off_by_a_bit(da_next, dc_next, cache):
+        gradients = lstm_cell_backward(da_next, dc_next, cache)
+        gradients["dWo"] = gradients["dWo"] * 1.003
+        return gradients
+
+    with pytest.raises(checks.CheckFailed, match=re.escape("dWo differs from the reference")):
+        checks.check_lstm_cell_backward(off_by_a_bit)
+
+    def without_dxt(da_next, dc_next, cache):
+        gradients = lstm_cell_backward(da_next, dc_next, cache)
+        del gradients["dxt"]
+        return gradients
+
+    with pytest.raises(checks.CheckFailed, match="lacks dxt"):
+        checks.check_lstm_cell_backward(without_dxt)
+
+
+def test_an_unsolved_lstm_backward_stops_the_notebook():
+    def unsolved(da_next, dc_next, cache):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.check_lstm_cell_backward(unsolved)

@@ -3,14 +3,9 @@
 In the student edition every solution is `raise NotImplementedError()`. The check of a core
 exercise lets that error through, so the notebook stops where the student has work to do; the
 check of a stretch exercise says that it was skipped, and why, and the notebook goes on with the
-library's version. The tests at the end read the notebooks: every exercise title says core or
-stretch, its check agrees, and no cell after a stretch exercise uses the student's function.
+library's version. tests/test_exercises.py checks that the notebooks' titles agree.
 """
 
-import re
-from pathlib import Path
-
-import jupytext
 import pytest
 
 from rnn_lib.teaching import checks
@@ -59,71 +54,3 @@ def test_a_wrong_stretch_answer_still_fails(name):
 
     with pytest.raises(checks.CheckFailed):
         getattr(checks, name)(wrong)
-
-
-# The notebooks: each exercise says core or stretch in its title, its check agrees, and nothing
-# after a stretch exercise uses the student's function.
-
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-#: Notebooks whose exercise titles are marked; 05 to 08 join this list once theirs are.
-MARKED = [
-    "01_rnn_cell",
-    "02_unrolling",
-    "03_bptt",
-    "04_clipping",
-    "09_streams_tbptt",
-    "10_beyond_one_layer",
-]
-TITLE = re.compile(r"^:::\{exercise\}\s*(.+)$", re.M)
-CHECK_CALL = re.compile(r"\bchecks\.(check_\w+)\((\w+)\)")
-
-
-def exercises(name):
-    """(title, function, check, index of the check cell, cells) for each exercise of a notebook."""
-    cells = jupytext.read(NOTEBOOKS / f"{name}.py").cells
-    found, title = [], None
-    for index, cell in enumerate(cells):
-        if cell.cell_type == "markdown" and TITLE.search(cell.source):
-            title = TITLE.search(cell.source).group(1).strip()
-        call = CHECK_CALL.search(cell.source) if cell.cell_type == "code" else None
-        if call and title is not None:
-            found.append((title, call.group(2), call.group(1), index, cells))
-            title = None
-    return found
-
-
-@pytest.mark.parametrize("name", MARKED)
-def test_every_exercise_title_says_core_or_stretch(name):
-    titles = [title for title, *_ in exercises(name)]
-    assert titles, f"{name} has no exercise with a check"
-    unmarked = [t for t in titles if not t.endswith(("(core)", "(stretch)"))]
-    assert not unmarked, f"{name}: titles without (core) or (stretch): {unmarked}"
-
-
-@pytest.mark.parametrize("name", MARKED)
-def test_the_title_and_the_check_agree_on_core_or_stretch(name):
-    for title, _, check, *_ in exercises(name):
-        marked_stretch = title.endswith("(stretch)")
-        assert marked_stretch == (check in STRETCH), (
-            f"{name}: '{title}' is checked by {check}, which is "
-            f"{'a stretch' if check in STRETCH else 'a core'} check"
-        )
-
-
-@pytest.mark.parametrize("name", MARKED)
-def test_no_cell_after_a_stretch_exercise_uses_the_students_function(name):
-    for title, function, _, check_cell, cells in exercises(name):
-        if not title.endswith("(stretch)"):
-            continue
-        use = re.compile(rf"(?<![.\w]){function}\b")  # rnn_lib.{function} is the library's
-        users = [
-            index
-            for index, cell in enumerate(cells[check_cell + 1 :], start=check_cell + 1)
-            if cell.cell_type == "code" and use.search(cell.source)
-        ]
-        assert not users, f"{name}: cells {users} use {function} of the stretch exercise '{title}'"
-
-
-def test_the_series_starts_with_a_core_exercise():
-    title, *_ = exercises(MARKED[0])[0]
-    assert title.endswith("(core)"), f"the first exercise of the series is '{title}'"

@@ -209,6 +209,71 @@ def test_split_keeps_at_least_one_name_on_each_side():
     assert len(train) == 1 and len(dev) == 1
 
 
+def test_the_two_way_split_is_a_permutation_by_the_seed_cut_at_the_end():
+    names = [f"name{i}" for i in range(50)]
+    order = np.random.default_rng(3).permutation(50)  # the split as documented, written out
+    shuffled = [names[i] for i in order]
+    assert split_names(names, 0.1, rng=3) == (shuffled[:-5], shuffled[-5:])
+    assert split_names(names, 0.1, rng=3, test_fraction=0.0) == (shuffled[:-5], shuffled[-5:])
+
+
+def test_a_test_set_comes_from_the_rest_and_leaves_the_dev_set_alone():
+    names = [f"name{i}" for i in range(1000)]
+    train, dev, test = split_names(names, 0.1, rng=0, test_fraction=0.2)
+    rest, dev_two_way = split_names(names, 0.1, rng=0)
+    assert dev == dev_two_way
+    assert (len(train), len(dev), len(test)) == (700, 100, 200)
+    assert sorted(train + test) == sorted(rest)
+    assert not set(train) & set(test)
+    order = np.random.default_rng(0).permutation(900)  # the rest shuffled again by the same seed
+    assert test == [rest[i] for i in order][-200:]
+    assert split_names(names, 0.1, rng=0, test_fraction=0.2) == (train, dev, test)
+
+
+def test_the_three_way_split_of_the_dinosaurs_is_notebook_10s():
+    names = load_dinosaur_names()
+    train, dev, test = split_names(names, 0.1, rng=0, test_fraction=0.1)
+    rest, dev_10 = split_names(names, 0.1, rng=0)  # notebook 10 cuts the test set by hand
+    train_10, test_10 = split_names(rest, 1 / 9, rng=0)
+    assert (train, dev, test) == (train_10, dev_10, test_10)
+    assert (len(train), len(dev), len(test)) == (1159, 145, 145)
+
+
+def test_a_generator_goes_on_with_its_stream_for_the_test_set():
+    names = [f"name{i}" for i in range(100)]
+    generator = np.random.default_rng(5)
+    train, dev, test = split_names(names, 0.2, rng=generator, test_fraction=0.1)
+    again = np.random.default_rng(5)
+    first = again.permutation(100)
+    rest = [names[i] for i in first][:-20]
+    second = again.permutation(80)
+    assert dev == [names[i] for i in first][-20:]
+    assert test == [rest[i] for i in second][-10:]
+    assert sorted(train + dev + test) == sorted(names)
+
+
+def test_a_tiny_three_way_split_keeps_one_name_in_each_set():
+    assert [len(part) for part in split_names(["a", "b", "c"], 0.01, test_fraction=0.01)] == [1] * 3
+
+
+@pytest.mark.parametrize(
+    ("names", "dev_fraction", "test_fraction", "culprit"),
+    [
+        (["a", "b", "c"], 0.5, 0.5, "test_fraction must be at least 0 and below 1 - dev_fraction"),
+        (["a", "b", "c"], 0.1, -0.1, "test_fraction must be at least 0"),
+        (["a", "b", "c"], 0.1, float("nan"), "test_fraction must be at least 0"),
+        (["a", "b", "c"], 0.1, True, "test_fraction must be a number"),
+        (["a", "b", "c"], 0.1, "0.1", "test_fraction must be a number"),
+        (["a", "b"], 0.1, 0.1, "at least 3 names"),
+    ],
+)
+def test_the_three_way_split_rejects_impossible_requests(
+    names, dev_fraction, test_fraction, culprit
+):
+    with pytest.raises(ValueError, match=culprit):
+        split_names(names, dev_fraction, test_fraction=test_fraction)
+
+
 def test_famous_names_are_53_distinct_names_of_the_corpus():
     from rnn_lib.data.names import FAMOUS_NAMES
 

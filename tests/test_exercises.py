@@ -107,6 +107,40 @@ def test_the_teachers_table_lists_the_exercises_of_every_notebook():
     assert sorted(table) == sorted(path.name[:2] for path in NOTEBOOKS), "rows without notebook"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_no_cell_after_a_stretch_exercise_uses_the_students_function(path):
+    """After a stretch exercise the notebook goes on with rnn_lib's version, never the answer."""
+    cells = jupytext.read(path).cells
+    for title, _ in exercises(path):
+        if split_title(title)[1] != "stretch":
+            continue
+        solution = next(
+            index
+            for index, cell in enumerate(cells)
+            if "solution" in cell.metadata.get("tags", []) and index > _title_cell(cells, title)
+        )
+        defined = re.findall(r"^def (\w+)\(", cells[solution].source, re.MULTILINE)
+        uses = re.compile(rf"(?<![.\w])({'|'.join(map(re.escape, defined))})\b")
+        users = [
+            index
+            for index, cell in enumerate(cells[solution + 2 :], start=solution + 2)
+            if defined and cell.cell_type == "code" and uses.search(cell.source)
+        ]
+        assert not users, f"{path.name}: cells {users} use the answer to {title!r}, {defined}"
+
+
+def _title_cell(cells, title):
+    """The index of the markdown cell that opens the exercise titled title."""
+    return next(
+        i for i, cell in enumerate(cells) if title in cell.source and "{exercise}" in cell.source
+    )
+
+
+def test_the_series_starts_with_a_core_exercise():
+    title, _ = exercises(NOTEBOOKS[0])[0]
+    assert split_title(title)[1] == "core", f"the series' first exercise is {title!r}"
+
+
 # ---------------------------------------------------------------- the readers themselves
 
 README_SAMPLE = """

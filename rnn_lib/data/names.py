@@ -8,6 +8,7 @@ A name of length L becomes L + 1 time steps in the seed's layout: the inputs are
 followed by the name's characters, the targets are the name's characters followed by "\\n".
 """
 
+import numbers
 from importlib import resources
 
 import numpy as np
@@ -224,25 +225,51 @@ def count_chars(names):
     return sum(len(name) + 1 for name in names)
 
 
-def split_names(names, dev_fraction=0.1, rng=0):
-    """Shuffle the names with rng and cut off the last dev_fraction of them as a dev set.
+def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
+    """Shuffle the names with rng and cut off the last dev_fraction of them as a dev set, and,
+    if test_fraction > 0, a test set from the rest.
+
+    The dev set does not depend on test_fraction. The test set is the last
+    round(test_fraction * len(names)) of the rest shuffled once more by rng (a seed makes a
+    fresh generator again, a Generator goes on with its stream), so with seeds it is
+    split_names(rest, n_test / len(rest), rng)[1]. Every set holds at least one name.
 
     Arguments:
-        names -- list of at least 2 names
-        dev_fraction -- share of the dev set, in (0, 1); it holds at least one name and leaves at
-            least one for training
+        names -- list of at least 2 names (3 with a test set)
+        dev_fraction -- share of the names in the dev set, in (0, 1)
         rng -- a numpy Generator or a seed (deterministic by default)
+        test_fraction -- share of the names in the test set, in [0, 1); 0: no test set
     Returns:
-        train_names, dev_names -- two lists
+        train_names, dev_names -- two lists; train_names, dev_names, test_names with a test set
     """
-    if len(names) < 2:
-        raise ValueError(f"names must hold at least 2 names to split; got {len(names)}")
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
+        raise ValueError(f"test_fraction must be a number in [0, 1); got {test_fraction!r}")
+    with_test = test_fraction != 0
+    if len(names) < 2 + with_test:
+        raise ValueError(
+            f"names must hold at least {2 + with_test} names to split; got {len(names)}"
+        )
     if isinstance(dev_fraction, bool) or not 0 < dev_fraction < 1:
         raise ValueError(f"dev_fraction must be between 0 and 1; got {dev_fraction!r}")
+    if not 0 <= test_fraction < 1 - dev_fraction:
+        raise ValueError(
+            f"test_fraction must be at least 0 and below 1 - dev_fraction = {1 - dev_fraction:g}; "
+            f"got {test_fraction!r}"
+        )
+    rest, dev = _cut_off(names, round(dev_fraction * len(names)), rng)
+    if not with_test:
+        return rest, dev
+    train, test = _cut_off(rest, round(test_fraction * len(names)), rng)
+    return train, dev, test
+
+
+def _cut_off(names, count, rng):
+    """Shuffle names with np.random.default_rng(rng); return (the others, the last count of
+    them), count kept between 1 and len(names) - 1."""
     order = np.random.default_rng(rng).permutation(len(names))
-    n_dev = min(max(1, round(dev_fraction * len(names))), len(names) - 1)
+    count = min(max(1, count), len(names) - 1)
     shuffled = [names[i] for i in order]
-    return shuffled[:-n_dev], shuffled[-n_dev:]
+    return shuffled[:-count], shuffled[-count:]
 
 
 def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):

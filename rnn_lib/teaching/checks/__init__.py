@@ -10,9 +10,9 @@ from .nb02_unrolling import check_compute_loss, check_encode_name, check_rnn_for
 from .nb03_bptt import check_numerical_gradient, check_rnn_backward, check_rnn_cell_backward
 from .nb04_clipping import check_clip, check_clip_by_norm
 from .nb05_sampling import check_next_char_distribution, check_sample_indices
-from .nb06_training import check_adam_update, check_loss_per_char
+from .nb06_training import check_adam_update, check_loss_per_char, check_optimize
 from .nb07_vanishing import check_gradient_norms_through_time
-from .nb08_gated import check_gru_cell_forward, check_lstm_cell_forward
+from .nb08_gated import check_gru_cell_forward, check_lstm_cell_backward, check_lstm_cell_forward
 from .nb09_streams import check_stream_chunks, check_truncated_gradients, check_truncation_gap
 from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
 
@@ -29,9 +29,11 @@ __all__ = [
     "check_gradient_norms_through_time",
     "check_gru_cell_forward",
     "check_loss_per_char",
+    "check_lstm_cell_backward",
     "check_lstm_cell_forward",
     "check_next_char_distribution",
     "check_numerical_gradient",
+    "check_optimize",
     "check_rnn_backward",
     "check_rnn_cell_backward",
     "check_rnn_cell_forward",

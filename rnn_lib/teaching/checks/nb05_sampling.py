@@ -66,7 +66,7 @@ TOP_K_MISTAKES = (
         lambda scores, T, k: _adjusted(scores, 1 / T, k, keep="smallest"),
     ),
     (
-        "the probabilities outside the top k were set to 0 but the rest were not "
+        "the probabilities outside the top K were set to 0 but the rest were not "
         "renormalised: each column must sum to 1 again (divide by the kept total)",
         lambda scores, T, k: _adjusted(scores, 1 / T, k, renormalise=False),
     ),
@@ -93,7 +93,7 @@ def check_next_char_distribution(next_char_distribution):
             counts = {"k": top_k, "fewer": top_k - 1, "more": top_k + 1}
             mistakes += plant(TOP_K_MISTAKES, scores, temperature, top_k, **counts)
         expect_array(case, got, expected, mistakes)
-    passed("next_char_distribution: temperature and top-k match the reference")
+    passed("next_char_distribution: temperature and top-K match the reference")
 
 
 def _check_model(n_a=8, n_y=6, seed=3):

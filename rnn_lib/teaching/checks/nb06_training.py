@@ -1,13 +1,18 @@
 """Checks for the exercises of notebook 06 (training the dinosaur-name model)."""
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from ...activations import softmax
+from ...cells.rnn import PARAM_NAMES, rnn_backward, rnn_forward
 from ...data.names import encode_names, index_maps
 from ...loss import compute_loss
-from ...training.optim import Adam
-from .compare import CheckFailed, expect_array, expect_tuple, passed, plant, stretch
-from .fixtures import VOCABULARY
+from ...training.optim import Adam, clip, clip_by_norm
+from ...training.seed_recipe import optimize as reference_optimize
+from .compare import CheckFailed, expect_array, expect_keys, expect_tuple, passed, plant, stretch
+from .fixtures import VOCABULARY, rnn_parameters
+from .outputs import expect_outputs
 
 #: The batch loss_per_char is checked on: four names of different lengths, so that dividing by
 #: the names (4), the steps (5), the padded grid (20), the letters (10) and the characters with
@@ -115,10 +120,11 @@ def _adam_inputs(seed=6):
     return w, dw, m, v
 
 
-def _reference_adam(w, dw, m, v, t, learning_rate, beta1, beta2, eps):
-    """The library's Adam, started at step t - 1 with moments m and v, applied once."""
+def _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps):
+    """The library's Adam after n updates, with moments m and v, applied once: update step n,
+    counted from 0 as rnn_lib.train counts its steps (Adam's own counter becomes n + 1)."""
     adam = Adam(learning_rate, beta1, beta2, eps)
-    adam.t = t - 1
+    adam.t = n
     adam.m = {"w": m.copy()}
     adam.v = {"w": v.copy()}
     parameters = {"w": w.copy()}
@@ -173,8 +179,8 @@ def _step(w, lr, m, v, eps):
 #: moments, hyperparameters)); the moments are (m, v) after the update, the old ones before.
 STEP_MISTAKES = (
     (
-        "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the "
-        "step (the moments start at zero, so early on they are too small)",
+        "no bias correction: divide m by (1 - beta1**(n + 1)) and v by (1 - beta2**(n + 1)) "
+        "before the step (the moments start at zero, so early on they are too small)",
         lambda w, dw, new, old, h: _step(w, h["lr"], new[0], new[1], h["eps"]),
     ),
     (
@@ -197,7 +203,8 @@ STEP_MISTAKES = (
         lambda w, dw, new, old, h: _step(w, h["lr"], old[0] / h["c1"], old[1] / h["c2"], h["eps"]),
     ),
     (
-        "the bias correction uses step t - 1: at step t it is 1 - beta**t",
+        "the bias correction uses beta**n: steps count from 0, so step n is update number "
+        "n + 1 and the correction is 1 - beta**(n + 1)",
         lambda w, dw, new, old, h: _step(
             w, h["lr"], new[0] / h["c1_before"], new[1] / h["c2_before"], h["eps"]
         ),
@@ -217,12 +224,13 @@ STEP_MISTAKES = (
 
 @stretch("rnn_lib.Adam")
 def check_adam_update(adam_update):
-    """Check adam_update(w, dw, m, v, t, learning_rate, beta1, beta2, eps) -> (w, m, v)."""
+    """Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v), n the
+    update step counted from 0."""
     __tracebackhide__ = True
     w, dw, m, v = _adam_inputs()
-    t, learning_rate, beta1, beta2, eps = 3, 0.01, 0.9, 0.99, 0.05
+    n, learning_rate, beta1, beta2, eps = 2, 0.01, 0.9, 0.99, 0.05
     given = [array.copy() for array in (w, dw, m, v)]
-    result = adam_update(*given, t, learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+    result = adam_update(*given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps)
     for name, original, array in zip(("w", "dw", "m", "v"), (w, dw, m, v), given, strict=True):
         if not np.array_equal(original, array):
             raise CheckFailed(
@@ -230,17 +238,163 @@ def check_adam_update(adam_update):
                 "it): compute new arrays and return them"
             )
     expect_tuple("adam_update", result, ("w", "m", "v"))
-    w_ref, m_ref, v_ref = _reference_adam(w, dw, m, v, t, learning_rate, beta1, beta2, eps)
+    w_ref, m_ref, v_ref = _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps)
     expect_array("m", result[1], m_ref, plant(FIRST_MOMENT_MISTAKES, dw, m, beta1, beta2))
     expect_array("v", result[2], v_ref, plant(SECOND_MOMENT_MISTAKES, dw, v, beta1, beta2))
     corrections = {
         "lr": learning_rate,
         "eps": eps,
-        "c1": 1 - beta1**t,
-        "c2": 1 - beta2**t,
-        "c1_before": 1 - beta1 ** (t - 1),
-        "c2_before": 1 - beta2 ** (t - 1),
+        "c1": 1 - beta1 ** (n + 1),
+        "c2": 1 - beta2 ** (n + 1),
+        "c1_before": 1 - beta1**n,
+        "c2_before": 1 - beta2**n,
     }
     mistakes = plant(STEP_MISTAKES, w, dw, (m_ref, v_ref), (m, v), corrections)
     expect_array("w", result[0], w_ref, mistakes)
     passed("adam_update: moments, bias correction and step all match rnn_lib.optim.Adam")
+
+
+# optimize: one step of the seed's recipe, built from the functions of notebooks 01-04.
+
+SEQUENCE_GRADIENTS = tuple(f"d{name}" for name in PARAM_NAMES) + ("da0",)
+
+
+def _optimize_inputs(seed=6):
+    """X, Y (27, 3, 5) of three padded names, a_prev (7, 3), parameters whose gradients lie
+    beyond the clip value 0.5 in about a third of their entries, and the learning rate 0.1."""
+    char_to_ix, _ = index_maps(VOCABULARY)
+    X, Y = encode_names(["rex", "dino", "t"], char_to_ix)
+    rng = np.random.default_rng(seed)
+    parameters = rnn_parameters(rng, len(VOCABULARY), 7, len(VOCABULARY))
+    a_prev = rng.standard_normal((7, 3))
+    return X, Y, a_prev, parameters, 0.1, 0.5
+
+
+def _pieces(X, Y, a_prev, parameters, clip_value):
+    """What a correct step computes on the way: states, loss, raw and clipped gradients."""
+    a, y_hat, caches = rnn_forward(X, a_prev, parameters)
+    raw = rnn_backward(X, Y, parameters, caches)
+    return SimpleNamespace(
+        a=a, a_prev=a_prev, loss=compute_loss(y_hat, Y), raw=raw, clipped=clip(raw, clip_value),
+        by_norm=clip_by_norm(raw, clip_value), parameters=parameters, chars=int(Y.sum()),
+        clip_value=clip_value,
+    )  # fmt: skip
+
+
+def _named(loss, gradients, a_last, parameters_after):
+    """A step's outputs by the names the check reports: loss, a_last, dWax ... da0 and
+    parameters['Wax'] after the step ..."""
+    outputs = {"loss": loss, "a_last": a_last}
+    outputs.update({name: gradients[name] for name in SEQUENCE_GRADIENTS})
+    for name in PARAM_NAMES:
+        outputs[f"parameters[{name!r}] after the step"] = parameters_after[name]
+    return outputs
+
+
+def _outputs(s, learning_rate, gradients=None, step=None, a_last=None, loss=None, moved=True):
+    """What a step with (at most) one mistake returns, by default the right outputs.
+
+    gradients -- the returned gradients (default: the clipped ones)
+    step -- the gradients the update used (default: the returned ones)
+    a_last, loss -- the returned state and loss (default: a[:, :, -1] and the summed loss)
+    moved -- False: the caller's parameters stay where they were
+    """
+    gradients = s.clipped if gradients is None else gradients
+    step = gradients if step is None else step
+    after = {
+        name: value - learning_rate * step[f"d{name}"] if moved else value
+        for name, value in s.parameters.items()
+    }
+    a_last = s.a[:, :, -1] if a_last is None else a_last
+    return _named(s.loss if loss is None else loss, gradients, a_last, after)
+
+
+def _clipped_state_gradient(s):
+    """The clipped gradients with da0 clipped too (np.clip applied to every key)."""
+    return {**s.clipped, "da0": np.clip(s.raw["da0"], -s.clip_value, s.clip_value)}
+
+
+#: Typical mistakes of optimize, as (message, planted function of (the pieces of a correct
+#: step, learning_rate)) returning every output, named as _outputs names them.
+OPTIMIZE_MISTAKES = (
+    (
+        "the parameters moved by the UNCLIPPED gradients, yet the clipped ones are returned: "
+        "clip comes after the update, or the update was given the dict from before clip; clip "
+        "first and update with what clip returned",
+        lambda s, lr: _outputs(s, lr, step=s.raw),
+    ),
+    (
+        "the clipped gradients are never used: the update and the return both have the "
+        "unclipped ones. rnn_lib.clip returns a new dict and leaves its argument as it was: "
+        "gradients = clip(gradients, clip_value)",
+        lambda s, lr: _outputs(s, lr, gradients=s.raw),
+    ),
+    (
+        "the returned gradients are the unclipped ones (the update used the clipped): return "
+        "the dict clip returned",
+        lambda s, lr: _outputs(s, lr, gradients=s.raw, step=s.clipped),
+    ),
+    (
+        "the gradients are clipped by global norm (clip_by_norm); the seed's step clips every "
+        "entry to [-clip_value, clip_value] with rnn_lib.clip",
+        lambda s, lr: _outputs(s, lr, gradients=s.by_norm),
+    ),
+    (
+        "da0 is clipped too: clipping is for the parameters' gradients; rnn_lib.clip passes "
+        "the state's gradient da0 through unchanged",
+        lambda s, lr: _outputs(s, lr, gradients=_clipped_state_gradient(s)),
+    ),
+    (
+        "a_last is a_prev, the state the step started from: return the state after the last "
+        "step, a[:, :, -1], which the next call can carry on from",
+        lambda s, lr: _outputs(s, lr, a_last=s.a_prev),
+    ),
+    (
+        "a_last is the state after the FIRST step, a[:, :, 0]; the last step's is a[:, :, -1]",
+        lambda s, lr: _outputs(s, lr, a_last=s.a[:, :, 0]),
+    ),
+    (
+        "the update goes up the gradient: W <- W - learning_rate * dW",
+        lambda s, lr: _outputs(s, -lr),
+    ),
+    (
+        "the learning rate is missing from the update: W <- W - learning_rate * dW",
+        lambda s, lr: _outputs(s, 1.0),
+    ),
+    (
+        "the caller's parameters did not change: update them in place (rnn_lib.update_parameters "
+        "does); a new dict made inside optimize is lost when it returns",
+        lambda s, lr: _outputs(s, lr, moved=False),
+    ),
+    (
+        "the loss is per character ({chars} here): optimize returns the summed cross-entropy "
+        "of the batch, as compute_loss gives it",
+        lambda s, lr: _outputs(s, lr, loss=s.loss / s.chars),
+    ),
+    (
+        "the loss is divided by the m={m} names: optimize returns the summed cross-entropy of "
+        "the batch, as compute_loss gives it",
+        lambda s, lr: _outputs(s, lr, loss=s.loss / s.a.shape[1]),
+    ),
+)
+
+
+def check_optimize(optimize):
+    """Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) -> (loss,
+    gradients, a_last), which also updates parameters in place, against rnn_lib.optimize."""
+    __tracebackhide__ = True
+    X, Y, a_prev, parameters, learning_rate, clip_value = _optimize_inputs()
+    theirs = {name: value.copy() for name, value in parameters.items()}
+    result = optimize(X.copy(), Y.copy(), a_prev.copy(), theirs, learning_rate, clip_value)
+    expect_tuple("optimize", result, ("loss", "gradients", "a_last"))
+    expect_keys("gradients", result[1], SEQUENCE_GRADIENTS)
+    ours = {name: value.copy() for name, value in parameters.items()}
+    loss, gradients, a_last = reference_optimize(X, Y, a_prev, ours, learning_rate, clip_value)
+    s = _pieces(X, Y, a_prev, parameters, clip_value)
+    mistakes = plant(OPTIMIZE_MISTAKES, s, learning_rate, chars=s.chars, m=X.shape[1])
+    expected = _named(loss, gradients, a_last, ours)
+    expect_outputs(_named(*result, theirs), expected, mistakes)
+    passed(
+        f"optimize: the loss {loss:.4f}, the clipped gradients, the last state and the updated "
+        "parameters match rnn_lib.optimize"
+    )

@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebook 08 (the LSTM and GRU cells, forward)."""
+"""Checks for the exercises of notebook 08 (the LSTM cell forward and backward, the GRU cell)."""
 
 from functools import partial
 
@@ -6,9 +6,10 @@ import numpy as np
 
 from ...activations import sigmoid
 from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
-from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_forward
-from .compare import expect_array, expect_tuple, passed, plant, stretch
+from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_backward, lstm_cell_forward
+from .compare import expect_array, expect_keys, expect_tuple, passed, plant, stretch
 from .fixtures import OUTPUT_MISTAKES
+from .outputs import expect_outputs
 
 
 def _gated_inputs(names, n_x=3, n_a=5, n_y=4, m=2, seed=8):
@@ -90,6 +91,150 @@ def check_lstm_cell_forward(cell_forward):
     passed("lstm_cell_forward: a_next, c_next and yt_pred match the reference")
 
 
+#: What lstm_cell_backward returns, in the order the check compares it.
+LSTM_BACKWARD_GRADIENTS = (
+    "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo", "da_prev", "dxt",
+)  # fmt: skip
+
+
+def _through_the_weights(dz, dc_prev, cache):
+    """The gradients of one LSTM step from its gates' pre-activation gradients dz (a dict of
+    f, i, c, o, each (n_a, m)): what the notebook's scaffold does with the student's dz."""
+    a_prev, xt, p = cache[2], cache[8], cache[9]
+    stacked = np.concatenate((a_prev, xt))
+    dstacked = sum(p[f"W{g}"].T @ dz[g] for g in "fico")
+    n_a = a_prev.shape[0]
+    gradients = {"dc_prev": dc_prev, "da_prev": dstacked[:n_a], "dxt": dstacked[n_a:]}
+    for g in "fico":
+        gradients[f"dW{g}"] = dz[g] @ stacked.T
+        gradients[f"db{g}"] = dz[g].sum(axis=1, keepdims=True)
+    return gradients
+
+
+def _lstm_backward_variant(da_next, dc_next, cache, slip=None):
+    """One LSTM step backward, with the planted slip (a key below) or none; all gradients."""
+    _, c_next, _, c_prev, f, i, cc, o, _, _ = cache
+    tanh_c = np.tanh(c_next)
+    slope_at = {"cc": 1 - cc**2, "c_prev": 1 - np.tanh(c_prev) ** 2, "raw c": 1 - c_next**2}
+    from_a = 0.0 if slip == "no a path" else da_next * o * slope_at.get(slip, 1 - tanh_c**2)
+    dc = (0.0 if slip == "no dc_next" else dc_next) + from_a
+
+    def gate_slope(g):
+        return 1 - g**2 if slip == "tanh slope" else g * (1 - g)
+
+    f_reads = cc if slip in ("f reads c~", "f and i read") else c_prev
+    i_reads = c_prev if slip in ("i reads c_prev", "f and i read") else cc
+    candidate = cc * (1 - cc) if slip == "sigmoid slope for c~" else 1 - cc**2
+    o_gets = dc if slip == "o gets dc" else da_next
+    dz = {
+        "f": dc * f_reads * gate_slope(f),
+        "i": dc * i_reads * gate_slope(i),
+        "c": dc * (1.0 if slip == "no i in dz_c" else i) * candidate,
+        "o": o_gets * (1.0 if slip == "no tanh in dz_o" else tanh_c) * gate_slope(o),
+    }
+    if slip == "dz_f and dz_i exchanged":
+        dz["f"], dz["i"] = dz["i"], dz["f"]
+    kept = {"no forget gate": 1.0, "input gate kept": i}.get(slip, f)
+    return _through_the_weights(dz, dc * kept, cache)
+
+
+def _slip(name):
+    return partial(_lstm_backward_variant, slip=name)
+
+
+#: Typical mistakes of lstm_cell_backward, as (message, planted function of (da_next, dc_next,
+#: cache)) returning every gradient.
+LSTM_BACKWARD_MISTAKES = (
+    (
+        "the forget gate is missing from dc_prev: c_prev reaches c_next as f * c_prev, so "
+        "dc_prev = dc * f",
+        _slip("no forget gate"),
+    ),
+    (
+        "dc_prev uses the input gate i; c_prev is scaled by the forget gate: dc_prev = dc * f",
+        _slip("input gate kept"),
+    ),
+    (
+        "dc leaves out dc_next, the gradient arriving along the cell state from the later "
+        "steps: dc = dc_next + da_next * o * (1 - tanh(c_next)**2)",
+        _slip("no dc_next"),
+    ),
+    (
+        "dc leaves out the path through a_next = o * tanh(c_next): "
+        "dc = dc_next + da_next * o * (1 - tanh(c_next)**2)",
+        _slip("no a path"),
+    ),
+    (
+        "tanh' is taken at c~ (1 - c~**2); a_next = o * tanh(c_next), so the path through "
+        "a_next has 1 - tanh(c_next)**2",
+        _slip("cc"),
+    ),
+    (
+        "tanh' is taken at c_prev; a_next = o * tanh(c_next), so the path through a_next has "
+        "1 - tanh(c_next)**2",
+        _slip("c_prev"),
+    ),
+    (
+        "1 - c_next**2 is not tanh's slope at c_next (c_next is no tanh output, c~ is): "
+        "use 1 - tanh(c_next)**2",
+        _slip("raw c"),
+    ),
+    (
+        "f and i multiply the wrong states: f scales c_prev, so dz_f = dc * c_prev * f (1 - f); "
+        "i scales c~, so dz_i = dc * c~ * i (1 - i)",
+        _slip("f and i read"),
+    ),
+    (
+        "dz_f and dz_i are exchanged: dz_f = dc * c_prev * f (1 - f) belongs to the forget "
+        "gate, dz_i = dc * c~ * i (1 - i) to the input gate",
+        _slip("dz_f and dz_i exchanged"),
+    ),
+    ("dz_f uses c~; f scales c_prev: dz_f = dc * c_prev * f (1 - f)", _slip("f reads c~")),
+    ("dz_i uses c_prev; i scales c~: dz_i = dc * c~ * i (1 - i)", _slip("i reads c_prev")),
+    (
+        "the gates' slope is written 1 - g**2, tanh's; a sigmoid gate g has the slope g (1 - g)",
+        _slip("tanh slope"),
+    ),
+    (
+        "dz_c uses c~ (1 - c~), the sigmoid's slope; the candidate is a tanh: "
+        "dz_c = dc * i * (1 - c~**2)",
+        _slip("sigmoid slope for c~"),
+    ),
+    (
+        "dz_c lacks i: c~ enters c_next as i * c~, so dz_c = dc * i * (1 - c~**2)",
+        _slip("no i in dz_c"),
+    ),
+    (
+        "dz_o uses dc; the output gate reaches the loss only through a_next: "
+        "dz_o = da_next * tanh(c_next) * o (1 - o)",
+        _slip("o gets dc"),
+    ),
+    (
+        "dz_o lacks tanh(c_next): a_next = o * tanh(c_next), so "
+        "dz_o = da_next * tanh(c_next) * o (1 - o)",
+        _slip("no tanh in dz_o"),
+    ),
+)
+
+
+def check_lstm_cell_backward(cell_backward):
+    """Check lstm_cell_backward(da_next, dc_next, cache) against rnn_lib's."""
+    __tracebackhide__ = True
+    xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
+    cache = lstm_cell_forward(xt, a_prev, c_prev, p)[3]
+    da_next, dc_next = np.random.default_rng(9).standard_normal((2, *a_prev.shape))
+    result = cell_backward(da_next.copy(), dc_next.copy(), cache)
+    expect_keys("the result of lstm_cell_backward", result, LSTM_BACKWARD_GRADIENTS)
+    expected = lstm_cell_backward(da_next, dc_next, cache)
+    mistakes = plant(LSTM_BACKWARD_MISTAKES, da_next, dc_next, cache)
+    expect_outputs(
+        {name: result[name] for name in LSTM_BACKWARD_GRADIENTS},
+        {name: expected[name] for name in LSTM_BACKWARD_GRADIENTS},
+        mistakes,
+    )
+    passed("lstm_cell_backward: dc_prev, da_prev, dxt and every gate's dW and db match rnn_lib")
+
+
 def _gru_variant(xt, a_prev, p, tanh_gate=None, relevance="before", swap_u=False, x_first=False):
     """One GRU step with at most one planted mistake; returns a_next."""
     n_a = a_prev.shape[0]
@@ -114,12 +259,15 @@ def _gru_variant(xt, a_prev, p, tanh_gate=None, relevance="before", swap_u=False
 #: parameters)) returning a_next.
 GRU_MISTAKES = (
     (
-        "u and 1 - u are swapped: a_next = u * c~ + (1 - u) * a_prev, the update gate "
-        "weighs the candidate",
+        "a_next = (1 - u) * c~ + u * a_prev is PyTorch's and d2l's convention, in which the "
+        "update gate weighs the old state; this series uses a_next = u * c~ + (1 - u) * a_prev, "
+        "in which u weighs the candidate (exchange u and 1 - u)",
         partial(_gru_variant, swap_u=True),
     ),
     (
-        "r is applied after the matrix product; it scales a_prev before: Wc [r * a_prev; xt]",
+        "r acts after the matrix product, r * (Wc[:, :n_a] @ a_prev): that is PyTorch's "
+        "convention; this series (like d2l) applies r to a_prev before the product, "
+        "Wc [r * a_prev; xt]",
         partial(_gru_variant, relevance="after"),
     ),
     (
