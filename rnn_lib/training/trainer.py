@@ -184,15 +184,15 @@ def _train_epoch(run, epoch):
         batches = length_grouped_batches(run.names, run.batch_size, run.rng)
     total_loss, total_chars = 0.0, 0
     first_step = (epoch - 1) * len(batches)
-    for k, batch in enumerate(batches, start=first_step):
-        loss, n_chars = _train_step(run, batch, k, epoch)
+    for n, batch in enumerate(batches, start=first_step):
+        loss, n_chars = _train_step(run, batch, n, epoch)
         total_loss += loss
         total_chars += n_chars
     return total_loss / total_chars
 
 
-def _train_step(run, batch, k, epoch):
-    """Update step k on one batch: its summed loss and its number of characters.
+def _train_step(run, batch, n, epoch):
+    """Update step n (counted from 0) on one batch: its summed loss and its number of characters.
 
     Every name starts from a zero state; the objective of a batch is its mean cross-entropy per
     character, so its summed-loss gradients are divided by the batch's character count before
@@ -205,13 +205,13 @@ def _train_step(run, batch, k, epoch):
         X, Y, np.zeros((n_a, len(batch))), run.parameters
     )
     if not math.isfinite(loss):
-        _diverged(run, f"the loss of step {k + 1} is {loss}", epoch)
+        _diverged(run, f"the loss of step {n + 1} is {loss}", epoch)
     n_chars = count_chars(batch)
     names = run.architecture.param_names
-    run.update(run.parameters, {f"d{name}": gradients[f"d{name}"] / n_chars for name in names}, k)
+    run.update(run.parameters, {f"d{name}": gradients[f"d{name}"] / n_chars for name in names}, n)
     for name in names:
         if not np.isfinite(run.parameters[name]).all():
-            _diverged(run, f"step {k + 1} made {name} non-finite (nan or inf)", epoch)
+            _diverged(run, f"step {n + 1} made {name} non-finite (nan or inf)", epoch)
     return loss, n_chars
 
 
