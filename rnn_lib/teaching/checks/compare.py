@@ -107,16 +107,18 @@ def expect_array(name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
     )
 
 
-def expect_keys(name, got, expected_keys):
-    """Raise CheckFailed unless ``got`` is a dict holding every key in ``expected_keys``."""
+def expect_keys(name, got, expected_keys, hint=None):
+    """Raise CheckFailed unless ``got`` is a dict holding every key in ``expected_keys``.
+
+    The message names the missing keys and ends in hint, or else in the keys expected.
+    """
     __tracebackhide__ = True
     if not isinstance(got, dict):
         raise CheckFailed(f"{name} should be a dict; got {type(got).__name__}")
     missing = [k for k in expected_keys if k not in got]
     if missing:
-        raise CheckFailed(
-            f"{name} lacks {', '.join(missing)}; expected the keys {', '.join(expected_keys)}"
-        )
+        advice = hint or f"expected the keys {', '.join(expected_keys)}"
+        raise CheckFailed(f"{name} lacks {', '.join(missing)}; {advice}")
 
 
 def expect_tuple(name, result, fields):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...activations import softmax
 from ...training.seed_recipe import SEED_CHARS
+from .compare import expect_array, plant
 
 #: The characters of the dinosaur-name model: index 0 is the newline that ends a name.
 VOCABULARY = SEED_CHARS
@@ -47,3 +48,16 @@ OUTPUT_MISTAKES = (
         lambda a, Wy, by: Wy @ a + by,
     ),
 )
+
+
+def expect_prediction(name, got, a_next, expected, Wy, by):
+    """Check a cell step's prediction softmax(Wy a_next + by), naming the output layer's mistakes.
+
+    Arguments:
+        name -- the prediction's name in the student's code ("y_hat_t", "yt_pred")
+        got, expected -- the student's and the reference's prediction, (n_y, m)
+        a_next -- the reference's new state, (n_a, m), from which both were computed
+        Wy, by -- the output layer's weights, (n_y, n_a) and (n_y, 1)
+    """
+    __tracebackhide__ = True
+    expect_array(name, got, expected, plant(OUTPUT_MISTAKES, a_next, Wy, by))

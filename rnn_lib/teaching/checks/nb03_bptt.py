@@ -15,6 +15,8 @@ from .fixtures import one_hot, rnn_parameters
 
 CELL_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da_prev")
 SEQUENCE_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da0")
+#: The order a check compares gradients in: the output layer's first, as the backward pass goes.
+COMPARED_IN_ORDER = ("dWya", "dby", "dWax", "dWaa", "dba", "da_prev", "da0")
 
 
 def _bias_hint(name, got, expected, m):
@@ -24,6 +26,22 @@ def _bias_hint(name, got, expected, m):
             f"{name} has shape {np.shape(got)}; expected {expected.shape}: sum over the batch "
             "(axis=1, keepdims=True), since every example adds to the same bias"
         )
+
+
+def _expect_gradients(got, expected, planted, m):
+    """Compare every gradient, output layer first; a mistake is named by the gradients it plants.
+
+    Arguments:
+        got, expected -- the answer's and the reference's dicts of gradients
+        planted -- (message, dict of the gradients that mistake changes), as plant returns them
+        m -- the batch size, for the hint about a bias gradient not summed over the batch
+    """
+    __tracebackhide__ = True
+    for name in (name for name in COMPARED_IN_ORDER if name in expected):
+        if name.startswith("db"):
+            _bias_hint(name, got[name], expected[name], m)
+        mistakes = [(message, wrong[name]) for message, wrong in planted if name in wrong]
+        expect_array(name, got[name], expected[name], mistakes)
 
 
 def _terms(y, da_next, cache, p):
@@ -104,12 +122,7 @@ def check_rnn_cell_backward(cell_backward):
     got = cell_backward(y, da_next, cache, p)
     expect_keys("the gradients", got, CELL_GRADIENTS)
     expected = rnn_cell_backward(y, da_next, cache, p)
-    planted = plant(CELL_BACKWARD_MISTAKES, y, da_next, cache, p)
-    for name in ("dWya", "dby", "dWax", "dWaa", "dba", "da_prev"):
-        if name.startswith("db"):
-            _bias_hint(name, got[name], expected[name], m)
-        mistakes = [(message, wrong[name]) for message, wrong in planted if name in wrong]
-        expect_array(name, got[name], expected[name], mistakes)
+    _expect_gradients(got, expected, plant(CELL_BACKWARD_MISTAKES, y, da_next, cache, p), m)
     passed("rnn_cell_backward: all six gradients match the reference")
 
 
@@ -172,12 +185,7 @@ def check_rnn_backward(rnn_backward_fn):
     got = rnn_backward_fn(X, Y, p, caches)
     expect_keys("the gradients", got, SEQUENCE_GRADIENTS)
     expected = rnn_backward(X, Y, p, caches)
-    planted = plant(BACKWARD_MISTAKES, X, Y, p, caches)
-    for name in ("dWya", "dby", "dWax", "dWaa", "dba", "da0"):
-        if name.startswith("db"):
-            _bias_hint(name, got[name], expected[name], m)
-        mistakes = [(message, wrong[name]) for message, wrong in planted if name in wrong]
-        expect_array(name, got[name], expected[name], mistakes)
+    _expect_gradients(got, expected, plant(BACKWARD_MISTAKES, X, Y, p, caches), m)
     passed("rnn_backward: the gradients of all five parameters and of a0 match the reference")
 
 

@@ -9,6 +9,7 @@ from .compare import (
     CheckFailed,
     arrays_match,
     expect_array,
+    expect_keys,
     named_mistake,
     passed,
     plant,
@@ -64,12 +65,8 @@ def _call(name, function, gradients, threshold):
             )
     if not isinstance(result, dict):
         raise CheckFailed(f"{name} should return a dict of gradients; got {type(result).__name__}")
-    missing = [key for key in original if key not in result]
-    if missing:
-        raise CheckFailed(
-            f"the result of {name} lacks {', '.join(missing)}: return every key you were given "
-            "(copy unchanged the ones you do not clip)"
-        )
+    hint = "return every key you were given (copy unchanged the ones you do not clip)"
+    expect_keys(f"the result of {name}", result, list(original), hint)
     return result
 
 

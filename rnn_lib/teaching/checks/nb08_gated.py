@@ -8,7 +8,7 @@ from ...activations import sigmoid
 from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
 from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_backward, lstm_cell_forward
 from .compare import expect_array, expect_keys, expect_tuple, passed, plant, stretch
-from .fixtures import OUTPUT_MISTAKES
+from .fixtures import expect_prediction
 from .outputs import expect_outputs
 
 
@@ -86,8 +86,7 @@ def check_lstm_cell_forward(cell_forward):
     mistakes = plant(LSTM_MISTAKES, xt, a_prev, c_prev, p)
     expect_array("c_next", c_next, expected_c, [(m, wrong[1]) for m, wrong in mistakes])
     expect_array("a_next", a_next, expected_a, [(m, wrong[0]) for m, wrong in mistakes])
-    output_mistakes = plant(OUTPUT_MISTAKES, expected_a, p["Wy"], p["by"])
-    expect_array("yt_pred", yt_pred, expected_y, output_mistakes)
+    expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
     passed("lstm_cell_forward: a_next, c_next and yt_pred match the reference")
 
 
@@ -299,6 +298,5 @@ def check_gru_cell_forward(cell_forward):
     a_next, yt_pred, _ = result
     expected_a, expected_y, _ = gru_cell_forward(xt, a_prev, p)
     expect_array("a_next", a_next, expected_a, plant(GRU_MISTAKES, xt, a_prev, p))
-    output_mistakes = plant(OUTPUT_MISTAKES, expected_a, p["Wy"], p["by"])
-    expect_array("yt_pred", yt_pred, expected_y, output_mistakes)
+    expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
     passed("gru_cell_forward: a_next and yt_pred match the reference")
