@@ -136,15 +136,17 @@ np.set_printoptions(precision=4, suppress=True)
 # section 3 adds them up):
 #
 # $$
+# \begin{gathered}
 # \mathrm{d}W_{ax}^{\langle t\rangle}
 #   = \mathrm{d}z^{\langle t\rangle} \left(x^{\langle t\rangle}\right)^{\top},
 # \quad
 # \mathrm{d}W_{aa}^{\langle t\rangle}
 #   = \mathrm{d}z^{\langle t\rangle} \left(a^{\langle t-1\rangle}\right)^{\top},
-# \quad
+# \\
 # \mathrm{d}b_a^{\langle t\rangle} = \mathrm{d}z^{\langle t\rangle},
 # \quad
 # \mathrm{d}a_{\text{prev}} = W_{aa}^{\top}\, \mathrm{d}z^{\langle t\rangle}
+# \end{gathered}
 # $$ (eq-03-cell-grads)
 #
 # $\mathrm{d}a_{\text{prev}}$ is what step $t$ hands back to step $t-1$ as *its*
