@@ -72,7 +72,7 @@ def clip_by_norm(gradients, max_norm):
 
     If ||g|| = sqrt(sum over parameters of sum(g^2)) exceeds max_norm, every parameter gradient
     is multiplied by max_norm / ||g||; the direction of the update is kept. State gradients are
-    copied unchanged. The caller's arrays are not modified. Gradients so large that ||g| is no
+    copied unchanged. The caller's arrays are not modified. Gradients so large that ||g|| is no
     float (beyond ~1.8e308) are still scaled exactly, through _norm_factors.
 
     Arguments:
