@@ -132,11 +132,12 @@ def _check_gradient_keys(parameters, gradients):
 class Adam:
     """The Adam optimiser: per-parameter steps scaled by running moments of the gradient.
 
-    For every parameter W with gradient dW, at step t = 1, 2, ...:
+    For every parameter W with gradient dW, at update step n = 0, 1, ... (notebook 06):
         m <- beta1 m + (1 - beta1) dW              v <- beta2 v + (1 - beta2) dW^2
-        m_hat = m / (1 - beta1^t)                  v_hat = v / (1 - beta2^t)
+        m_hat = m / (1 - beta1^(n+1))              v_hat = v / (1 - beta2^(n+1))
         W <- W - learning_rate * m_hat / (sqrt(v_hat) + eps)
-    The moments start at zero; the bias corrections undo that start.
+    The moments start at zero; the bias corrections undo that start. self.t counts the updates
+    taken so far, n + 1 after step n.
 
     Arguments:
         learning_rate -- step size
