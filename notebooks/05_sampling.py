@@ -427,8 +427,8 @@ for options in [dict(temperature=0.01), dict(temperature=5.0, top_k=1)]:
 #
 # Ten times the greedy name, "allosaurus", in both cases. At $\tau = 0.01$ the logits are
 # multiplied by 100: along this name the leading letter is ahead of the runner-up by at least
-# 0.14 in logit (at the second letter, "l" against "c"), so the runner-up gets at most
-# $e^{-14} \approx 10^{-6}$ of the weight, and over ten names no other letter is drawn.
+# 0.137 in logit (at the second letter, "l" against "c"), so the runner-up gets at most
+# $e^{-13.7} \approx 10^{-6}$ of the weight, and over ten names no other letter is drawn.
 # Temperature does not reorder the letters, so top-$K$ with $K = 1$ keeps the same letter at
 # every step, however high $\tau$: only one character is ever left to draw.
 # :::
