@@ -465,7 +465,7 @@ print("columns of y_hat_t that changed:", changed_y)
 # - Layout: features first, batch second, time last: $X$ is $(n_x, m, T_x)$, one step is
 #   $(n_x, m)$, each example a column.
 # - The textbook softmax and $\tanh$ overflow to `nan` (for $\tanh$ at $|z| > 709.78$); the
-#   stable forms equations {eq}`eq-01-softmax-shift` and {eq}`eq-01-tanh-stable` compute the same values
+#   stable forms (equations {eq}`eq-01-softmax-shift` and {eq}`eq-01-tanh-stable`) compute the same values
 #   without ever forming a huge exponential. Softmax depends only on the differences of the
 #   scores. Use `np.tanh`: stable, and exact for tiny $z$ too.
 # - $\tanh$'s slope $1 - \tanh^2$ (equation {eq}`eq-01-tanh-slope`) vanishes for saturated units: keep it

@@ -384,7 +384,7 @@ for name, losses in step_losses.items():
 # :::{exercise} The loss (core)
 # :label: ex-02-loss
 #
-# Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy equation {eq}`eq-02-loss` in nats (natural
+# Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy (equation {eq}`eq-02-loss`) in nats (natural
 # log), as a Python float. Both arrays are $(n_y, m, T_x)$. `Y_hat[Y == 1]` selects the
 # probabilities of the targets. The check includes a padded column and a zero probability.
 # :::
@@ -532,7 +532,7 @@ for scale in (1, 100):
 #   is the zero vector and the last target the newline, so $T_x$ = letters + 1.
 # - Unrolling applies the same cell with the same weights at every step; only the state carries
 #   information forward (equation {eq}`eq-02-unrolled`).
-# - The loss is the summed cross-entropy equation {eq}`eq-02-loss`; all-zero (padded) target columns add
+# - The loss is the summed cross-entropy (equation {eq}`eq-02-loss`); all-zero (padded) target columns add
 #   nothing, so names of different lengths batch together.
 # - An untrained model predicts nearly uniform distributions and scores
 #   $\log 27 \approx 3.2958$ nats per character (equation {eq}`eq-02-uniform`), perplexity 27.

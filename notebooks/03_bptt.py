@@ -250,7 +250,7 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 # \qquad \text{(and likewise for } W_{ax}, W_{ya}, b_a, b_y)
 # $$ (eq-03-sum)
 #
-# **Why the loop runs backwards.** equation {eq}`eq-03-dz` at step $t$ needs $\mathrm{d}a_{\text{next}}$,
+# **Why the loop runs backwards.** Equation {eq}`eq-03-dz` at step $t$ needs $\mathrm{d}a_{\text{next}}$,
 # which only step $t+1$ can compute. So BPTT starts at the last step with
 # $\mathrm{d}a_{\text{next}} = 0$ and walks back to the first, each step passing its
 # $\mathrm{d}a_{\text{prev}}$ to the one before:
@@ -268,7 +268,7 @@ checks.check_rnn_cell_backward(rnn_cell_backward)
 #
 # Every step hands back a $\mathrm{d}a_{\text{prev}}$. Is the gradient of $a^{\langle 0\rangle}$
 # the $\mathrm{d}a_{\text{prev}}$ of step 1 alone, or, as for a shared weight in
-# Equation {eq}`eq-03-sum`, the sum of the $\mathrm{d}a_{\text{prev}}$ of all steps?
+# equation {eq}`eq-03-sum`, the sum of the $\mathrm{d}a_{\text{prev}}$ of all steps?
 # :::
 
 # %%
@@ -313,12 +313,13 @@ print("the sum of all five da_prev: relative error above 0.1")
 # The figure puts these equations on notebook 02's graph of a four-step name, its forward arrows now
 # grey. The coloured arrows run backwards, each labelled with what it carries, and the key beneath
 # gives each quantity with the number of its equation. $\mathrm{d}z_y^{\langle t\rangle}$
-# Equation {eq}`eq-03-dzy` comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
+# (equation {eq}`eq-03-dzy`) comes down from the step's loss and reaches $a^{\langle t\rangle}$ as
 # $W_{ya}^\top \mathrm{d}z_y^{\langle t\rangle}$, the gradient of $\mathcal L^{\langle t\rangle}$
-# alone; $\mathrm{d}a_{\text{next}}$ equation {eq}`eq-03-carry` comes from the right and holds the later
-# steps' losses only. The total gradient at $a^{\langle t\rangle}$, equation {eq}`eq-03-da`, is the sum of
-# these two arrows; times $1 - (a^{\langle t\rangle})^2$ it is $\mathrm{d}z^{\langle t\rangle}$
-# Equation {eq}`eq-03-dz`, which leaves to the left through $W_{aa}^\top$. The last step receives
+# alone; $\mathrm{d}a_{\text{next}}$ (equation {eq}`eq-03-carry`) comes from the right and holds the
+# later steps' losses only. The total gradient at $a^{\langle t\rangle}$, equation {eq}`eq-03-da`, is
+# the sum of these two arrows; times $1 - (a^{\langle t\rangle})^2$ it is
+# $\mathrm{d}z^{\langle t\rangle}$ (equation {eq}`eq-03-dz`), which leaves to the left through
+# $W_{aa}^\top$. The last step receives
 # $\mathrm{d}a_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
 
 # %% tags=["hide-input"]
@@ -502,7 +503,7 @@ for scored in (0, 4):  # in code, steps count from 0
 # :label: ex-03-numerical-gradient
 #
 # Complete `numerical_gradient(f, array, eps)` with the centred difference of
-# Equation {eq}`eq-03-differences`. `f()` takes no arguments and computes the loss from the current
+# equation {eq}`eq-03-differences`. `f()` takes no arguments and computes the loss from the current
 # contents of `array`; for every index (`np.ndindex(array.shape)` walks through them all),
 # change `array[index]` in place, call `f`, and put the original value back before moving on.
 # Return `grad`, an array of the shape of `array` holding the estimate of

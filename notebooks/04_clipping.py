@@ -209,7 +209,7 @@ plt.show()
 # With gain 0.5 the gradient loses about a factor of 2.5 per step and has shrunk to $10^{-24}$ by
 # the start of the sequence: that is the **vanishing** gradient of notebook 07. With gain 3 it grows
 # by a factor of about 1.35 per step, to hundreds of millions. Gain 1 vanishes too, which is why
-# the bound equation {eq}`eq-04-bound` is only an upper limit.
+# the bound (equation {eq}`eq-04-bound`) is only an upper limit.
 #
 # The right panel is what reaches the weights. $\partial \mathcal{L}/\partial W_{aa}$ is the sum of
 # the terms of all steps. The term of step $t$ is
@@ -303,7 +303,7 @@ checks.check_clip(clip)
 # :::{exercise} Clip by global norm (stretch)
 # :label: ex-04-clip-norm
 #
-# Complete `clip_by_norm(gradients, max_norm)`: compute the global norm equation {eq}`eq-04-global-norm`
+# Complete `clip_by_norm(gradients, max_norm)`: compute the global norm (equation {eq}`eq-04-global-norm`)
 # of the parameter gradients (leave `da0` out of it), then return a **new** dict in which every
 # parameter gradient is rescaled as in equation {eq}`eq-04-clip-norm` with $c$ = `max_norm`, and every
 # other entry is copied unchanged. Do not modify the caller's arrays (`g *= factor` would).
@@ -600,10 +600,10 @@ print("a step of 1e-4 along -sign(g) lowers the loss, as a small step along -g d
 #   the distance in time (on a log axis, a straight line).
 # - The exploding part of the weight gradient comes from the steps furthest from the loss, and a
 #   few such gradients are enough to wreck a model.
-# - Clipping by value equation {eq}`eq-04-clip-value` caps each entry; it changes the direction of the
+# - Clipping by value (equation {eq}`eq-04-clip-value`) caps each entry; it changes the direction of the
 #   update, towards the sign of the gradient for small thresholds.
-# - Clipping by global norm equation {eq}`eq-04-clip-norm` rescales all gradients together; it keeps the
-#   direction equation {eq}`eq-04-cosine` and caps only the step length.
+# - Clipping by global norm (equation {eq}`eq-04-clip-norm`) rescales all gradients together; it keeps the
+#   direction (equation {eq}`eq-04-cosine`) and caps only the step length.
 # - Clipping must return new arrays: the raw gradient belongs to the caller.
 #
 # **Next:** [05 · Sampling](05_sampling.ipynb) turns the model's softmax outputs into names:

@@ -186,7 +186,7 @@ for draws in [100, 10_000, 1_000_000]:
 #
 # Complete `next_char_distribution(scores, temperature=1.0, top_k=None)`. `scores` has shape
 # $(n_y, m)$: each column holds the logits of one example. Return the $(n_y, m)$ array of
-# probabilities equation {eq}`eq-05-temperature`, and, when `top_k` is not `None`, keep only the `top_k`
+# probabilities (equation {eq}`eq-05-temperature`), and, when `top_k` is not `None`, keep only the `top_k`
 # largest entries of each column as in equation {eq}`eq-05-top-k`. Each column must sum to 1. Don't change
 # the caller's `scores` (`scores /= temperature` would). `rnn_lib.softmax` normalises each column
 # and copes with $-\infty$ entries; `np.sort(z, axis=0)[-top_k]` is the `top_k`-th largest entry
@@ -427,8 +427,8 @@ for options in [dict(temperature=0.01), dict(temperature=5.0, top_k=1)]:
 #
 # Ten times the greedy name, "allosaurus", in both cases. At $\tau = 0.01$ the logits are
 # multiplied by 100: along this name the leading letter is ahead of the runner-up by at least
-# 0.14 in logit (at the second letter, "l" against "c"), so the runner-up gets at most
-# $e^{-14} \approx 10^{-6}$ of the weight, and over ten names no other letter is drawn.
+# 0.137 in logit (at the second letter, "l" against "c"), so the runner-up gets at most
+# $e^{-13.7} \approx 10^{-6}$ of the weight, and over ten names no other letter is drawn.
 # Temperature does not reorder the letters, so top-$K$ with $K = 1$ keeps the same letter at
 # every step, however high $\tau$: only one character is ever left to draw.
 # :::
@@ -529,10 +529,10 @@ for temperature in [0.5, 1.0, 2.0]:
 # ## Summary
 #
 # - Sampling turns the softmax output into a choice: draw $u$ uniformly, take the first index whose
-#   cumulative probability passes it equation {eq}`eq-05-inverse-cdf`; `rng.choice(n_y, p=p)` does this.
-# - Temperature divides the logits equation {eq}`eq-05-temperature`: $\tau < 1$ sharpens, $\tau > 1$
-#   flattens; top-$K$ keeps the $K$ most likely characters and renormalises equation {eq}`eq-05-top-k`.
-# - A name is a loop equations {eq}`eq-05-step`, {eq}`eq-05-feedback`: run the cell, draw, feed the drawn
+#   cumulative probability passes it (equation {eq}`eq-05-inverse-cdf`); `rng.choice(n_y, p=p)` does this.
+# - Temperature divides the logits (equation {eq}`eq-05-temperature`): $\tau < 1$ sharpens, $\tau > 1$
+#   flattens; top-$K$ keeps the $K$ most likely characters and renormalises (equation {eq}`eq-05-top-k`).
+# - A name is a loop (equations {eq}`eq-05-step`, {eq}`eq-05-feedback`): run the cell, draw, feed the drawn
 #   character back as a one-hot, stop at the newline (index 0) or a length limit. Training feeds
 #   the true previous character instead (teacher forcing); sampling feeds the model's own draws,
 #   which may lead it where training never went (exposure bias).

@@ -392,7 +392,7 @@ print("names per batch:", [len(batch) for batch in grouped])
 print("one batch:", grouped[0][:6], "...")
 
 # %% [markdown]
-# The objective of a batch is its loss per character equation {eq}`eq-06-loss-per-char`, so its gradient
+# The objective of a batch is its loss per character (equation {eq}`eq-06-loss-per-char`), so its gradient
 # $g$ is the summed gradient of the batch divided by $C$.
 #
 # **Clipping by global norm.** If the norm of all parameter gradients together exceeds a threshold
@@ -441,7 +441,7 @@ print("one batch:", grouped[0][:6], "...")
 # Complete `adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps)` for one parameter
 # array `w` with gradient `dw` at update step `n` (counted from 0) and the moments `m`, `v` after
 # step $n - 1$ (zeros before the first step). Return the new `(w, m, v)` following
-# Equations {eq}`eq-06-adam-m` to {eq}`eq-06-adam-step`, as new arrays: do not change the caller's arrays.
+# equations {eq}`eq-06-adam-m` to {eq}`eq-06-adam-step`, as new arrays: do not change the caller's arrays.
 # :::
 
 
@@ -734,13 +734,13 @@ print(f"dev loss of the loaded model: {reloaded.loss_per_char:.4f}")
 # ## Summary
 #
 # - Hold out a dev set (`split_names`, deterministic) and judge a model by its dev loss per
-#   character equation {eq}`eq-06-loss-per-char`, in nats, every end-of-name newline counted; its
-#   exponential, the perplexity equation {eq}`eq-06-perplexity`, starts at 27 for a uniform guess.
+#   character (equation {eq}`eq-06-loss-per-char`), in nats, every end-of-name newline counted; its
+#   exponential, the perplexity (equation {eq}`eq-06-perplexity`), starts at 27 for a uniform guess.
 # - The seed's recipe, one name per SGD step, works once fixed (a zero state per name, a fresh
 #   shuffle every pass, a dev set): 1.90 nats after 5 epochs, but it takes thousands of steps.
 # - The recommended recipe uses length-grouped minibatches (5% padding instead of a third),
-#   Adam equations {eq}`eq-06-adam-m`–{eq}`eq-06-adam-step`, clipping by global norm equation {eq}`eq-06-clip-norm`
-#   and a linear decay of the learning rate equation {eq}`eq-06-lr-decay`: 1.787 nats (perplexity 5.97)
+#   Adam (equations {eq}`eq-06-adam-m`–{eq}`eq-06-adam-step`), clipping by global norm (equation {eq}`eq-06-clip-norm`)
+#   and a linear decay of the learning rate (equation {eq}`eq-06-lr-decay`): 1.787 nats (perplexity 5.97)
 #   after 10 epochs, in 210 steps and well under a second.
 # - Sampled names gain their endings and their "-saurus" as the dev loss falls; all 300 samples
 #   are new names. At $\tau = 1$ they are as typical as real names; lower temperatures make them

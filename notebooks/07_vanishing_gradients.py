@@ -69,7 +69,7 @@ np.set_printoptions(precision=4, suppress=True)
 # $$ (eq-07-state)
 #
 # The state $a^{\langle t-1\rangle}$ influences $a^{\langle t\rangle}$ only through
-# Equation {eq}`eq-07-state`, so one step back multiplies the gradient by the transpose of the Jacobian
+# equation {eq}`eq-07-state`, so one step back multiplies the gradient by the transpose of the Jacobian
 #
 # $$
 # J^{\langle t\rangle} = \frac{\partial a^{\langle t\rangle}}{\partial a^{\langle t-1\rangle}}
@@ -189,7 +189,7 @@ for rho, norms in curves.items():
 # With $\rho < 1$ the gradient fades by orders of magnitude within a few dozen steps; with
 # $\rho > 1$ it grows. It grows more slowly than $\rho$ per step, though: the larger $W_{aa}$,
 # the more the $\tanh$ units saturate, and a saturated unit has $1 - a^2 \approx 0$, which shrinks
-# the Jacobian equation {eq}`eq-07-jacobian`.
+# the Jacobian (equation {eq}`eq-07-jacobian`).
 #
 # :::{admonition} Predict, then run: a spectral radius of exactly 1
 # :class: tip
@@ -292,7 +292,7 @@ print(f"relative norm, 0 to 100 steps back: min {min(relative):.4f}, max {max(re
 #
 # It does not change at all: an orthogonal matrix is a rotation (or reflection), which keeps
 # every vector's length, so every power of $Q^\top$ does too. Here $\sigma_{\max} = 1$ in the
-# bound equation {eq}`eq-07-bound`, and the smallest singular value is 1 as well, so the gradient can
+# bound (equation {eq}`eq-07-bound`), and the smallest singular value is 1 as well, so the gradient can
 # neither vanish nor explode in the linear RNN. This is why orthogonal initialisation of $W_{aa}$
 # is popular. With the $\tanh$ back in, the slopes $1 - a^2 < 1$ still shrink it, so orthogonality
 # alone does not cure the vanishing gradient of a nonlinear RNN.

@@ -246,7 +246,7 @@ from rnn_lib.activations import sigmoid, softmax
 # :label: ex-08-lstm-forward
 #
 # Complete `lstm_cell_forward(xt, a_prev, c_prev, parameters)` following
-# Equations {eq}`eq-08-lstm-gates` to {eq}`eq-08-lstm-hidden`. The shapes are `xt (n_x, m)`,
+# equations {eq}`eq-08-lstm-gates` to {eq}`eq-08-lstm-hidden`. The shapes are `xt (n_x, m)`,
 # `a_prev, c_prev (n_a, m)`, gate weights `Wf, Wi, Wc, Wo (n_a, n_a + n_x)`, biases
 # `bf, bi, bc, bo (n_a, 1)`, `Wy (n_y, n_a)`, `by (n_y, 1)`. Stack the input as
 # `np.concatenate((a_prev, xt))` (previous state first), and use the `sigmoid` and `softmax`
@@ -307,7 +307,7 @@ checks.check_lstm_cell_forward(lstm_cell_forward)
 #
 # because $a^{\langle t\rangle} = o^{\langle t\rangle} \odot \tanh(c^{\langle t\rangle})$. Writing
 # $z_f, z_i, z_c, z_o$ for the pre-activations inside $\sigma$ and $\tanh$ in
-# Equations {eq}`eq-08-lstm-gates` and {eq}`eq-08-lstm-candidate` (the sigmoid's slope is
+# equations {eq}`eq-08-lstm-gates` and {eq}`eq-08-lstm-candidate` (the sigmoid's slope is
 # $\sigma(1-\sigma)$, the tanh's $1 - \tanh^2$), and dropping the step $\langle t\rangle$:
 #
 # $$
@@ -460,7 +460,7 @@ for name, error in rnn_lib.gradient_check(step_loss, inputs, yours).items():
 # :::{admonition} Predict, then run: a forget-gate bias of 3
 # :class: tip
 #
-# With $b_f = 3$ the forget gates start near $0.95$. If the direct path equation {eq}`eq-08-cell-jacobian`
+# With $b_f = 3$ the forget gates start near $0.95$. If the direct path (equation {eq}`eq-08-cell-jacobian`)
 # were all there is, what share of the gradient would be left 60 steps back? Will the measured
 # gradient be smaller or larger than that?
 # :::
@@ -532,7 +532,7 @@ for label, norms in curves.items():
 # The vanilla RNN loses about a quarter of its gradient per step, eleven orders of magnitude
 # over 80 steps. The LSTM with $b_f = 1$ loses far less than $\sigma(1)^{T-j} = 0.73^{T-j}$ would
 # suggest: the forget gates differ from unit to unit, and the norm of the product
-# Equation {eq}`eq-08-cell-jacobian` is carried by the units whose $f$ happens to be largest. With
+# (equation {eq}`eq-08-cell-jacobian`) is carried by the units whose $f$ happens to be largest. With
 # $b_f = 3$ nothing is lost over 80 steps. The bias only sets the starting point; training moves
 # each $f$ where the task needs it.
 #
@@ -580,7 +580,7 @@ for label, norms in curves.items():
 # renaming: it applies the reset gate *after* the matrix product,
 # $\tilde h_t = \tanh\big(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big)$,
 # where this series (and d2l) apply it to the old state *before* it, as in
-# Equation {eq}`eq-08-gru-candidate`. The two cells learn equally well, but weights trained in one cannot
+# equation {eq}`eq-08-gru-candidate`. The two cells learn equally well, but weights trained in one cannot
 # be copied into the other.
 
 # %% [markdown]

@@ -362,7 +362,7 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # :label: ex-10-bidirectional-output
 #
 # Complete `bidirectional_output(a_forward, a_backward_reversed, Wy, by)`, the last line of
-# Equation {eq}`eq-10-bidirectional`, for sequences that all have $T_x$ steps. `a_forward` is
+# equation {eq}`eq-10-bidirectional`, for sequences that all have $T_x$ steps. `a_forward` is
 # $(n_a, m, T_x)$ in time order; `a_backward_reversed` is $(n_a, m, T_x)$ as the backward layer
 # produced it, so its step $s$ is the state after reading $x^{\langle T_x - 1 - s\rangle}$
 # (counting from 0). `Wy` is $(n_y, 2 n_a)$, its first $n_a$ columns for the forward states.
@@ -542,7 +542,7 @@ for found in beams:
 # `(text, log_probability)`; `log_probs` has the shape `(n_y, len(beams))`, its column `b` the
 # log-probabilities of the next character after `beams[b]`; `chars` is the vocabulary as a string
 # (`chars[k]` is row $k$, `"\n"` among them). Score every (beam, character) pair by
-# Equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
+# equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
 # alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
 # `(text + c, score)` whose `c` is not `"\n"`, `finished` the others as `(text, score)`, without the
 # `"\n"`.

@@ -4,22 +4,24 @@ Shapes are column-major with time last: inputs X (n_x, m, T_x), hidden states a 
 predictions y_hat (n_y, m, T_x); parameters Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
 ba (n_a, 1), by (n_y, 1); the gradient of a parameter carries a "d" prefix (dWax).
 
-Where things live (each layer imports only from the layers above it in this table):
+Where things live (each module imports only from the ones above it in this table):
 
     validation.py, activations.py, loss.py   input checks; tanh, softmax, sigmoid; cross-entropy
     interrupts.py      stop signals held back while a checkpoint is written, or raised
+    _fast/             the speed-ups behind the cells' public functions (nothing to read)
+    cells/shared.py    the output layer, the loss-and-gradients wrapper, the cache layout
+    cells/gated.py     the gated cells' parameters
     cells/rnn.py       the vanilla RNN: parameters, cell forward/backward, rnn_forward, BPTT   01-03
     cells/lstm.py      the LSTM, the same shape (cell and sequence, forward and backward)        08
     cells/gru.py       the GRU, the same shape                                                  08
-    cells/shared.py    the output layer, the loss-and-gradients wrapper, the cache layout
-    cells/gated.py     the gated cells' parameters;  cells/registry.py: the cells by name
+    cells/registry.py  the cells by name (--cell), and the Cell that train and sampling use
     cells/rnn_layer.py a recurrent layer without an output layer, whose backward returns dx     10
     cells/stacked.py, cells/bidirectional.py   stacked and bidirectional RNNs of such layers     10
     cells/embedding.py the embedding layer: a lookup, and its accumulating gradient             10
-    _fast/             the speed-ups behind the cells' public functions (nothing to read)
     data/names.py      the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
     data/streams.py    one long sequence as m contiguous streams in chunks of k steps           09
-    data/checkpoint.py the .npz checkpoint format;  data/npz_reader.py: reading it within bounds
+    data/npz_reader.py reading an .npz's entries within the sizes they declare
+    data/checkpoint.py the .npz checkpoint format
     training/optim.py        clip, clip_by_norm, SGD, Adam                                    04, 06
     training/seed_recipe.py  optimize (one step) and rnn_model: the seed's training loop        06
     training/trainer.py      train (minibatches, Adam, a dev set) and evaluate              06, 08, 10

@@ -1,13 +1,13 @@
-"""A stacked (deep) RNN: L recurrent layers, each layer's states the next layer's inputs.
+"""A stacked (deep) RNN: D = n_layers recurrent layers, each one's states the next one's inputs.
 
     a[1]<t> = tanh(Waa1 a[1]<t-1> + Wax1 x<t>    + ba1)
-    a[l]<t> = tanh(Waal a[l]<t-1> + Waxl a[l-1]<t> + bal)      for l = 2 .. L
-    y_hat<t> = softmax(Wy a[L]<t> + by)
+    a[l]<t> = tanh(Waal a[l]<t-1> + Waxl a[l-1]<t> + bal)      for l = 2 .. D
+    y_hat<t> = softmax(Wy a[D]<t> + by)
 
 Every layer has n_a units; layer 1 reads the inputs (Wax1 is (n_a, n_x)), layer l > 1 reads
 the states of layer l - 1 (Waxl is (n_a, n_a)). The output layer reads the top layer only. The
 parameters are one flat dict: the layer's names with its number appended (Wax1, Waa1, ba1, Wax2,
-...), then Wy (n_y, n_a) and by (n_y, 1). Every layer starts from the same a0. With L = 1 this
+...), then Wy (n_y, n_a) and by (n_y, 1). Every layer starts from the same a0. With D = 1 this
 computes the vanilla RNN of cells/rnn.py (the output layer named Wy, by instead of Wya, by),
 though its weights start at another scale (see initialize_rnn_layer).
 
@@ -68,7 +68,7 @@ def initialize_stacked_parameters(n_a, n_x, n_y, n_layers=2, rng=None):
     Arguments:
         n_a -- hidden units of every layer
         n_x, n_y -- sizes of an input and of an output vector
-        n_layers -- how many recurrent layers, L
+        n_layers -- how many recurrent layers, D
         rng -- a numpy Generator, or a seed for one; None draws fresh entropy
     Returns:
         dict of stacked_param_names(n_layers): Wax1 (n_a, n_x), Waxl (n_a, n_a) for l > 1,
@@ -103,7 +103,7 @@ def stacked_forward(X, a0, parameters):
     Arguments:
         X -- inputs, (n_x, m, T_x)
         a0 -- initial hidden state of every layer, (n_a, m)
-        parameters -- dict of stacked_param_names(L)
+        parameters -- dict of stacked_param_names(n_layers)
     Returns:
         a -- hidden states of the top layer, (n_a, m, T_x)
         y_hat -- predicted distributions, (n_y, m, T_x)
@@ -148,7 +148,7 @@ def stacked_loss_and_gradients(X, Y, a0, parameters):
         X, Y -- inputs and true distributions, (n_x, m, T_x) and (n_y, m, T_x); all-zero
             columns of Y are padding
         a0 -- initial hidden state of every layer, (n_a, m)
-        parameters -- dict of stacked_param_names(L)
+        parameters -- dict of stacked_param_names(n_layers)
     Returns:
         loss -- a Python float
         gradients -- dict with "d" + name for every parameter, and dx, da0

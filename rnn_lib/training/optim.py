@@ -72,7 +72,7 @@ def clip_by_norm(gradients, max_norm):
 
     If ||g|| = sqrt(sum over parameters of sum(g^2)) exceeds max_norm, every parameter gradient
     is multiplied by max_norm / ||g||; the direction of the update is kept. State gradients are
-    copied unchanged. The caller's arrays are not modified. Gradients so large that ||g| is no
+    copied unchanged. The caller's arrays are not modified. Gradients so large that ||g|| is no
     float (beyond ~1.8e308) are still scaled exactly, through _norm_factors.
 
     Arguments:
@@ -132,11 +132,12 @@ def _check_gradient_keys(parameters, gradients):
 class Adam:
     """The Adam optimiser: per-parameter steps scaled by running moments of the gradient.
 
-    For every parameter W with gradient dW, at step t = 1, 2, ...:
+    For every parameter W with gradient dW, at update step n = 0, 1, ... (notebook 06):
         m <- beta1 m + (1 - beta1) dW              v <- beta2 v + (1 - beta2) dW^2
-        m_hat = m / (1 - beta1^t)                  v_hat = v / (1 - beta2^t)
+        m_hat = m / (1 - beta1^(n+1))              v_hat = v / (1 - beta2^(n+1))
         W <- W - learning_rate * m_hat / (sqrt(v_hat) + eps)
-    The moments start at zero; the bias corrections undo that start.
+    The moments start at zero; the bias corrections undo that start. self.t counts the updates
+    taken so far, n + 1 after step n.
 
     Arguments:
         learning_rate -- step size

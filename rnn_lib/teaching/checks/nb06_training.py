@@ -251,7 +251,7 @@ def check_adam_update(adam_update):
     }
     mistakes = plant(STEP_MISTAKES, w, dw, (m_ref, v_ref), (m, v), corrections)
     expect_array("w", result[0], w_ref, mistakes)
-    passed("adam_update: moments, bias correction and step all match rnn_lib.optim.Adam")
+    passed("adam_update: moments, bias correction and step all match rnn_lib.Adam")
 
 
 # optimize: one step of the seed's recipe, built from the functions of notebooks 01-04.

@@ -14,7 +14,16 @@ from ...data.streams import stream_chunks as reference_chunks
 from ...loss import compute_loss
 from ...training.tbptt import truncated_gradients as reference_gradients
 from ..truncation import truncation_gap as reference_gap
-from .compare import CheckFailed, expect_array, named_mistake, passed, plant, stretch
+from .compare import (
+    CheckFailed,
+    expect_array,
+    expect_keys,
+    expect_tuple,
+    named_mistake,
+    passed,
+    plant,
+    stretch,
+)
 
 # --- cutting a stream -----------------------------------------------------------------------
 
@@ -247,15 +256,9 @@ GRADIENT_MISTAKES = (
 def _unpack_gradient_answer(result):
     """(loss, gradients, a_last) from the answer, or CheckFailed saying what came instead."""
     __tracebackhide__ = True
-    if not isinstance(result, tuple) or len(result) != 3:
-        raise CheckFailed("truncated_gradients should return a tuple (loss, gradients, a_last)")
-    loss, gradients, a_last = result
-    if not isinstance(gradients, dict):
-        raise CheckFailed(f"gradients should be a dict; got {type(gradients).__name__}")
-    missing = [f"d{name}" for name in PARAM_NAMES if f"d{name}" not in gradients]
-    if missing:
-        raise CheckFailed(f"gradients lacks {', '.join(missing)}")
-    return loss, gradients, a_last
+    expect_tuple("truncated_gradients", result, ("loss", "gradients", "a_last"))
+    expect_keys("gradients", result[1], [f"d{name}" for name in PARAM_NAMES])
+    return result
 
 
 def _flatten(loss, gradients, a_last):
