@@ -102,10 +102,13 @@ def test_each_planted_lstm_mistake_gets_its_hint(wrong, message):
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (student_gru(swap_u=True), "is PyTorch's and d2l's convention"),
+        (
+            student_gru(swap_u=True),
+            "a_next follows another convention of the GRU: a_next = (1 - u)",
+        ),
         (student_gru(swap_u=True), "this series uses a_next = u * c~ + (1 - u) * a_prev"),
         (student_gru(r_where="after"), "r acts after the matrix product"),
-        (student_gru(r_where="after"), "that is PyTorch's convention; this series (like d2l)"),
+        (student_gru(r_where="after"), "follows another convention of the GRU: r acts after"),
         (student_gru(r_where="nowhere"), "the relevance gate r is missing"),
         (student_gru(tanh_for="u"), "the update gate u uses tanh"),
         (student_gru(tanh_for="r"), "the relevance gate r uses tanh"),

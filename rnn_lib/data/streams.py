@@ -5,14 +5,14 @@ A stream is one long sequence (a text, the names joined by "\\n", a generated ta
 model reads on and on, its hidden state carried from one chunk to the next
 (rnn_lib.training.tbptt). Batching a stream of n symbols takes two cuts:
 
-- into m streams, one per batch column: stream j is the contiguous piece of symbols
-  j L ... (j + 1) L - 1, with L = n // m. The last n - m L symbols (fewer than m) are DROPPED,
+- into m streams, one per batch column: stream i is the contiguous piece of symbols
+  i S ... (i + 1) S - 1, with S = N_s // m. The last N_s - m S symbols (fewer than m) are DROPPED,
   so that every column has the same length;
-- into chunks along time: each stream's L - 1 steps (the input is symbol i, the target symbol
-  i + 1) are cut into ceil((L - 1) / k) chunks of k steps. When k does not divide L - 1 the
-  last chunk is SHORTER (it is not padded); with k >= L - 1 there is one chunk, the whole stream.
+- into chunks along time: each stream's S - 1 steps (the input is symbol s, the target symbol
+  s + 1) are cut into ceil((S - 1) / k) chunks of k steps. When k does not divide S - 1 the
+  last chunk is SHORTER (it is not padded); with k >= S - 1 there is one chunk, the whole stream.
 
-Chunk c holds steps c k ... c k + k - 1 of every column, so the state column j ends chunk c with
+Chunk c holds steps c k ... c k + k - 1 of every column, so the state column i ends chunk c with
 is the state it starts chunk c + 1 from. Notebook 09 builds stream_chunks as an exercise.
 """
 
@@ -42,16 +42,16 @@ def text_indices(text, char_to_ix):
 
 
 def split_streams(sequence, m):
-    """Cut a 1-D sequence into m contiguous streams of L = n // m symbols, one per row.
+    """Cut a 1-D sequence into m contiguous streams of S = N_s // m symbols, one per row.
 
-    streams[j] = sequence[j L : (j + 1) L]; the last n - m L symbols are dropped. Works on any
+    streams[i] = sequence[i S : (i + 1) S]; the last N_s - m S symbols are dropped. Works on any
     1-D array: indices, or a boolean mask of the same sequence, which then splits alike.
 
     Arguments:
         sequence -- 1-D array of n symbols (n >= 2 m: every stream needs one input and one target)
         m -- number of streams, a positive integer
     Returns:
-        streams -- (m, L) array (a copy), row j the j-th piece
+        streams -- (m, S) array (a copy), row i the i-th piece
     """
     check_integer("m", m)
     sequence = np.asarray(sequence)
@@ -89,10 +89,10 @@ def _check_indices(indices, n_x):
 def stream_chunks(indices, n_x, m, k):
     """Batches for truncated BPTT: m contiguous streams, cut into chunks of k steps.
 
-    With streams = split_streams(indices, m), of shape (m, L), chunk c covers the steps
-    t = c k ... min((c + 1) k, L - 1) - 1, and for every column j and step t of the chunk:
-        X[:, j, t - c k] = onehot(streams[j, t])       Y[:, j, t - c k] = onehot(streams[j, t + 1])
-    The last n - m L symbols are dropped; the last chunk is shorter when k does not divide L - 1.
+    With streams = split_streams(indices, m), of shape (m, S), chunk c covers the steps
+    t = c k ... min((c + 1) k, S - 1) - 1, and for every column i and step t of the chunk:
+        X[:, i, t - c k] = onehot(streams[i, t])       Y[:, i, t - c k] = onehot(streams[i, t + 1])
+    The last N_s - m S symbols are dropped; the last chunk is shorter when k does not divide S - 1.
     Deterministic: the same arguments give the same chunks, in order.
 
     Arguments:
@@ -102,7 +102,7 @@ def stream_chunks(indices, n_x, m, k):
         k -- steps per chunk, a positive integer
     Returns:
         an iterator over count_chunks(n, m, k) pairs (X, Y), each float64 (n_x, m, k) (the last
-        (n_x, m, r) with r = (L - 1) - k (count - 1))
+        (n_x, m, r) with r = (S - 1) - k (count - 1))
     """
     for name, value in (("n_x", n_x), ("m", m), ("k", k)):
         check_integer(name, value)
@@ -111,7 +111,7 @@ def stream_chunks(indices, n_x, m, k):
 
 
 def _one_hot_chunks(streams, n_x, k):
-    """Yield the one-hot (X, Y) of each chunk of k steps of streams (m, L), in order."""
+    """Yield the one-hot (X, Y) of each chunk of k steps of streams (m, S), in order."""
     m, length = streams.shape
     rows = np.arange(m)[:, None]
     for start in range(0, length - 1, k):

@@ -2,9 +2,9 @@
 
 The log-probability of a name is that of the model writing exactly this name and then stopping:
 
-    log P(name) = sum over t = 1 .. L + 1 of log p(c<t> | c<1> ... c<t-1>)
+    log P(name) = sum over t = 1 .. T_x of log p(c<t> | c<1> ... c<t-1>)
 
-over its L characters and the end-of-name "\\n" that closes it (c<L+1> = "\\n"), each
+over its T_x - 1 characters and the end-of-name "\\n" that closes it (c<T_x> = "\\n"), each
 distribution the model's own (temperature 1). Greedy decoding takes the most likely character at
 every step. Sampling draws it (rnn_lib.sample_names) and scores the names afterwards. Beam
 search keeps the beam_width most likely unfinished names at every step and extends them all;

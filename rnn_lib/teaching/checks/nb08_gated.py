@@ -7,7 +7,16 @@ import numpy as np
 from ...activations import sigmoid
 from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
 from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_backward, lstm_cell_forward
-from .compare import expect_array, expect_keys, expect_tuple, passed, plant, stretch
+from .compare import (
+    CheckFailed,
+    expect_array,
+    expect_keys,
+    expect_tuple,
+    named_mistake,
+    passed,
+    plant,
+    stretch,
+)
 from .fixtures import expect_prediction
 from .outputs import expect_outputs
 
@@ -254,9 +263,9 @@ def _gru_variant(xt, a_prev, p, tanh_gate=None, relevance="before", swap_u=False
     return (1 - u) * cc + u * a_prev if swap_u else u * cc + (1 - u) * a_prev
 
 
-#: Typical mistakes of gru_cell_forward, as (message, planted function of (xt, a_prev,
-#: parameters)) returning a_next.
-GRU_MISTAKES = (
+#: Other conventions of the GRU, not mistakes, as (message, planted function of (xt, a_prev,
+#: parameters)) returning a_next: an answer that follows one is told so, and how to convert.
+GRU_CONVENTIONS = (
     (
         "a_next = (1 - u) * c~ + u * a_prev is PyTorch's and d2l's convention, in which the "
         "update gate weighs the old state; this series uses a_next = u * c~ + (1 - u) * a_prev, "
@@ -269,6 +278,10 @@ GRU_MISTAKES = (
         "Wc [r * a_prev; xt]",
         partial(_gru_variant, relevance="after"),
     ),
+)
+
+#: Typical mistakes of gru_cell_forward, the same way.
+GRU_MISTAKES = (
     (
         "the relevance gate r is missing: the candidate reads [r * a_prev; xt]",
         partial(_gru_variant, relevance="none"),
@@ -297,6 +310,9 @@ def check_gru_cell_forward(cell_forward):
     expect_tuple("gru_cell_forward", result, ("a_next", "yt_pred", "cache"))
     a_next, yt_pred, _ = result
     expected_a, expected_y, _ = gru_cell_forward(xt, a_prev, p)
+    convention = named_mistake(a_next, expected_a, plant(GRU_CONVENTIONS, xt, a_prev, p))
+    if convention:
+        raise CheckFailed(f"a_next follows another convention of the GRU: {convention}")
     expect_array("a_next", a_next, expected_a, plant(GRU_MISTAKES, xt, a_prev, p))
     expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
     passed("gru_cell_forward: a_next and yt_pred match the reference")
