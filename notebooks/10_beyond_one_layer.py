@@ -150,7 +150,7 @@ print("columns the one-liner gets wrong:", wrong)
 # :::{exercise} The embedding's backward pass (core)
 # :label: ex-10-embedding-backward
 #
-# Complete `embedding_backward(de, indices, n_x)`, which returns $\mathrm{d}W_e$ of shape
+# Complete `embedding_gradient(de, indices, n_x)`, which returns $\mathrm{d}W_e$ of shape
 # $(n_e, n_x)$ by equation {eq}`eq-10-embedding-gradient`, given `de` of shape $(n_e, m, T_x)$ and
 # `indices` of shape $(m, T_x)$. Steps whose index is `rnn_lib.NO_INPUT` ($-1$) looked nothing
 # up and add nothing (careful: numpy reads $-1$ as the last column). Repeated characters must
@@ -159,7 +159,7 @@ print("columns the one-liner gets wrong:", wrong)
 
 
 # %% tags=["solution", "hide-input"]
-def embedding_backward(de, indices, n_x):
+def embedding_gradient(de, indices, n_x):
     """dWe (n_e, n_x): each step's de added into the column it looked up."""
     ### BEGIN SOLUTION
     dWe = np.zeros((de.shape[0], n_x))
@@ -170,8 +170,55 @@ def embedding_backward(de, indices, n_x):
 
 
 # %%
-checks.check_embedding_backward(embedding_backward)
+checks.check_embedding_backward(embedding_gradient)
 
+# %% [markdown]
+# :::{admonition} Predict, then run: an embedding of the size of the vocabulary
+# :class: tip
+#
+# A character model with $n_e = n_x = 27$ and $W_e$ the identity matrix: what does the embedding
+# layer do, and how many parameters does it add?
+# :::
+
+# %%
+identity = np.eye(n_x)  # W_e = I: n_e = n_x, column k the one-hot vector of character k
+embedded, _ = rnn_lib.embedding_forward(indices, identity)
+print("W_e = I gives back the one-hot inputs:", np.array_equal(embedded, X))
+print("parameters it adds:", identity.size)
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# Nothing: $W_e x = x$, so the next layer sees the one-hot vectors as before. A trainable $W_e$
+# adds $27^2 = 729$ parameters that the next layer's $W_{ax}$ could absorb: $W_{ax} W_e$ is one
+# $(n_a, 27)$ matrix. An embedding pays when $n_e$ is much smaller than $n_x$, or when the
+# vectors are shared or pre-trained.
+# :::
+
+# %% [markdown]
+# :::{admonition} Predict, then run: the gradient of a repeated letter
+# :class: tip
+#
+# "Anna" is read as four steps, a, n, n, a (after the zero first step). How many columns of
+# $\mathrm{d}W_e$ are non-zero, and how many of the four steps' gradients does each hold?
+# :::
+
+# %%
+steps = rnn_lib.one_hot_to_indices(rnn_lib.encode_names(["anna"], char_to_ix)[0])
+_, cache = rnn_lib.embedding_forward(steps, We)
+dWe = rnn_lib.embedding_backward(np.ones((5, *steps.shape)), cache)["dWe"]
+print("non-zero columns:", [ix_to_char[j] for j in np.flatnonzero(dWe.any(axis=0))])
+print("each holds the sum of", dWe[0, char_to_ix["a"]], "steps' gradients")
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# Two columns, a and n, each the sum of two steps' gradients. The zero first step (`NO_INPUT`)
+# adds to no column; with `dWe[:, idx] += de` each column would have kept only one step.
+# :::
+#
 # %% [markdown]
 # ## 2. Stacked RNNs: the states of one layer are the inputs of the next
 #
@@ -486,6 +533,31 @@ plt.show()
 # generate, though: its backward layer needs letters that do not exist yet.
 
 # %% [markdown]
+# :::{admonition} Predict, then run: a bidirectional name generator
+# :class: tip
+#
+# Could the bidirectional RNN of section 3 be trained on the names like the models of
+# notebook 06, predicting each next letter, and then generate names?
+# :::
+
+# %%
+X_name, Y_name = rnn_lib.encode_names(["tyrannosaurus"], char_to_ix)  # 14 steps
+leak = all(
+    np.array_equal(X_name[:, :, t + 1], Y_name[:, :, t]) for t in range(X_name.shape[2] - 1)
+)
+print("the input of step t + 1 is the target of step t, at every step but the last:", leak)
+
+# %% [markdown]
+# :::{admonition} Answer
+# :class: dropdown
+#
+# It would train to a very low loss and be useless: its backward layer reads the letter it is
+# asked to predict (the next input is the current target), so it learns to copy. And to
+# generate, it would need the whole name before writing its first letter. Bidirectional RNNs
+# are for sequences that are given whole: tagging, filling in, encoding a sentence to translate.
+# :::
+
+# %% [markdown]
 # ## 4. Decoding: greedy, sampling and beam search
 #
 # Back to generating. A model defines the probability of a whole name, letter by letter,
@@ -646,69 +718,18 @@ print(f"beam names that are real genera: {in_corpus} of {len(top)}")
 # does not prefer the shortest sentence as it prefers the empty name here.
 
 # %% [markdown]
-# ## Questions
-#
-# :::{admonition} Predict, then run: an embedding of the size of the vocabulary
-# :class: tip
-#
-# A character model with $n_e = n_x = 27$ and $W_e$ the identity matrix: what does the embedding
-# layer do, and how many parameters does it add?
-# :::
-#
-# :::{admonition} Answer
-# :class: dropdown
-#
-# Nothing: $W_e x = x$, so the next layer sees the one-hot vectors as before. A trainable $W_e$
-# adds $27^2 = 729$ parameters that the next layer's $W_{ax}$ could absorb: $W_{ax} W_e$ is one
-# $(n_a, 27)$ matrix. An embedding pays when $n_e$ is much smaller than $n_x$, or when the
-# vectors are shared or pre-trained.
-# :::
-#
-# :::{admonition} Predict, then run: the gradient of a repeated letter
-# :class: tip
-#
-# "Anna" is read as four steps, a, n, n, a (after the zero first step). How many columns of
-# $\mathrm{d}W_e$ are non-zero, and how many of the four steps' gradients does each hold?
-# :::
-
-# %%
-steps = rnn_lib.one_hot_to_indices(rnn_lib.encode_names(["anna"], char_to_ix)[0])
-_, cache = rnn_lib.embedding_forward(steps, We)
-dWe = rnn_lib.embedding_backward(np.ones((5, *steps.shape)), cache)["dWe"]
-print("non-zero columns:", [ix_to_char[j] for j in np.flatnonzero(dWe.any(axis=0))])
-print("each holds the sum of", dWe[0, char_to_ix["a"]], "steps' gradients")
-
-# %% [markdown]
-# :::{admonition} Answer
-# :class: dropdown
-#
-# Two columns, a and n, each the sum of two steps' gradients. The zero first step (`NO_INPUT`)
-# adds to no column; with `dWe[:, idx] += de` each column would have kept only one step.
-# :::
-#
-# :::{admonition} Predict, then run: a bidirectional name generator
-# :class: tip
-#
-# Could the bidirectional RNN of section 3 be trained on the names like the models of
-# notebook 06, predicting each next letter, and then generate names?
-# :::
-#
-# :::{admonition} Answer
-# :class: dropdown
-#
-# It would train to a very low loss and be useless: its backward layer reads the letter it is
-# asked to predict (the next input is the current target), so it learns to copy. And to
-# generate, it would need the whole name before writing its first letter. Bidirectional RNNs
-# are for sequences that are given whole: tagging, filling in, encoding a sentence to translate.
-# :::
-#
 # :::{admonition} Predict, then run: wider is always better?
 # :class: tip
 #
 # Is the best name that beam search finds with width $2B$ always at least as likely as the one
 # it finds with width $B$?
 # :::
-#
+
+# %%
+never_worse = all(later >= earlier - 1e-12 for earlier, later in zip(best, best[1:]))
+print("on this model, a wider beam never found a less likely best name:", never_worse)
+
+# %% [markdown]
 # :::{admonition} Answer
 # :class: dropdown
 #

@@ -67,7 +67,7 @@ EMBEDDING_MISTAKES = (
 
 
 def check_embedding_backward(embedding_backward_step):
-    """Check embedding_backward(de, indices, n_x) -> dWe against rnn_lib's."""
+    """Check embedding_gradient(de, indices, n_x) -> dWe against rnn_lib's embedding_backward."""
     __tracebackhide__ = True
     de, indices, n_x = _embedding_inputs()
     got = embedding_backward_step(de.copy(), indices.copy(), n_x)
