@@ -944,7 +944,7 @@ plt.show()
 
 # %% [markdown]
 # On the test names both gated cells end below the vanilla RNN, by about 0.12 nats per character
-# (with seeds 1 and 2, chosen the same way, the gaps are between 0.10 and 0.14); between the
+# (0.12 to 0.14 over seeds 0, 1 and 2 at these learning rates: `benchmarks/seed_spread.py`); between the
 # LSTM and the GRU there is less than a hundredth of a nat, and the dev names rank the two the
 # other way round: at this size they are tied. They also fit the training names more closely
 # (dotted): with more epochs they would be the first to overfit. A tenth of a nat is a
