@@ -237,8 +237,11 @@ def _train(args):
 
 
 def _run_training(args, train_names, dev_names, chars):
-    """train() with the command's settings; chars is the whole corpus's vocabulary (the dev
-    names may hold rarer letters)."""
+    """train() with the command's settings.
+
+    train() with the command's settings; chars is the whole corpus's vocabulary (the dev names
+    may hold rarer letters).
+    """
     return train(
         train_names,
         dev_names,

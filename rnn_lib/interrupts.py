@@ -32,8 +32,11 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _handled_signals():
-    """The stop signals this thread may take over: none outside the main thread, never an
-    ignored one (nohup ignores SIGHUP, and that choice is kept)."""
+    """The stop signals this thread may take over.
+
+    The stop signals this thread may take over: none outside the main thread, never an ignored
+    one (nohup ignores SIGHUP, and that choice is kept).
+    """
     if threading.current_thread() is not threading.main_thread():
         return ()
     return tuple(s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN)
@@ -41,8 +44,10 @@ def _handled_signals():
 
 @contextmanager
 def _handlers(handler, then_ignore=False):
-    """Install handler for the stop signals; on the way out restore the previous handlers (or,
-    with then_ignore, ignore the signals from then on).
+    """Install handler for the stop signals, and restore the previous ones on the way out.
+
+    Install handler for the stop signals; on the way out restore the previous handlers (or, with
+    then_ignore, ignore the signals from then on).
 
     Each previous handler is remembered before its replacement is installed, so an exception
     raised by a signal in between still restores exactly what was replaced.

@@ -1,6 +1,7 @@
 """The layout's promises: functions that fit on a screen, imports that flow one way, a stable API.
 
-- No function in rnn_lib is longer than 60 lines, docstring and decorators included.
+- No function in rnn_lib is longer than 60 lines, docstring and decorators included, and every
+  docstring opens with a summary of one line.
 - The modules of rnn_lib import each other without a cycle: every module stands on modules
   that do not import it back, directly or through others.
 - Every name rnn_lib exported before the package was grouped by role (cells/, _fast/,
@@ -80,6 +81,24 @@ def test_no_function_is_longer_than_a_screen():
     assert not long, f"functions over {MAX_LINES} lines: " + "; ".join(long)
 
 
+def multi_line_summaries(path):
+    """Functions and classes of path whose docstring's first paragraph runs over one line."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            lines = (ast.get_docstring(node) or "").split("\n")
+            if len(lines) > 1 and lines[1].strip():
+                yield node.name, node.lineno
+
+
+def test_every_docstring_opens_with_a_one_line_summary():
+    long = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} {name}"
+        for path in MODULES
+        for name, line in multi_line_summaries(path)
+    ]
+    assert not long, "docstrings whose summary runs over one line: " + "; ".join(long)
+
+
 def find_cycle(graph):
     """A list of modules that import each other in a ring, or None (depth-first search)."""
     state = {}
@@ -144,4 +163,6 @@ def test_the_detectors_catch_what_they_look_for(tmp_path):
     assert [length for _, _, length in functions(planted)] == [MAX_LINES + 2]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+    planted.write_text('def f():\n    """A summary\n    that runs on."""\n')
+    assert list(multi_line_summaries(planted)) == [("f", 1)]
     assert "rnn_lib._fast" in imported_modules(NAMES["rnn_lib.cells.rnn"])  # from .. import _fast

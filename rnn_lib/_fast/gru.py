@@ -19,8 +19,11 @@ STACK_ORDER = ("c", "u", "r")
 
 
 def split_weights(parameters):
-    """The stacked weights: a_prev columns of Wc transposed (n_a, n_a), those of [Wu; Wr]
-    transposed (n_a, 2 n_a), the xt columns of [Wc; Wu; Wr] (3 n_a, n_x), the biases (3 n_a, 1)."""
+    """The GRU's stacked weights, split as the fast loops use them.
+
+    The stacked weights: a_prev columns of Wc transposed (n_a, n_a), those of [Wu; Wr]
+    transposed (n_a, 2 n_a), the xt columns of [Wc; Wu; Wr] (3 n_a, n_x), the biases (3 n_a, 1).
+    """
     n_a = parameters["Wu"].shape[0]
     W = np.concatenate([parameters[f"W{g}"] for g in STACK_ORDER])  # (3 n_a, n_a + n_x)
     b = np.concatenate([parameters[f"b{g}"] for g in STACK_ORDER])

@@ -155,8 +155,11 @@ class GRUCache(TimeMajorCache):
 
     @classmethod
     def from_steps(cls, x, steps, predictions, parameters):
-        """One cache from what gru_cell_forward returned, step by step: its GRUCellCaches and
-        its predictions yt_pred, (n_y, m) each."""
+        """One cache from what gru_cell_forward returned, step by step.
+
+        One cache from what gru_cell_forward returned, step by step: its GRUCellCaches and its
+        predictions yt_pred, (n_y, m) each.
+        """
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         gates = cls.rows([np.concatenate((s.cc, s.u, s.r)) for s in steps])
         reset_states = cls.rows([s.r * s.a_prev for s in steps])
@@ -207,7 +210,10 @@ def gru_backward(da, caches):
 
 
 def gru_loss_and_gradients(X, Y, a0, parameters):
-    """The GRU's summed cross-entropy on X and Y from a0, and its gradients (dx, da0 and one per
+    """The GRU's summed cross-entropy on X and Y from a0, and its gradients.
+
+    The GRU's summed cross-entropy on X and Y from a0, and its gradients (dx, da0 and one per
     name of GRU_PARAM_NAMES), computed as for the LSTM: shared.loss_and_gradients with
-    gru_forward and gru_backward."""
+    gru_forward and gru_backward.
+    """
     return loss_and_gradients(gru_forward, gru_backward, X, Y, a0, parameters)

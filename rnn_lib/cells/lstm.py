@@ -167,8 +167,11 @@ class LSTMCache(TimeMajorCache):
 
     @classmethod
     def from_steps(cls, x, steps, predictions, parameters):
-        """One cache from what lstm_cell_forward returned, step by step: its LSTMCellCaches and
-        its predictions yt_pred, (n_y, m) each."""
+        """One cache from what lstm_cell_forward returned, step by step.
+
+        One cache from what lstm_cell_forward returned, step by step: its LSTMCellCaches and its
+        predictions yt_pred, (n_y, m) each.
+        """
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         cells = cls.rows([steps[0].c_prev] + [s.c_next for s in steps])
         gates = cls.rows([np.concatenate((s.o, s.f, s.i, s.cc)) for s in steps])
@@ -229,8 +232,10 @@ def lstm_backward(da, caches):
 
 
 def lstm_loss_and_gradients(X, Y, a0, parameters):
-    """The summed cross-entropy of the LSTM on X (n_x, m, T_x) and targets Y (n_y, m, T_x) from
-    a0 (n_a, m), and the gradient of every one of LSTM_PARAM_NAMES, with dx, da0 and dc0.
+    """The LSTM's summed cross-entropy on X and Y from a0, and its gradients.
+
+    The summed cross-entropy of the LSTM on X (n_x, m, T_x) and targets Y (n_y, m, T_x) from a0
+    (n_a, m), and the gradient of every one of LSTM_PARAM_NAMES, with dx, da0 and dc0.
 
     lstm_forward, the output layer's backward, then lstm_backward: shared.loss_and_gradients.
     """

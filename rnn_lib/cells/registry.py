@@ -124,8 +124,11 @@ CELLS = {
 
 
 def get_cell(name):
-    """The Cell called name ("rnn", "lstm" or "gru"), or name itself if it is a Cell (such as
-    rnn_lib.stacked_cell(2)); ValueError naming the choices otherwise."""
+    """The Cell called name, or name itself if it is a Cell.
+
+    The Cell called name ("rnn", "lstm" or "gru"), or name itself if it is a Cell (such as
+    rnn_lib.stacked_cell(2)); ValueError naming the choices otherwise.
+    """
     if isinstance(name, Cell):
         return name
     if not isinstance(name, str) or name not in CELLS:

@@ -178,8 +178,11 @@ class SequenceCache(TimeMajorCache):
 
     @classmethod
     def from_steps(cls, x, steps, predictions=None, parameters=None):
-        """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache; the
-        predictions, (n_y, m) each, default to the caches' own y_hat_t."""
+        """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache.
+
+        Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache; the
+        predictions, (n_y, m) each, default to the caches' own y_hat_t.
+        """
         steps = list(steps)
         if predictions is None:
             predictions = [step.y_hat_t for step in steps]

@@ -129,8 +129,11 @@ class TimeMajorCache:
 
     @classmethod
     def from_steps(cls, x, steps, predictions, parameters):
-        """The cache from what the cell's forward returned step by step (its cell caches and
-        predictions)."""
+        """The cache from what the cell's forward returned, step by step.
+
+        The cache from what the cell's forward returned step by step (its cell caches and
+        predictions).
+        """
         raise NotImplementedError(f"{cls.__name__} does not define from_steps")
 
     @classmethod

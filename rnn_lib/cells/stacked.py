@@ -171,8 +171,11 @@ def _stacked_step(indices, state, parameters):
 
 
 def stacked_cell(n_layers):
-    """The stack of n_layers layers as a Cell, for rnn_lib.train, evaluate, sample_names and the
-    decoders: rnn_lib.train(names, cell=stacked_cell(2), hidden=63)."""
+    """The stack of n_layers layers as a Cell, for train, evaluate, sampling and decoding.
+
+    The stack of n_layers layers as a Cell, for rnn_lib.train, evaluate, sample_names and the
+    decoders: rnn_lib.train(names, cell=stacked_cell(2), hidden=63).
+    """
     check_integer("n_layers", n_layers)
     return Cell(
         stacked_param_names(n_layers),

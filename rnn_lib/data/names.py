@@ -226,8 +226,10 @@ def count_chars(names):
 
 
 def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
-    """Shuffle the names with rng and cut off the last dev_fraction of them as a dev set, and,
-    if test_fraction > 0, a test set from the rest.
+    """Split the names into a training set, a dev set and, if asked, a test set.
+
+    Shuffle the names with rng and cut off the last dev_fraction of them as a dev set, and, if
+    test_fraction > 0, a test set from the rest.
 
     The dev set does not depend on test_fraction. The test set is the last
     round(test_fraction * len(names)) of the rest shuffled once more by rng (a seed makes a
@@ -264,8 +266,11 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
 
 
 def _cut_off(names, count, rng):
-    """Shuffle names with np.random.default_rng(rng); return (the others, the last count of
-    them), count kept between 1 and len(names) - 1."""
+    """Shuffle names and cut off the last count of them.
+
+    Shuffle names with np.random.default_rng(rng); return (the others, the last count of them),
+    count kept between 1 and len(names) - 1.
+    """
     order = np.random.default_rng(rng).permutation(len(names))
     count = min(max(1, count), len(names) - 1)
     shuffled = [names[i] for i in order]

@@ -111,9 +111,12 @@ def _summed_loss(architecture, parameters, names, char_to_ix, batch_size):
 
 
 def _evaluation_batches(names, batch_size, width):
-    """The names sorted by length, cut into batches of at most batch_size names and at most
-    MAX_BATCH_VALUES = m * T_x * width values, width = n_x + n_a (a name too long for that
-    makes a batch of its own)."""
+    """The names sorted by length, cut into batches of bounded size.
+
+    The names sorted by length, cut into batches of at most batch_size names and at most
+    MAX_BATCH_VALUES = m * T_x * width values, width = n_x + n_a (a name too long for that makes
+    a batch of its own).
+    """
     batch, most_steps = [], MAX_BATCH_VALUES // width
     for name in sorted(names, key=len):
         # Sorted by length, so the new name is the batch's longest: T_x = len(name) + 1.
@@ -224,8 +227,11 @@ def _diverged(run, what, epoch):
 
 
 def _dev_evaluation(run, dev_names, char_to_ix, epoch):
-    """The Evaluation of the dev names after an epoch (None without them); TrainingDiverged
-    if their loss is not finite."""
+    """The Evaluation of the dev names after an epoch (None without them).
+
+    The Evaluation of the dev names after an epoch (None without them); TrainingDiverged if
+    their loss is not finite.
+    """
     if not dev_names:
         return None
     total = _summed_loss(run.architecture, run.parameters, dev_names, char_to_ix, 512)

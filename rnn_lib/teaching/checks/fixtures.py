@@ -16,8 +16,11 @@ VOCABULARY = SEED_CHARS
 
 
 def rnn_parameters(rng, n_x, n_a, n_y, recurrent_scale=0.5, bias_scale=1.0):
-    """Random RNN parameters: standard normal entries, Waa scaled by recurrent_scale and the
-    biases by bias_scale (drawn in the order Wax, Waa, Wya, ba, by)."""
+    """Random RNN parameters with every entry non-zero.
+
+    Random RNN parameters: standard normal entries, Waa scaled by recurrent_scale and the biases
+    by bias_scale (drawn in the order Wax, Waa, Wya, ba, by).
+    """
     return {
         "Wax": rng.standard_normal((n_a, n_x)),
         "Waa": rng.standard_normal((n_a, n_a)) * recurrent_scale,

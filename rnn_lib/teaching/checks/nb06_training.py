@@ -121,8 +121,11 @@ def _adam_inputs(seed=6):
 
 
 def _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps):
-    """The library's Adam after n updates, with moments m and v, applied once: update step n,
-    counted from 0 as rnn_lib.train counts its steps (Adam's own counter becomes n + 1)."""
+    """The library's Adam applied once, at update step n, from moments m and v.
+
+    The library's Adam after n updates, with moments m and v, applied once: update step n,
+    counted from 0 as rnn_lib.train counts its steps (Adam's own counter becomes n + 1).
+    """
     adam = Adam(learning_rate, beta1, beta2, eps)
     adam.t = n
     adam.m = {"w": m.copy()}
@@ -224,8 +227,11 @@ STEP_MISTAKES = (
 
 @stretch("rnn_lib.Adam")
 def check_adam_update(adam_update):
-    """Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v), n the
-    update step counted from 0."""
+    """Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v).
+
+    Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v), n the
+    update step counted from 0.
+    """
     __tracebackhide__ = True
     w, dw, m, v = _adam_inputs()
     n, learning_rate, beta1, beta2, eps = 2, 0.01, 0.9, 0.99, 0.05
@@ -260,8 +266,11 @@ SEQUENCE_GRADIENTS = tuple(f"d{name}" for name in PARAM_NAMES) + ("da0",)
 
 
 def _optimize_inputs(seed=6):
-    """X, Y (27, 3, 5) of three padded names, a_prev (7, 3), parameters whose gradients lie
-    beyond the clip value 0.5 in about a third of their entries, and the learning rate 0.1."""
+    """The inputs check_optimize feeds the answer: three padded names and a small RNN.
+
+    X, Y (27, 3, 5) of three padded names, a_prev (7, 3), parameters whose gradients lie beyond
+    the clip value 0.5 in about a third of their entries, and the learning rate 0.1.
+    """
     char_to_ix, _ = index_maps(VOCABULARY)
     X, Y = encode_names(["rex", "dino", "t"], char_to_ix)
     rng = np.random.default_rng(seed)
@@ -282,8 +291,11 @@ def _pieces(X, Y, a_prev, parameters, clip_value):
 
 
 def _named(loss, gradients, a_last, parameters_after):
-    """A step's outputs by the names the check reports: loss, a_last, dWax ... da0 and
-    parameters['Wax'] after the step ..."""
+    """A step's outputs by the names the check reports.
+
+    A step's outputs by the names the check reports: loss, a_last, dWax ... da0 and
+    parameters['Wax'] after the step ...
+    """
     outputs = {"loss": loss, "a_last": a_last}
     outputs.update({name: gradients[name] for name in SEQUENCE_GRADIENTS})
     for name in PARAM_NAMES:
@@ -380,8 +392,11 @@ OPTIMIZE_MISTAKES = (
 
 
 def check_optimize(optimize):
-    """Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) -> (loss,
-    gradients, a_last), which also updates parameters in place, against rnn_lib.optimize."""
+    """Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) against rnn_lib's.
+
+    Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) -> (loss, gradients,
+    a_last), which also updates parameters in place, against rnn_lib.optimize.
+    """
     __tracebackhide__ = True
     X, Y, a_prev, parameters, learning_rate, clip_value = _optimize_inputs()
     theirs = {name: value.copy() for name, value in parameters.items()}
