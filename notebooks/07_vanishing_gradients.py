@@ -101,7 +101,7 @@ np.set_printoptions(precision=4, suppress=True)
 # directions and on how saturated the $\tanh$ units are.
 
 # %% [markdown]
-# :::{exercise} The gradient norm at every step (core)
+# :::{exercise} The gradient norm at every step · core
 # :label: ex-07-gradient-norms
 #
 # Complete `gradient_norms_through_time(a, Waa, da_last)`. The hidden states `a` have shape

@@ -243,7 +243,7 @@ plt.show()
 from rnn_lib.activations import sigmoid, softmax
 
 # %% [markdown]
-# :::{exercise} Implement the LSTM cell (core)
+# :::{exercise} Implement the LSTM cell · core
 # :label: ex-08-lstm-forward
 #
 # Complete `lstm_cell_forward(xt, a_prev, c_prev, parameters)` following
@@ -336,7 +336,7 @@ checks.check_lstm_cell_forward(lstm_cell_forward)
 # whose top $n_a$ rows go back to the hidden state of step $t-1$.
 
 # %% [markdown]
-# :::{exercise} The LSTM cell backward (core)
+# :::{exercise} The LSTM cell backward · core
 # :label: ex-08-lstm-backward
 #
 # Complete `lstm_cell_backward(da_next, dc_next, cache)`. `da_next` is
@@ -585,7 +585,7 @@ for label, norms in curves.items():
 # be copied into the other.
 
 # %% [markdown]
-# :::{exercise} Implement the GRU cell (stretch)
+# :::{exercise} Implement the GRU cell · stretch
 # :label: ex-08-gru-forward
 #
 # Complete `gru_cell_forward(xt, a_prev, parameters)` following equations {eq}`eq-08-gru-gates` to

@@ -167,7 +167,7 @@ draw_streams(train_stream, m=4, k=8, chunks=3)
 # the way in.
 
 # %% [markdown]
-# :::{exercise} Cut a stream into chunks (core)
+# :::{exercise} Cut a stream into chunks · core
 # :label: ex-09-stream-chunks
 #
 # Complete `stream_chunks(indices, n_x, m, k)`. `indices` is a 1-D integer array of $N_s$
@@ -235,7 +235,7 @@ print(f"{steps} steps per stream, {chunks} chunks of k = {k}")
 # backward pass; truncated BPTT drops it. In a framework with automatic differentiation that
 # is the `detach()` of the carried state; in numpy it is simply not using `da0`.
 #
-# :::{exercise} The truncated gradient (core)
+# :::{exercise} The truncated gradient · core
 # :label: ex-09-truncated-gradients
 #
 # Complete `truncated_gradients(X, Y, a0, parameters, k)`: the gradient that truncated BPTT
@@ -494,7 +494,7 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 #   there. A dependency longer than $k$ is learned only as far as the weights already keep the
 #   input by chance.
 #
-# :::{exercise} Measure what truncation misses (stretch)
+# :::{exercise} Measure what truncation misses · stretch
 # :label: ex-09-truncation-gap
 #
 # Complete `truncation_gap(X, Y, a0, parameters, k)`: the share of the full gradient that

@@ -148,7 +148,7 @@ wrong = [
 print("columns the one-liner gets wrong:", wrong)
 
 # %% [markdown]
-# :::{exercise} The embedding's backward pass (core)
+# :::{exercise} The embedding's backward pass · core
 # :label: ex-10-embedding-backward
 #
 # Complete `embedding_gradient(de, indices, n_x)`, which returns $\mathrm{d}W_e$ of shape
@@ -406,7 +406,7 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # and not in its padding (`rnn_lib.bidirectional_forward(X, a0, parameters, lengths)`).
 
 # %% [markdown]
-# :::{exercise} The bidirectional output (stretch)
+# :::{exercise} The bidirectional output · stretch
 # :label: ex-10-bidirectional-output
 #
 # Complete `bidirectional_output(a_forward, a_backward_reversed, Wy, by)`, the last line of
@@ -608,7 +608,7 @@ for found in beams:
     print(f"beam 8 : {found.name!r:18} log P = {found.log_probability:6.2f}")
 
 # %% [markdown]
-# :::{exercise} One step of beam search (core)
+# :::{exercise} One step of beam search · core
 # :label: ex-10-beam-step
 #
 # Complete `beam_step(beams, log_probs, width, chars)`. `beams` is a list of unfinished hypotheses
