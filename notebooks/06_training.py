@@ -399,7 +399,7 @@ print("one batch:", grouped[0][:6], "...")
 # $c = 1$, they are rescaled as one vector (notebook 04), which keeps the direction of the step:
 #
 # $$ g \leftarrow g \cdot \min\Big(1, \frac{c}{\lVert g\rVert}\Big), \qquad
-#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}/\partial W)^2}
+#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}_{\text{char}}/\partial W)^2}
 #    $$ (eq-06-clip-norm)
 #
 # **Adam.** Instead of one learning rate for every weight, Adam keeps two running averages per
