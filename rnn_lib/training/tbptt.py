@@ -158,7 +158,7 @@ def train_tbptt(
     boundary. With carry_state=False every chunk starts from a zero state instead.
 
     Arguments:
-        indices -- the stream, a 1-D int array of vocabulary indices (n >= 2 m)
+        indices -- the stream, a 1-D int array of vocabulary indices (N_s >= 2 m)
         n_x -- vocabulary size
         hidden -- hidden units n_a;  m -- streams (batch columns);  k -- steps per chunk
         epochs -- passes over the stream
@@ -194,7 +194,7 @@ def train_tbptt(
 
 
 def predict_stream(parameters, indices, m=1, reset_every=None, chunk=256):
-    """The RNN's predictions along a stream read from a zero state: y_hat (n_y, m, L - 1).
+    """The RNN's predictions along a stream read from a zero state: y_hat (n_y, m, T).
 
     The stream is cut into m contiguous streams (data.streams.split_streams); column j's step t
     reads symbol t and predicts symbol t + 1. The state is carried along the whole stream, or
@@ -202,12 +202,12 @@ def predict_stream(parameters, indices, m=1, reset_every=None, chunk=256):
 
     Arguments:
         parameters -- dict of Wax, Waa, Wya, ba, by
-        indices -- 1-D int array of vocabulary indices, n >= 2 m
+        indices -- 1-D int array of N_s vocabulary indices, N_s >= 2 m
         m -- number of streams
         reset_every -- None (never reset), or a positive number of steps
         chunk -- steps per forward pass when the state is carried (bounds memory, not results)
     Returns:
-        y_hat -- (n_y, m, L - 1), L = n // m
+        y_hat -- (n_y, m, T), T = S - 1 steps per stream of S = N_s // m symbols
     """
     if reset_every is not None:
         check_integer("reset_every", reset_every)
