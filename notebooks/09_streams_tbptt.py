@@ -576,7 +576,7 @@ recurrent = ("dWax", "dWaa", "dba")  # the parameters truncation can change
 
 
 def recurrent_gap(parameters, k):
-    """truncation_gap over W_ax, W_aa and b_a only."""
+    """The share of the full gradient that truncation at k misses, over W_ax, W_aa, b_a only."""
     _, full = rnn_lib.rnn_loss_and_gradients(X_dev, Y_dev, a0_dev, parameters)
     _, cut, _ = rnn_lib.truncated_gradients(X_dev, Y_dev, a0_dev, parameters, k)
     missed = rnn_lib.global_norm({key: full[key] - cut[key] for key in recurrent})
