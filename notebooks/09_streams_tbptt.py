@@ -397,9 +397,30 @@ print("the same loss per character within 0.01 nats, under 1.9 (notebook 06's re
 
 # %% [markdown]
 # Across a newline the carried state brings almost nothing the model uses (in the stored run
-# 1.8440 nats per character carried, 1.8424 reset); inside a name it is indispensable. The rule is to carry the state exactly as far as the sequence really goes on,
-# and to use the model from the states it was trained from.
+# 1.8440 nats per character carried, 1.8424 reset); inside a name it is indispensable. The rule
+# is to carry the state exactly as far as the sequence really goes on, and to use the model from
+# the states it was trained from.
 #
+# A model trained on the stream also *writes* one. Fed its own samples from a running state that
+# is never reset, it ends each name with a newline and starts the next one by itself, as the text
+# it read did:
+
+# %%
+def sample_stream(parameters, length, rng):
+    """length characters drawn one after another from a running state, after a newline."""
+    rng = np.random.default_rng(rng)
+    a, index, text = np.zeros((parameters["Waa"].shape[0], 1)), char_to_ix["\n"], ""
+    for _ in range(length):
+        a, y_hat, _ = rnn_lib.rnn_cell_forward(np.eye(n_x)[:, [index]], a, parameters)
+        index = rng.choice(n_x, p=y_hat[:, 0])
+        text += ix_to_char[index]
+    return text
+
+
+written = sample_stream(carried.parameters, 200, rng=0).split("\n")
+print(", ".join(written[:-1]))  # the names it finished, in the order it wrote them
+
+# %% [markdown]
 # :::{admonition} Predict, then run: streams dealt out chunk by chunk
 # :class: tip
 #

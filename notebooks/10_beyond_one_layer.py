@@ -322,9 +322,9 @@ for n_layers, hidden in ((1, 100), (2, 63)):
 #
 # The stacks start their weights at $\mathcal{N}(0, 1/\text{fan-in})$, where the vanilla RNN of
 # notebook 06 starts at $0.01\,\mathcal{N}(0, 1)$: weights that small multiply a vector's norm by
-# about $0.01 \sqrt{n_a} \approx 0.08$ (measured at the start of the two-layer stack: each of its
-# layers shrinks the signal about twelvefold), and two layers started that way end 10 epochs at a dev loss
-# of 2.31 instead of 1.83 (`benchmarks/seed_spread.py` measures it, and the learning rates: each
+# about $0.01 \sqrt{n_a} \approx 0.08$ (each layer of the two-layer stack, started so, shrinks
+# the signal about twelvefold), and two layers started that way end 10 epochs at a dev loss of
+# 2.31 instead of 1.83 (`benchmarks/seed_spread.py` measures both, and the learning rates: each
 # model's best of 0.005, 0.01, 0.02 and 0.05 on dev, 0.02 for one layer and 0.01 for two). The
 # first row then measures the initialisation, the last two the depth.
 
