@@ -382,6 +382,33 @@ print(
 assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 
 # %% [markdown]
+# ### The embedding a one-hot model learns anyway
+#
+# By equation {eq}`eq-10-embedding`, a one-hot model has an embedding already: column $k$ of its
+# $W_{ax}$ is what character $k$ adds to the state, a learned vector of $n_a$ numbers. Training
+# decides what these vectors are. We compare the columns of the one-layer model's
+# $W_{ax}^{[1]}$ by their cosine similarity:
+
+# %%
+columns = one.parameters["Wax1"] / np.linalg.norm(one.parameters["Wax1"], axis=0)
+cosine = columns.T @ columns  # (27, 27): character j against character k
+vowels = [char_to_ix[c] for c in "aeiou"]
+consonants = [char_to_ix[c] for c in "bcdfghjklmnpqrstvwxz"]
+nearest = {ix_to_char[k]: ix_to_char[np.argsort(-cosine[k])[1]] for k in vowels}
+within = np.mean([cosine[j, k] for group in (vowels, consonants) for j in group for k in group
+                  if j < k])  # fmt: skip
+across = cosine[np.ix_(vowels, consonants)].mean()
+assert set(nearest.values()) <= set("aeiou") and within > 0.1 and across < -0.1
+print("the nearest column to each vowel's is another vowel's")
+print("mean cosine: above 0.1 within vowels and within consonants, below -0.1 across")
+
+# %% [markdown]
+# Nobody told the model which letters are vowels. It learned to write the vowels' inputs into
+# the state in similar directions, and the consonants' in roughly the opposite one, because
+# what may follow a vowel in a dinosaur name differs from what may follow a consonant. A trained
+# $W_e$ learns the same kind of structure, in $n_e$ numbers per character instead of $n_a$.
+
+# %% [markdown]
 # ## 3. Bidirectional RNNs: when the future is known
 #
 # A model that generates a name cannot look at letters it has not written yet. But many tasks see
