@@ -360,7 +360,10 @@ print("resetting costs over 0.2 nats at a chunk's first step, under half that at
 # full context and the peak is gone; the wiggles both curves share come from which characters
 # happen to fall at each position of the dev text. For a stream, carrying the state is not
 # optional: without it, the model learns and predicts as if the text began again every $k$
-# characters.
+# characters. (The boundaries also fall at the same places of the training text in every epoch,
+# so the same characters always start a chunk and have the shortest gradient horizon;
+# `train_tbptt(..., random_offset=True)` starts each epoch 0 to $k - 1$ symbols into the stream,
+# which moves them. The models here keep the fixed boundaries.)
 #
 # **And the seed?** The seed notebook's loop trained on one name per step and passed the last
 # hidden state of each name on as the initial state of the next, as a constant. In the terms of
