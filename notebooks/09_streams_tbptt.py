@@ -620,7 +620,7 @@ print("over W_ax, W_aa and b_a alone, k = 1 misses between 5% and 10%")
 # At the initial weights "under 1%" is mostly dilution: the output layer's $W_{ya}$ and $b_y$,
 # which truncation never touches, hold over 99% of the squared gradient norm, so the recurrent
 # parameters' share of the global gap is small whatever truncation does to them. Measured over
-# $W_{ax}$, $W_{aa}$ and $b_a$ alone (the cell below), $k = 1$ misses about 7%: each missing
+# $W_{ax}$, $W_{aa}$ and $b_a$ alone (the cell above), $k = 1$ misses about 7%: each missing
 # term is damped by at least one Jacobian of norm about 0.14. The gap falls like $1/k$: only
 # the first step of each chunk loses a term one Jacobian away, and $1/k$ of the steps start a
 # chunk. Training makes $W_{aa}$ large (its Jacobians stay bounded because the
@@ -734,8 +734,8 @@ print("every k: reset stays below its expected ceiling + 0.05 (guessing can exce
 # some questions to their keys ($k \ge L + 2 = 7$; reliably from about $2(L+1)$). Below that it
 # stays at or near chance although its forward pass could carry the key: nothing teaches it to.
 # In the stored run, of 1,999 questions, it is right 26.1% of the time at $k = L + 1 = 6$ and
-# 23.3% at $k = 4$, both within two standard errors of chance (one standard error is 1.0 point here); only $k = 2$ is
-# clearly above it, at 28.5% (3.6 standard errors). A little of the key can survive in the
+# 23.3% at $k = 4$, both within two standard errors of chance (one standard error is 1.0 point
+# here); only $k = 2$ is clearly above it, at 28.5% (3.6 standard errors). A little of the key can survive in the
 # state that the initial weights produce, and the truncated gradient can learn to read what the
 # state happens to hold, but it cannot teach the network to keep the key.
 #

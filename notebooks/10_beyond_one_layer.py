@@ -400,11 +400,12 @@ within = np.mean([cosine[j, k] for group in (vowels, consonants) for j in group 
 across = cosine[np.ix_(vowels, consonants)].mean()
 assert set(nearest.values()) <= set("aeiou") and within > 0.1 and across < -0.1
 print("the nearest column to each vowel's is another vowel's")
-print("mean cosine: above 0.1 within vowels and within consonants, below -0.1 across")
+print("mean cosine of two vowels or two consonants above 0.1, of a vowel and a consonant below -0.1")
 
 # %% [markdown]
 # Nobody told the model which letters are vowels. It learned to write the vowels' inputs into
-# the state in similar directions, and the consonants' in roughly the opposite one, because
+# the state in similar directions, and the consonants' in directions that lean away from them
+# (a mean cosine of −0.14 in the stored run), because
 # what may follow a vowel in a dinosaur name differs from what may follow a consonant. A trained
 # $W_e$ learns the same kind of structure, in $n_e$ numbers per character instead of $n_a$.
 
@@ -567,8 +568,9 @@ print("bidirectional ahead in every fifth, most in the third; its hardest fifth 
 # The left-to-right model is nearly blind at the start of a name, where it has no letters to go
 # on, and catches up only near the end, where the letters before the gap are many and the
 # endings ("-saurus") predictable. The bidirectional model reads the rest of the name from the
-# other side and is ahead in every fifth, but the start of a name is the hardest place for both
-# (in the stored run 15% of those letters found left to right, 21% bidirectionally). Its lead is
+# other side and is ahead in every fifth, but the start of a name is hard for both: the first
+# fifth is the bidirectional model's worst (21% of those letters found in the stored run), and
+# the left-to-right model finds 15% there and 16% in the second fifth. Its lead is
 # largest in the middle of the name (25 points in the third fifth), where the letters after the
 # gap add most to the few before it. A bidirectional RNN cannot generate, though: its backward
 # layer needs letters that do not exist yet.
@@ -614,7 +616,7 @@ print("the input of step t + 1 is the target of step t, at every step but the la
 # Notebook 05 *sampled* from it. Two other ways to decode look for likely names instead.
 # **Greedy** decoding takes the most likely letter at every step. **Beam search** keeps a set of
 # unfinished names, the *beam*, at first only the empty name. At every step it extends each
-# name of the beam by every letter, scores each candidate by
+# name of the beam by every character, the end-of-name included, scores each candidate by
 # equation {eq}`eq-10-name-log-probability` so far,
 #
 # $$
