@@ -4,7 +4,7 @@ A corpus is a UTF-8 text file with one name per line. Its vocabulary is the end-
 "\\n" at index 0, followed by the characters of the corpus in sorted order; for the dinosaur
 corpus that is the seed's 27 symbols "\\nabc...z".
 
-A name of length L becomes L + 1 time steps in the seed's layout: the inputs are the zero vector
+A name of T_x - 1 letters becomes T_x time steps in the seed's layout: the inputs are the zero vector
 followed by the name's characters, the targets are the name's characters followed by "\\n".
 """
 
