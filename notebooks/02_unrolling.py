@@ -121,7 +121,7 @@ print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 # :::
 
 # %% [markdown]
-# :::{exercise} Encode a name (core)
+# :::{exercise} Encode a name · core
 # :label: ex-02-encode
 #
 # Complete `encode_name(name, char_to_ix)`: return `X` and `Y`, both of shape $(27, 1, T_x)$
@@ -281,7 +281,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Unroll the cell (core)
+# :::{exercise} Unroll the cell · core
 # :label: ex-02-rnn-forward
 #
 # Complete `rnn_forward(X, a0, parameters)` with equation {eq}`eq-02-unrolled`: loop over the steps,
@@ -381,7 +381,7 @@ for name, losses in step_losses.items():
 # Take the logarithm only where $Y$ is 1.
 
 # %% [markdown]
-# :::{exercise} The loss (core)
+# :::{exercise} The loss · core
 # :label: ex-02-loss
 #
 # Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy (equation {eq}`eq-02-loss`) in nats (natural

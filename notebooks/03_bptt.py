@@ -204,7 +204,7 @@ print("dz a<t>^T:   relative error above 0.1, another matrix")
 # :::
 
 # %% [markdown]
-# :::{exercise} The backward pass of one step (core)
+# :::{exercise} The backward pass of one step · core
 # :label: ex-03-cell-backward
 #
 # Complete `rnn_cell_backward(y, da_next, cache, parameters)` with equations {eq}`eq-03-dzy`,
@@ -400,7 +400,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Backpropagation through time (core)
+# :::{exercise} Backpropagation through time · core
 # :label: ex-03-rnn-backward
 #
 # Complete `rnn_backward(X, Y, parameters, caches)`. Loop over the steps from the last to the
@@ -499,7 +499,7 @@ for scored in (0, 4):  # in code, steps count from 0
 # gradient with a real mistake is off by $10^{-3}$ or more.
 
 # %% [markdown]
-# :::{exercise} Centred differences (stretch)
+# :::{exercise} Centred differences · stretch
 # :label: ex-03-numerical-gradient
 #
 # Complete `numerical_gradient(f, array, eps)` with the centred difference of

@@ -242,7 +242,7 @@ parameter_gradients = ["d" + name for name in rnn_lib.PARAM_NAMES]
 parameter_gradients
 
 # %% [markdown]
-# :::{exercise} Clip by value (core)
+# :::{exercise} Clip by value · core
 # :label: ex-04-clip-value
 #
 # Complete `clip(gradients, max_value)`. Return a **new** dict holding every key of `gradients`:
@@ -300,7 +300,7 @@ checks.check_clip(clip)
 # $$ (eq-04-clip-norm)
 
 # %% [markdown]
-# :::{exercise} Clip by global norm (stretch)
+# :::{exercise} Clip by global norm · stretch
 # :label: ex-04-clip-norm
 #
 # Complete `clip_by_norm(gradients, max_norm)`: compute the global norm (equation {eq}`eq-04-global-norm`)

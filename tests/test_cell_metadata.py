@@ -23,7 +23,7 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.py"))
 EXERCISE = re.compile(r"^:{3,}\{exercise\}\s*(?P<title>.*?)\s*$", re.M)
 LABEL = re.compile(r"^:label:\s*(?P<label>\S+)\s*$", re.M)
-KIND = re.compile(r"\((core|stretch)\)$")
+KIND = re.compile(r"\s·\s(core|stretch)$")
 POINTS = {"core": (2, 3), "stretch": (1,)}
 SOLUTION = {"grade": False, "locked": False, "schema_version": 3, "solution": True}
 CHECK = {"grade": True, "locked": True, "schema_version": 3, "solution": False}
@@ -62,7 +62,7 @@ def nbgrader_problems(cells, name):
             expect_check = None
         elif "### BEGIN SOLUTION" in cell.source:
             if exercise is None or None in exercise:
-                problems.append(f"{where}: a solution region with no labelled (core)/(stretch) exercise above it")
+                problems.append(f"{where}: a solution region with no labelled core or stretch exercise above it")
                 continue
             wanted = dict(SOLUTION, grade_id=f"{exercise[0]}-answer")
             if meta != wanted:
@@ -116,7 +116,7 @@ def test_grade_ids_are_unique_across_the_series():
 
 FIXTURE = '''\
 # %% [markdown]
-# :::{exercise} The cell (core)
+# :::{exercise} The cell · core
 # :label: ex-01-fixture
 # :::
 
@@ -144,7 +144,7 @@ def test_the_fixture_passes():
     [
         ('"points": 2', '"points": 0', "points"),
         ('"locked": true, "points"', '"locked": false, "points"', "the check of ex-01-fixture"),
-        ("(core)", "(stretch)", "points in (1,)"),
+        ("· core", "· stretch", "points in (1,)"),
         ('"grade_id": "ex-01-fixture-answer"', '"grade_id": "ex-01-other-answer"', "solution of"),
         ('# %% nbgrader={"grade": true, "grade_id": "ex-01-fixture", "locked": true, "points": 2, "schema_version": 3, "solution": false}', "# %%", "check of"),
         (":label: ex-01-fixture\n", "", "no labelled"),

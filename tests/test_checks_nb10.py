@@ -2,6 +2,7 @@
 typical mistake planted; every mistake gets its own hint, and an unfinished exercise's
 NotImplementedError reaches the student."""
 
+import heapq
 import re
 
 import numpy as np
@@ -161,3 +162,57 @@ def test_bidirectional_output_right_answer_passes(capsys):
 def test_bidirectional_output_mistakes_get_their_hints(mistake, message):
     with pytest.raises(checks.CheckFailed, match=re.escape(message)):
         checks.check_bidirectional_output(student_bidirectional_output(**mistake))
+
+
+# --- the exact best-first search (stretch) ----------------------------------------------------
+
+
+def student_best_first(when_scored=False, cost=False, keep_newline=False, wasteful=False):
+    def best_first_names(next_log_probs, chars, count):
+        queue, found = [(0.0, "", False)], []  # (-log P, text, finished)
+        while len(found) < count:
+            minus_log_p, text, finished = heapq.heappop(queue)
+            if finished:
+                name = text + "\n" if keep_newline else text
+                found.append((name, minus_log_p if cost else -minus_log_p))
+                continue
+            log_p = next_log_probs(text)
+            if wasteful:
+                next_log_probs(text)  # the model run twice for the same prefix
+            for j, c in enumerate(chars):
+                if c != "\n":
+                    heapq.heappush(queue, (minus_log_p - log_p[j], text + c, False))
+                elif when_scored:
+                    found.append((text, -(minus_log_p - log_p[j])))
+                else:
+                    heapq.heappush(queue, (minus_log_p - log_p[j], text, True))
+        return sorted(found, key=lambda pair: -pair[1])[:count] if when_scored else found
+
+    return best_first_names
+
+
+def test_best_first_right_answer_passes(capsys):
+    checks.check_best_first_names(student_best_first())
+    assert "✔ best_first_names" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        ({"when_scored": True}, "counted as found when its end-of-name was scored"),
+        ({"cost": True}, "with its log P (not -log P)"),
+        ({"keep_newline": True}, "each without its '\\n'"),
+        ({"wasteful": True}, "ran the model 18 times where 9 are enough"),
+    ],
+)
+def test_best_first_mistakes_get_their_hints(mistake, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_best_first_names(student_best_first(**mistake))
+
+
+def test_best_first_unfinished_is_skipped(capsys):
+    def best_first_names(next_log_probs, chars, count):
+        raise NotImplementedError()
+
+    checks.check_best_first_names(best_first_names)
+    assert "skipped" in capsys.readouterr().out

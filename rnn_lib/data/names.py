@@ -4,7 +4,7 @@ A corpus is a UTF-8 text file with one name per line. Its vocabulary is the end-
 "\\n" at index 0, followed by the characters of the corpus in sorted order; for the dinosaur
 corpus that is the seed's 27 symbols "\\nabc...z".
 
-A name of length L becomes L + 1 time steps in the seed's layout: the inputs are the zero vector
+A name of T_x - 1 letters becomes T_x time steps in the seed's layout: the inputs are the zero vector
 followed by the name's characters, the targets are the name's characters followed by "\\n".
 """
 
@@ -228,8 +228,8 @@ def count_chars(names):
 def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
     """Split the names into a training set, a dev set and, if asked, a test set.
 
-    Shuffle the names with rng and cut off the last dev_fraction of them as a dev set, and, if
-    test_fraction > 0, a test set from the rest.
+    The dev set is the last dev_fraction of the names once rng has shuffled them; a positive
+    test_fraction cuts the test set from what remains.
 
     The dev set does not depend on test_fraction. The test set is the last
     round(test_fraction * len(names)) of the rest shuffled once more by rng (a seed makes a
@@ -268,7 +268,7 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
 def _cut_off(names, count, rng):
     """Shuffle names and cut off the last count of them.
 
-    Shuffle names with np.random.default_rng(rng); return (the others, the last count of them),
+    The shuffle is np.random.default_rng(rng)'s; returns (the others, the cut-off ones), with
     count kept between 1 and len(names) - 1.
     """
     order = np.random.default_rng(rng).permutation(len(names))

@@ -7,9 +7,10 @@ The log-probability of a name is that of the model writing exactly this name and
 over its T_x - 1 characters and the end-of-name "\\n" that closes it (c<T_x> = "\\n"), each
 distribution the model's own (temperature 1). Greedy decoding takes the most likely character at
 every step. Sampling draws it (rnn_lib.sample_names) and scores the names afterwards. Beam
-search keeps the beam_width most likely unfinished names at every step and extends them all;
-a name that ends leaves the beam and is kept with the finished ones, and the finished names are
-ranked by total log-probability. A name may have at most max_length characters: after that only
+search extends every unfinished name of its beam by every character and keeps the beam_width
+best of all these candidates together, finished or not; a candidate that ends leaves the beam
+and is kept with the finished ones, so the beam holds at most beam_width names, fewer once some
+have ended. The finished names are ranked by total log-probability. A name may have at most max_length characters: after that only
 the end-of-name may follow, with its true probability, so every log-probability returned here
 is the one name_log_probabilities gives for the same name.
 
@@ -182,7 +183,7 @@ def beam_search(
     Arguments:
         parameters -- the model's parameters
         char_to_ix, ix_to_char -- the vocabulary's lookup tables
-        beam_width -- B, the number of hypotheses kept at every step
+        beam_width -- B, how many candidates (finished or not) each step keeps
         max_length -- at most this many characters; then only the end-of-name may follow
         cell -- the architecture: "rnn", "lstm" or "gru"
         length_normalise -- rank finished names by log P / (length + 1) instead of log P

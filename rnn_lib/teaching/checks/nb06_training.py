@@ -123,8 +123,8 @@ def _adam_inputs(seed=6):
 def _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps):
     """The library's Adam applied once, at update step n, from moments m and v.
 
-    The library's Adam after n updates, with moments m and v, applied once: update step n,
-    counted from 0 as rnn_lib.train counts its steps (Adam's own counter becomes n + 1).
+    The step n is counted from 0 as rnn_lib.train counts its steps, so Adam's own counter
+    becomes n + 1 (n updates made before this one).
     """
     adam = Adam(learning_rate, beta1, beta2, eps)
     adam.t = n

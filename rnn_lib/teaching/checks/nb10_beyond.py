@@ -254,3 +254,97 @@ def check_bidirectional_output(bidirectional_output):
     mistakes = plant(BIDIRECTIONAL_MISTAKES, a_f, a_b, a_b_reversed, Wy, by)
     expect_array("y_hat", got, expected, mistakes)
     passed("bidirectional_output: both directions in time order, stacked the right way")
+
+
+# --- the exact best-first search (stretch) ----------------------------------------------------
+
+_TOY = "\nab"  # the toy model's vocabulary: the end-of-name and two letters
+_TOY_LOGITS = {"": (-2.0, 0.3, 0.1), "a": (-1.0, -0.2, 0.6), "b": (-0.6, 0.9, -0.4)}
+_TOY_LONGEST = 9  # every toy name longer than this is less likely than the reference's last
+
+
+def _toy_next_log_probs(text):
+    """log p(next | text) of a made-up model: its last letter, and an end that grows likelier."""
+    logits = np.array(_TOY_LOGITS[text[-1:]]) + np.array([0.7 * len(text), 0.0, 0.0])
+    shifted = logits - logits.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+def _toy_prefixes():
+    """{prefix: log P(prefix)} of every toy prefix of at most _TOY_LONGEST + 1 letters."""
+    found, level = {"": 0.0}, {"": 0.0}
+    for _ in range(_TOY_LONGEST + 1):
+        level = {
+            text + c: score + _toy_next_log_probs(text)[j]
+            for text, score in level.items()
+            for j, c in enumerate(_TOY[1:], start=1)
+        }
+        found |= level
+    return found
+
+
+def _toy_best(count):
+    """The count likeliest toy names by enumeration, and how many prefixes beat the last one."""
+    prefixes = _toy_prefixes()
+    names = sorted(
+        ((text, score + _toy_next_log_probs(text)[0]) for text, score in prefixes.items()
+         if len(text) <= _TOY_LONGEST),
+        key=lambda pair: (-pair[1], pair[0]),
+    )[:count]  # fmt: skip
+    longest = max(score for text, score in prefixes.items() if len(text) > _TOY_LONGEST)
+    if longest >= names[-1][1]:
+        raise RuntimeError("the toy enumeration is too short to be exact")  # a bug of the check
+    needed = sum(score > names[-1][1] for score in prefixes.values())
+    return names, needed
+
+
+def _taken_when_scored(next_log_probs, chars, count):
+    """A name accepted as soon as its end-of-name is scored, before likelier prefixes ran on."""
+    queue, found = [(0.0, "")], []
+    while len(found) < count:
+        queue.sort(key=lambda pair: (-pair[0], pair[1]))
+        score, text = queue.pop(0)
+        log_p = next_log_probs(text)
+        found.append((text, score + log_p[0]))
+        queue += [(score + log_p[j], text + c) for j, c in enumerate(chars) if c != "\n"]
+    return sorted(found, key=lambda pair: -pair[1])
+
+
+#: Typical mistakes of best_first_names, as (message, planted function of (next, chars, count)).
+BEST_FIRST_MISTAKES = (
+    (
+        "a name was counted as found when its end-of-name was scored, not when it came off the "
+        "queue: a likelier prefix still in the queue can end in a likelier name; push the "
+        "finished name onto the queue and take it when it is the best entry there",
+        _taken_when_scored,
+    ),
+)
+
+
+@stretch("rnn_lib.beam_search")
+def check_best_first_names(best_first_names):
+    """Check best_first_names(next_log_probs, chars, count) on a toy model, found by enumeration."""
+    __tracebackhide__ = True
+    calls = []
+
+    def counted(text):
+        calls.append(text)
+        return _toy_next_log_probs(text)
+
+    got = _as_pairs("the result", best_first_names(counted, _TOY, 6))
+    expected, needed = _toy_best(6)
+    if not _same(got, expected):
+        mistakes = plant(BEST_FIRST_MISTAKES, _toy_next_log_probs, _TOY, 6)
+        mistake = named_mistake(got, expected, mistakes, same=_same)
+        raise CheckFailed(
+            f"best_first_names is wrong: {mistake}" if mistake else
+            f"best_first_names returned {got}; the 6 likeliest names of the toy model are "
+            f"{expected}, best first, each without its '\\n' and with its log P (not -log P)"
+        )  # fmt: skip
+    if len(calls) > needed:
+        raise CheckFailed(
+            f"best_first_names found the right names but ran the model {len(calls)} times where "
+            f"{needed} are enough: expand only the likeliest entry of the queue, each prefix once, "
+            "and stop as soon as count names have come off it"
+        )
+    passed(f"best_first_names: the 6 likeliest names of a toy model, {needed} prefixes expanded")
