@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..cells.registry import get_cell
-from ..data.names import encode_names
+from ..data.names import check_names, encode_names
 from ..validation import check_integer
 from .sampling import sample_names
 
@@ -70,6 +70,7 @@ def name_log_probabilities(parameters, names, char_to_ix, cell="rnn"):
     Returns:
         float64 array (len(names),), each entry <= 0
     """
+    check_names(names)
     architecture = get_cell(cell)
     n_a = architecture.hidden_size(parameters)
     X, Y = encode_names(list(names), char_to_ix)
