@@ -48,8 +48,8 @@ def _variants_of(named, groups):
             swapped = dict(named)
             for x, y in zip(groups[g], groups[h], strict=True):
                 swapped[x], swapped[y] = named[y], named[x]
-            yield f"the {g} and {h} parts ({', '.join(groups[g])} and {', '.join(groups[h])}) "
-            "are exchanged", swapped
+            parts = f"{', '.join(groups[g])} and {', '.join(groups[h])}"
+            yield f"the {g} and the {h} ({parts}) are exchanged", swapped
 
 
 def altered(run, named, groups=None):
