@@ -198,13 +198,20 @@ def _same_result(first, second):
         return len(first) == len(second) and all(map(_same_result, first, second))
     if isinstance(first, str) or isinstance(second, str):
         return first == second
-    try:
-        return arrays_match(first, np.asarray(second, dtype=float), rtol=1e-12, atol=0)
-    except (TypeError, ValueError):
-        return first is second or first == second
+    numbers = []
+    for value in (first, second):
+        try:
+            numbers.append(np.asarray(value, dtype=float))
+        except (TypeError, ValueError):
+            numbers.append(None)
+    if numbers[0] is None or numbers[1] is None:
+        return numbers[0] is numbers[1]  # objects of other kinds (a cache class) are not compared
+    return numbers[0].shape == numbers[1].shape and bool(
+        np.allclose(numbers[0], numbers[1], rtol=1e-12, atol=0, equal_nan=True)
+    )
 
 
-def call_twice(name, function, *args):
+def call_twice(name, function, *args, **kwargs):
     """The answer's result for args; CheckFailed if a second call on copies of them differs.
 
     An answer that keeps something from one call to the next (a dict or array defined outside
@@ -213,9 +220,9 @@ def call_twice(name, function, *args):
     afterwards, to see whether the answer changed them), the second deep copies made before.
     """
     __tracebackhide__ = True
-    copies = copy.deepcopy(args)
-    first = function(*args)
-    second = function(*copies)
+    copies, keywords = copy.deepcopy(args), copy.deepcopy(kwargs)
+    first = function(*args, **kwargs)
+    second = function(*copies, **keywords)
     if not _same_result(first, second):
         raise CheckFailed(
             f"{name} gave a different result when called a second time on the same inputs: "

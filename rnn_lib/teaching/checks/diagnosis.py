@@ -31,25 +31,22 @@ def _variants_of(named, groups):
     """(description, altered copy of named) for every single alteration of the inputs."""
     for name, value in named.items():
         value = np.asarray(value, dtype=float)
-        yield (
-            f"{name} is left out (the answer equals the reference with {name} = 0)",
-            {**named, name: np.zeros_like(value)},
-        )
-        yield f"{name} enters with the wrong sign (-{name})", {**named, name: -value}
+        yield f"{name} = 0 (is the term with {name} missing?)", {**named, name: 0 * value}
+        yield f"-{name} in place of {name} (a sign flipped)", {**named, name: -value}
         if value.ndim == 2 and value.shape[0] == value.shape[1] > 1:
-            yield f"{name} is used transposed ({name}.T)", {**named, name: value.T}
+            yield f"{name}.T in place of {name} (transposed)", {**named, name: value.T}
     for a, b in permutations(named, 2):
         if np.shape(named[a]) == np.shape(named[b]):
             if a < b:
-                yield f"{a} and {b} are exchanged", {**named, a: named[b], b: named[a]}
-            yield f"{b} is used where {a} belongs", {**named, a: named[b]}
+                yield f"{a} and {b} exchanged", {**named, a: named[b], b: named[a]}
+            yield f"{b} in place of {a}", {**named, a: named[b]}
     for g, h in permutations(groups, 2):
         if g < h:
             swapped = dict(named)
             for x, y in zip(groups[g], groups[h], strict=True):
                 swapped[x], swapped[y] = named[y], named[x]
             parts = f"{', '.join(groups[g])} and {', '.join(groups[h])}"
-            yield f"the {g} and the {h} ({parts}) are exchanged", swapped
+            yield f"the {g} and the {h} exchanged ({parts})", swapped
 
 
 def altered(run, named, groups=None):
@@ -63,14 +60,32 @@ def altered(run, named, groups=None):
     Returns:
         list of (message, result); alterations the reference refuses (a shape error) are left out
     """
-    planted = []
+    found = []  # [descriptions, result]: alterations with the same result share one entry
     for message, inputs in _variants_of(named, groups or {}):
         try:
             with np.errstate(all="ignore"):
-                planted.append((f"it matches the reference when {message}", run(inputs)))
+                result = run(inputs)
         except (ValueError, IndexError, KeyError, TypeError):
             continue
-    return planted
+        same = next((entry for entry in found if _same_result(entry[1], result)), None)
+        if same:
+            same[0].append(message)
+        else:
+            found.append([[message], result])
+    return [
+        (f"it matches the reference computed with {', or the same here, with '.join(ways)}", result)
+        for ways, result in found
+    ]
+
+
+def _same_result(first, second):
+    """Whether two results of the reference are equal (arrays, or tuples of arrays)."""
+    if isinstance(first, tuple) and isinstance(second, tuple):
+        return len(first) == len(second) and all(map(_same_result, first, second))
+    try:
+        return _close(first, second, rtol=1e-12, atol=1e-15)
+    except (TypeError, ValueError):
+        return False
 
 
 def _ratio_name(c, counts):

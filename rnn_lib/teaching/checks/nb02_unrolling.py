@@ -4,7 +4,7 @@ import numpy as np
 
 from ...cells.rnn import rnn_cell_forward, rnn_forward
 from ...loss import compute_loss
-from .compare import CheckFailed, expect_array, expect_tuple, passed, plant
+from .compare import CheckFailed, call_twice, expect_array, expect_tuple, passed, plant
 from .fixtures import VOCABULARY, rnn_parameters
 
 
@@ -60,7 +60,7 @@ def check_encode_name(encode_name):
     __tracebackhide__ = True
     name = "zuniceratops"
     char_to_ix = {c: i for i, c in enumerate(VOCABULARY)}
-    result = encode_name(name, char_to_ix)
+    result = call_twice("encode_name", encode_name, name, char_to_ix)
     expect_tuple("encode_name", result, ("X", "Y"))
     expected_X = _one_hot_columns([None] + _indices(name))
     for got, which in zip(result, "XY", strict=True):
@@ -109,7 +109,7 @@ def check_rnn_forward(rnn_forward_fn):
     rng = np.random.default_rng(3)
     p = rnn_parameters(rng, n_x=4, n_a=5, n_y=3)
     X, a0 = rng.standard_normal((4, 2, 6)), rng.standard_normal((5, 2))
-    result = rnn_forward_fn(X, a0, p)
+    result = call_twice("rnn_forward", rnn_forward_fn, X, a0, p)
     expect_tuple("rnn_forward", result, ("a", "y_hat", "caches"))
     expected_a, expected_y, _ = rnn_forward(X, a0, p)
     mistakes = plant(FORWARD_MISTAKES, X, a0, p)
@@ -156,7 +156,7 @@ def check_compute_loss(compute_loss_fn):
     __tracebackhide__ = True
     Y_hat, Y = _loss_batch()
     with np.errstate(all="ignore"):
-        got = compute_loss_fn(Y_hat, Y)
+        got = call_twice("compute_loss", compute_loss_fn, Y_hat, Y)
     if np.ndim(got) == 0 and not np.isfinite(got):
         raise CheckFailed(
             f"the loss is {float(got)}: the test gives probability 0 to a character that is never "

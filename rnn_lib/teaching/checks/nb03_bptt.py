@@ -10,7 +10,7 @@ from ...cells.rnn import (
     step_gradients,
 )
 from ..gradcheck import numerical_gradient
-from .compare import CheckFailed, expect_array, expect_keys, passed, plant, stretch
+from .compare import CheckFailed, call_twice, expect_array, expect_keys, passed, plant, stretch
 from .fixtures import one_hot, rnn_parameters
 
 CELL_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da_prev")
@@ -119,7 +119,7 @@ def check_rnn_cell_backward(cell_backward):
     _, _, cache = rnn_cell_forward(xt, a_prev, p)
     y = one_hot(rng, n_y, (m,))
     da_next = rng.standard_normal((n_a, m))
-    got = cell_backward(y, da_next, cache, p)
+    got = call_twice("rnn_cell_backward", cell_backward, y, da_next, cache, p)
     expect_keys("the gradients", got, CELL_GRADIENTS)
     expected = rnn_cell_backward(y, da_next, cache, p)
     _expect_gradients(got, expected, plant(CELL_BACKWARD_MISTAKES, y, da_next, cache, p), m)
@@ -182,7 +182,7 @@ def check_rnn_backward(rnn_backward_fn):
     Y = one_hot(rng, n_y, (m, T_x))
     a0 = rng.standard_normal((n_a, m))
     _, _, caches = rnn_forward(X, a0, p)
-    got = rnn_backward_fn(X, Y, p, caches)
+    got = call_twice("rnn_backward", rnn_backward_fn, X, Y, p, caches)
     expect_keys("the gradients", got, SEQUENCE_GRADIENTS)
     expected = rnn_backward(X, Y, p, caches)
     _expect_gradients(got, expected, plant(BACKWARD_MISTAKES, X, Y, p, caches), m)

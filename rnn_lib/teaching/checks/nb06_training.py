@@ -10,7 +10,16 @@ from ...data.names import encode_names, index_maps
 from ...loss import compute_loss
 from ...training.optim import Adam, clip, clip_by_norm
 from ...training.seed_recipe import optimize as reference_optimize
-from .compare import CheckFailed, expect_array, expect_keys, expect_tuple, passed, plant, stretch
+from .compare import (
+    CheckFailed,
+    call_twice,
+    expect_array,
+    expect_keys,
+    expect_tuple,
+    passed,
+    plant,
+    stretch,
+)
 from .fixtures import VOCABULARY, rnn_parameters
 from .outputs import expect_outputs
 
@@ -92,7 +101,7 @@ def check_loss_per_char(loss_per_char):
     __tracebackhide__ = True
     y_hat, Y = _batch()
     y_hat_given, Y_given = y_hat.copy(), Y.copy()
-    got = loss_per_char(y_hat_given, Y_given)
+    got = call_twice("loss_per_char", loss_per_char, y_hat_given, Y_given)
     if not (np.array_equal(y_hat_given, y_hat) and np.array_equal(Y_given, Y)):
         raise CheckFailed("loss_per_char changed the caller's y_hat or Y: compute new arrays")
     try:
@@ -236,7 +245,9 @@ def check_adam_update(adam_update):
     w, dw, m, v = _adam_inputs()
     n, learning_rate, beta1, beta2, eps = 2, 0.01, 0.9, 0.99, 0.05
     given = [array.copy() for array in (w, dw, m, v)]
-    result = adam_update(*given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+    result = call_twice(
+        "adam_update", adam_update, *given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps
+    )
     for name, original, array in zip(("w", "dw", "m", "v"), (w, dw, m, v), given, strict=True):
         if not np.array_equal(original, array):
             raise CheckFailed(
@@ -400,7 +411,8 @@ def check_optimize(optimize):
     __tracebackhide__ = True
     X, Y, a_prev, parameters, learning_rate, clip_value = _optimize_inputs()
     theirs = {name: value.copy() for name, value in parameters.items()}
-    result = optimize(X.copy(), Y.copy(), a_prev.copy(), theirs, learning_rate, clip_value)
+    given = (X.copy(), Y.copy(), a_prev.copy(), theirs, learning_rate, clip_value)
+    result = call_twice("optimize", optimize, *given)
     expect_tuple("optimize", result, ("loss", "gradients", "a_last"))
     expect_keys("gradients", result[1], SEQUENCE_GRADIENTS)
     ours = {name: value.copy() for name, value in parameters.items()}

@@ -9,6 +9,7 @@ from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
 from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_backward, lstm_cell_forward
 from .compare import (
     CheckFailed,
+    call_twice,
     expect_array,
     expect_keys,
     expect_tuple,
@@ -88,7 +89,7 @@ def check_lstm_cell_forward(cell_forward):
     """Check lstm_cell_forward(xt, a_prev, c_prev, parameters) against rnn_lib's."""
     __tracebackhide__ = True
     xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
-    result = cell_forward(xt, a_prev, c_prev, p)
+    result = call_twice("lstm_cell_forward", cell_forward, xt, a_prev, c_prev, p)
     expect_tuple("lstm_cell_forward", result, ("a_next", "c_next", "yt_pred", "cache"))
     a_next, c_next, yt_pred, _ = result
     expected_a, expected_c, expected_y, _ = lstm_cell_forward(xt, a_prev, c_prev, p)
@@ -234,7 +235,7 @@ def check_lstm_cell_backward(cell_backward):
     xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
     cache = lstm_cell_forward(xt, a_prev, c_prev, p)[3]
     da_next, dc_next = np.random.default_rng(9).standard_normal((2, *a_prev.shape))
-    result = cell_backward(da_next.copy(), dc_next.copy(), cache)
+    result = call_twice("lstm_cell_backward", cell_backward, da_next.copy(), dc_next.copy(), cache)
     expect_keys("the result of lstm_cell_backward", result, LSTM_BACKWARD_GRADIENTS)
     expected = lstm_cell_backward(da_next, dc_next, cache)
     mistakes = plant(LSTM_BACKWARD_MISTAKES, da_next, dc_next, cache)
@@ -309,7 +310,7 @@ def check_gru_cell_forward(cell_forward):
     """Check gru_cell_forward(xt, a_prev, parameters) against rnn_lib's."""
     __tracebackhide__ = True
     xt, a_prev, _, p = _gated_inputs(GRU_PARAM_NAMES)
-    result = cell_forward(xt, a_prev, p)
+    result = call_twice("gru_cell_forward", cell_forward, xt, a_prev, p)
     expect_tuple("gru_cell_forward", result, ("a_next", "yt_pred", "cache"))
     a_next, yt_pred, _ = result
     expected_a, expected_y, _ = gru_cell_forward(xt, a_prev, p)

@@ -16,6 +16,7 @@ from ...training.tbptt import truncated_gradients as reference_gradients
 from ..truncation import truncation_gap as reference_gap
 from .compare import (
     CheckFailed,
+    call_twice,
     expect_array,
     expect_keys,
     expect_tuple,
@@ -147,7 +148,9 @@ def check_stream_chunks(stream_chunks):
     __tracebackhide__ = True
     sequence = np.random.default_rng(9).integers(0, _N_X, size=_N)
     given = sequence.copy()
-    got = _as_chunk_list(stream_chunks(given, _N_X, _M, _K))
+    got = call_twice(
+        "stream_chunks", lambda *a: _as_chunk_list(stream_chunks(*a)), given, _N_X, _M, _K
+    )
     if not np.array_equal(given, sequence):
         raise CheckFailed("stream_chunks changed the caller's indices: read them, do not write")
     expected = list(reference_chunks(sequence, _N_X, _M, _K))
@@ -285,7 +288,8 @@ def check_truncated_gradients(truncated_gradients):
     __tracebackhide__ = True
     X, Y, a0, parameters = _gradient_problem()
     copies = [array.copy() for array in (X, Y, a0)]
-    answer = _unpack_gradient_answer(truncated_gradients(*copies, parameters, _K_GRAD))
+    result = call_twice("truncated_gradients", truncated_gradients, *copies, parameters, _K_GRAD)
+    answer = _unpack_gradient_answer(result)
     for name, original, given in zip(("X", "Y", "a0"), (X, Y, a0), copies, strict=True):
         if not np.array_equal(original, given):
             raise CheckFailed(f"truncated_gradients changed the caller's {name}")
@@ -359,7 +363,7 @@ def check_truncation_gap(truncation_gap):
     """Check truncation_gap(X, Y, a0, parameters, k) -> ||g_full - g_trunc|| / ||g_full||."""
     __tracebackhide__ = True
     X, Y, a0, parameters = _gradient_problem(seed=23)
-    got = truncation_gap(X, Y, a0, parameters, _K_GRAD)
+    got = call_twice("truncation_gap", truncation_gap, X, Y, a0, parameters, _K_GRAD)
     try:
         got = float(got)
     except (TypeError, ValueError):

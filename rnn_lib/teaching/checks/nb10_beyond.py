@@ -9,6 +9,7 @@ from ...cells.shared import output_layer_forward
 from ...training.decoding import beam_step
 from .compare import (
     CheckFailed,
+    call_twice,
     expect_array,
     expect_tuple,
     named_mistake,
@@ -70,7 +71,7 @@ def check_embedding_backward(embedding_backward_step):
     """Check embedding_gradient(de, indices, n_x) -> dWe against rnn_lib's embedding_backward."""
     __tracebackhide__ = True
     de, indices, n_x = _embedding_inputs()
-    got = embedding_backward_step(de.copy(), indices.copy(), n_x)
+    got = call_twice("embedding_gradient", embedding_backward_step, de.copy(), indices.copy(), n_x)
     expected = embedding_backward(de, EmbeddingCache(indices, n_x))["dWe"]
     expect_array("dWe", got, expected, plant(EMBEDDING_MISTAKES, de, indices, n_x))
     passed("embedding_backward: each step's gradient lands in its character's column")
@@ -179,7 +180,7 @@ def check_beam_step(beam_step_answer):
     """Check beam_step(beams, log_probs, width, chars) -> (alive, finished) against rnn_lib's."""
     __tracebackhide__ = True
     log_probs = np.log(_PROBABILITIES)
-    result = beam_step_answer(list(_BEAMS), log_probs.copy(), 3, _CHARS)
+    result = call_twice("beam_step", beam_step_answer, list(_BEAMS), log_probs.copy(), 3, _CHARS)
     expect_tuple("beam_step", result, ("alive", "finished"))
     got = (_as_pairs("alive", result[0]), _as_pairs("finished", result[1]))
     expected = beam_step(list(_BEAMS), log_probs, 3, _CHARS)
@@ -248,7 +249,9 @@ def check_bidirectional_output(bidirectional_output):
     """Check bidirectional_output(a_forward, a_backward_reversed, Wy, by) -> y_hat."""
     __tracebackhide__ = True
     a_f, a_b_reversed, Wy, by = _bidirectional_inputs()
-    got = bidirectional_output(a_f.copy(), a_b_reversed.copy(), Wy, by)
+    got = call_twice(
+        "bidirectional_output", bidirectional_output, a_f.copy(), a_b_reversed.copy(), Wy, by
+    )
     a_b = reverse_in_time(a_b_reversed, np.full(a_f.shape[1], a_f.shape[2]))
     expected = output_layer_forward(np.concatenate((a_f, a_b)), Wy, by)
     mistakes = plant(BIDIRECTIONAL_MISTAKES, a_f, a_b, a_b_reversed, Wy, by)
