@@ -4,7 +4,7 @@ The tables of the checks plant the mistakes students are known to make. Two fami
 the others, with no table:
 
 - the reference computed on altered inputs (``altered``): an input or parameter left out (set
-  to 0), transposed, with its sign flipped, two inputs (or two gates' weights) exchanged, one
+  to 0 as a term, to 1 as a factor), transposed, with its sign flipped, two inputs (or two gates' weights) exchanged, one
   used in place of another; an answer that equals one of these is told which;
 - transformations of the reference output itself (``transformed``): minus it, its transpose,
   reversed or shifted by one step along an axis, scaled by a constant (a wrong normaliser, named
@@ -32,6 +32,7 @@ def _variants_of(named, groups):
     for name, value in named.items():
         value = np.asarray(value, dtype=float)
         yield f"{name} = 0 (is the term with {name} missing?)", {**named, name: 0 * value}
+        yield f"{name} = 1 (is the factor {name} missing?)", {**named, name: 0 * value + 1}
         yield f"-{name} in place of {name} (a sign flipped)", {**named, name: -value}
         if value.ndim == 2 and value.shape[0] == value.shape[1] > 1:
             yield f"{name}.T in place of {name} (transposed)", {**named, name: value.T}
