@@ -170,7 +170,7 @@ def embedding_gradient(de, indices, n_x):
 
 
 # %%
-checks.check_embedding_backward(embedding_gradient)
+checks.check_embedding_gradient(embedding_gradient)
 
 # %% [markdown]
 # :::{admonition} Predict, then run: an embedding of the size of the vocabulary

@@ -19,7 +19,7 @@ from .nb08_gated import (
     stop_if_gradient_check_fails,
 )
 from .nb09_streams import check_stream_chunks, check_truncated_gradients, check_truncation_gap
-from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
+from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_gradient
 
 __all__ = [
     "CheckFailed",
@@ -29,7 +29,7 @@ __all__ = [
     "check_clip",
     "check_clip_by_norm",
     "check_compute_loss",
-    "check_embedding_backward",
+    "check_embedding_gradient",
     "check_encode_name",
     "check_gradient_norms_through_time",
     "check_gru_cell_forward",
