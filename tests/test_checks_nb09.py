@@ -24,7 +24,23 @@ from rnn_lib.teaching import checks
 # --- stream_chunks -------------------------------------------------------------------------
 
 
-def chunker(layout="contiguous", target_shift=1, last="keep", drop_from="end", swap=False):
+def test_stream_chunks_one_start_too_far_adds_an_empty_chunk_and_fails():
+    """range(0, N_s // m, k) instead of range(0, T, k): an empty last chunk when k divides T."""
+    with pytest.raises(checks.CheckFailed, match=re.escape("the last chunk is empty (0 steps)")):
+        checks.check_stream_chunks(chunker(too_far=True))
+
+
+def test_stream_chunks_as_a_generator_passes(capsys):
+    def generated(indices, n_x, m, k):
+        yield from chunker()(indices, n_x, m, k)
+
+    checks.check_stream_chunks(generated)
+    assert "no empty chunk" in capsys.readouterr().out
+
+
+def chunker(
+    layout="contiguous", target_shift=1, last="keep", drop_from="end", swap=False, too_far=False
+):
     """A student's stream_chunks, returning a list; the keywords plant one mistake."""
 
     def stream_chunks(indices, n_x, m, k):
@@ -36,7 +52,7 @@ def chunker(layout="contiguous", target_shift=1, last="keep", drop_from="end", s
         else:  # "interleaved": symbol i goes to column i % m
             streams = np.array([kept[j::m] for j in range(m)])
         result = []
-        for start in range(0, L - 1, k):
+        for start in range(0, L if too_far else L - 1, k):
             stop = min(start + k, L - 1)
             if stop - start < k and last == "drop":
                 break
@@ -96,7 +112,8 @@ def test_stream_chunks_other_failures_are_described():
         ]
 
     with pytest.raises(
-        checks.CheckFailed, match=r"X of chunk 0 has shape \(7, 4, 3\); expected \(7, 3, 4\)"
+        checks.CheckFailed,
+        match=r"X of chunk 0 has shape \(7, 4, 3\); expected \(7, 3, 4\)",
     ):
         checks.check_stream_chunks(transposed)
 
@@ -106,7 +123,7 @@ def test_stream_chunks_other_failures_are_described():
         return chunks
 
     with pytest.raises(
-        checks.CheckFailed, match=r"Y of chunk 1 is wrong: only entry 5 along axis 0 is wrong"
+        checks.CheckFailed, match=r"Y of chunk 1 is wrong: only row 5 is wrong"
     ):
         checks.check_stream_chunks(one_entry_off)
     with pytest.raises(checks.CheckFailed, match="should return a list"):
