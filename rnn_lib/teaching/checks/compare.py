@@ -113,8 +113,10 @@ def _largest_gap(name, got, expected):
     return f"the largest gap is at {name}{list(worst)}: got {shown[0]}, expected {shown[1]}"
 
 
-def _difference(name, got, expected, rtol, atol):
+def _difference(name, got, expected, rtol, atol, hint=None):
     """The message for an answer that matches no mistake: what was compared, the largest gap."""
+    if hint:
+        return f"{_difference(name, got, expected, rtol, atol)}. {hint}"
     if got.size == 1:
         return _largest_gap(name, got, expected)
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
@@ -127,8 +129,9 @@ def _difference(name, got, expected, rtol, atol):
 
 
 def expect_array(
-    name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9, axis_names=None, counts=None
-):
+    name, got, expected, mistakes=(), rtol=1e-6, atol=1e-9, axis_names=None, counts=None,
+    hint=None,
+):  # fmt: skip
     """Raise CheckFailed unless ``got`` matches ``expected``, naming the most likely mistake.
 
     Arguments:
@@ -139,6 +142,7 @@ def expect_array(
         rtol, atol -- tolerances of np.allclose
         axis_names, counts -- for diagnosis.transformed: what each axis holds ("time step {}"),
             and the counts of the case that a wrong factor may be
+        hint -- what the message of an answer that matches no mistake adds (the formula)
     """
     __tracebackhide__ = True
     expected = np.asarray(expected, dtype=float)
@@ -164,7 +168,7 @@ def expect_array(
         raise CheckFailed(f"{name} has shape {got.shape}; expected {expected.shape}")
     if not np.all(np.isfinite(got)):
         raise CheckFailed(_not_finite(name, got, expected))
-    raise CheckFailed(_difference(name, got, expected, rtol, atol))
+    raise CheckFailed(_difference(name, got, expected, rtol, atol, hint))
 
 
 def expect_keys(name, got, expected_keys, hint=None):

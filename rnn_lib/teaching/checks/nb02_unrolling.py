@@ -151,6 +151,33 @@ LOSS_MISTAKES = (
 )
 
 
+#: What an answer whose cross-entropy takes the log of the targets is told.
+SWAPPED_ARGUMENTS = (
+    "the arguments of the cross-entropy are swapped: it takes the log of Y, whose zeros give "
+    "log 0 = -inf, instead of the log of the predictions Y_hat. The loss is -sum(Y * log(Y_hat)), "
+    "compute_loss(Y_hat, Y)"
+)
+
+
+def _swapped(compute_loss_fn):
+    """Whether the answer is not finite even where every probability is > 0 and nothing is padded."""
+    rng = np.random.default_rng(14)
+    Y_hat = rng.dirichlet(np.ones(5), size=(2, 3)).transpose(2, 0, 1)
+    Y = np.zeros_like(Y_hat)
+    np.put_along_axis(Y, rng.integers(0, 5, size=(1, 2, 3)), 1.0, axis=0)
+    with np.errstate(all="ignore"):
+        return not np.all(np.isfinite(compute_loss_fn(Y_hat, Y)))
+
+
+def _swapped_loss(Y_hat, Y):
+    """compute_loss with its arguments exchanged, as the library computes it."""
+    try:
+        with np.errstate(all="ignore"):
+            return compute_loss(Y, Y_hat)
+    except ValueError:
+        return np.nan
+
+
 def check_compute_loss(compute_loss_fn):
     """Check compute_loss(Y_hat, Y) on a batch with a padded step and a zero probability."""
     __tracebackhide__ = True
@@ -158,6 +185,8 @@ def check_compute_loss(compute_loss_fn):
     with np.errstate(all="ignore"):
         got = call_twice("compute_loss", compute_loss_fn, Y_hat, Y)
     if np.ndim(got) == 0 and not np.isfinite(got):
+        if _swapped(compute_loss_fn):
+            raise CheckFailed(f"the loss is {float(got)}: {SWAPPED_ARGUMENTS}")
         raise CheckFailed(
             f"the loss is {float(got)}: the test gives probability 0 to a character that is never "
             "the target, and has an all-zero (padded) column of Y. Y * log(Y_hat) there is "
@@ -166,5 +195,6 @@ def check_compute_loss(compute_loss_fn):
     expected = compute_loss(Y_hat, Y)
     chars = int(Y.sum())
     mistakes = plant(LOSS_MISTAKES, expected, chars, Y.shape[1], chars=chars)
+    mistakes.append((SWAPPED_ARGUMENTS, _swapped_loss(Y_hat, Y)))
     expect_array("the loss", got, expected, mistakes)
     passed(f"compute_loss: {float(got):.4f} nats, padding ignored")
