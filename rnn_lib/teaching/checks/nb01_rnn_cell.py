@@ -102,6 +102,7 @@ SOFTMAX_MISTAKES = (
         "it normalises over the whole array: sum over axis 0 only, with keepdims=True",
         lambda z: np.exp(z) / np.exp(z).sum(),
     ),
+    ("it returns z unchanged: exponentiate, then divide by each column's sum", lambda z: z),
     (
         "e^z is missing: divide the exponentials, not the raw scores",
         lambda z: z / z.sum(axis=0, keepdims=True),
