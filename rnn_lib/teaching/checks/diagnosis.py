@@ -4,7 +4,7 @@ The tables of the checks plant the mistakes students are known to make. Two fami
 the others, with no table:
 
 - the reference computed on altered inputs (``altered``): an input or parameter left out (set
-  to 0 as a term, to 1 as a factor), transposed, with its sign flipped, two inputs (or two gates' weights) exchanged, one
+  to 0 as a term, to 1 as a factor), transposed, reversed or shifted by one step in time, with its sign flipped, two inputs (or two gates' weights) exchanged, one
   used in place of another; an answer that equals one of these is told which;
 - transformations of the reference output itself (``transformed``): minus it, its transpose,
   reversed or shifted by one step along an axis, scaled by a constant (a wrong normaliser, named
@@ -36,6 +36,8 @@ def _variants_of(named, groups):
         yield f"-{name} in place of {name} (a sign flipped)", {**named, name: -value}
         if value.ndim == 2 and value.shape[0] == value.shape[1] > 1:
             yield f"{name}.T in place of {name} (transposed)", {**named, name: value.T}
+        if value.ndim == 3 and value.shape[2] > 2:
+            yield from _in_time(name, value, named)
     for a, b in permutations(named, 2):
         if np.shape(named[a]) == np.shape(named[b]):
             if a < b:
@@ -50,6 +52,20 @@ def _variants_of(named, groups):
             yield f"the {g} and the {h} exchanged ({parts})", swapped
 
 
+def _in_time(name, value, named):
+    """The alterations in time of a sequence (time last): reversed, one step late or early."""
+    zero = np.zeros_like(value[:, :, :1])
+    late = np.concatenate((zero, value[:, :, :-1]), axis=2)
+    early = np.concatenate((value[:, :, 1:], zero), axis=2)
+    yield f"{name} reversed in time ({name}[:, :, ::-1])", {**named, name: value[:, :, ::-1]}
+    yield f"{name} one step late (step t reads {name}[:, :, t - 1]: off by one)", {
+        **named, name: late
+    }  # fmt: skip
+    yield f"{name} one step early (step t reads {name}[:, :, t + 1]: off by one)", {
+        **named, name: early
+    }  # fmt: skip
+
+
 def altered(run, named, groups=None):
     """The reference on altered inputs, as (message, result) pairs for compare.named_mistake.
 
@@ -59,8 +75,11 @@ def altered(run, named, groups=None):
         groups -- dict part name -> names that belong together (e.g. "forget gate": ("Wf",
             "bf")); exchanging two parts exchanges all their arrays at once
     Returns:
-        list of (message, result); alterations the reference refuses (a shape error) are left out
+        list of (message, result); alterations that the reference refuses (a shape error) or
+        that change nothing are left out, and those with the same result share one message
     """
+    with np.errstate(all="ignore"):
+        reference = run(named)
     found = []  # [descriptions, result]: alterations with the same result share one entry
     for message, inputs in _variants_of(named, groups or {}):
         try:
@@ -68,6 +87,8 @@ def altered(run, named, groups=None):
                 result = run(inputs)
         except (ValueError, IndexError, KeyError, TypeError):
             continue
+        if _same_result(result, reference):
+            continue  # the alteration changes nothing this answer returns
         same = next((entry for entry in found if _same_result(entry[1], result)), None)
         if same:
             same[0].append(message)
@@ -91,13 +112,14 @@ def _same_result(first, second):
 
 def _ratio_name(c, counts):
     """'1/14', '20/14 (m * T_x / the characters)' ...: a name for the factor c, or None."""
-    named = {**{value: label for value, label in _CONSTANTS.items()}}
+    named = dict(_CONSTANTS)
     for label, n in counts.items():
-        named[float(n)] = label
-        named[1.0 / n] = f"1/{label}"
+        named.setdefault(float(n), label)
+        named.setdefault(1.0 / n, f"1/({label})" if " " in label else f"1/{label}")
+    for label, n in counts.items():
         for other, k in counts.items():
             if other != label:
-                named[n / k] = f"{label} / {other}"
+                named.setdefault(n / k, f"({label}) / ({other})")
     for value, label in named.items():
         if np.isclose(c, value, rtol=1e-9):
             return label

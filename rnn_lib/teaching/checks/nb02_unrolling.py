@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from ...cells.rnn import rnn_cell_forward, rnn_forward
+from ...cells.rnn import PARAM_NAMES, rnn_cell_forward, rnn_forward
 from ...loss import compute_loss
 from .compare import CheckFailed, call_twice, expect_array, expect_tuple, passed, plant
+from .diagnosis import altered
 from .fixtures import VOCABULARY, rnn_parameters
 
 
@@ -103,6 +104,15 @@ FORWARD_MISTAKES = (
 )
 
 
+#: What the axes of a sequence's states and predictions hold, for diagnosis.transformed.
+SEQUENCE_AXES = ("row {}", "batch column {}", "time step {}")
+
+
+def _parameters(named):
+    """The RNN's parameters out of a dict of named inputs (for diagnosis.altered)."""
+    return {name: named[name] for name in PARAM_NAMES}
+
+
 def check_rnn_forward(rnn_forward_fn):
     """Check rnn_forward(X, a0, parameters) -> a, y_hat, caches against rnn_lib's."""
     __tracebackhide__ = True
@@ -113,8 +123,23 @@ def check_rnn_forward(rnn_forward_fn):
     expect_tuple("rnn_forward", result, ("a", "y_hat", "caches"))
     expected_a, expected_y, _ = rnn_forward(X, a0, p)
     mistakes = plant(FORWARD_MISTAKES, X, a0, p)
-    expect_array("a", result[0], expected_a, [(m, wrong[0]) for m, wrong in mistakes])
-    expect_array("y_hat", result[1], expected_y, [(m, wrong[1]) for m, wrong in mistakes])
+    mistakes += altered(
+        lambda v: rnn_forward(v["X"], v["a0"], _parameters(v))[:2], {"X": X, "a0": a0, **p}
+    )
+    expect_array(
+        "a",
+        result[0],
+        expected_a,
+        [(m, wrong[0]) for m, wrong in mistakes],
+        axis_names=SEQUENCE_AXES,
+    )
+    expect_array(
+        "y_hat",
+        result[1],
+        expected_y,
+        [(m, wrong[1]) for m, wrong in mistakes],
+        axis_names=SEQUENCE_AXES,
+    )
     if len(result[2]) != X.shape[2]:
         raise CheckFailed(
             f"caches should hold one cache per step, {X.shape[2]}; got {len(result[2])}"

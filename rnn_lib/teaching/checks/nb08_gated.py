@@ -361,6 +361,15 @@ GRU_MISTAKES = (
 )
 
 
+#: The GRU's parts, for diagnosis.altered.
+GRU_GATES = {"update gate": ("Wu", "bu"), "relevance gate": ("Wr", "br"), "candidate": ("Wc", "bc")}
+
+
+def _gru_step(named):
+    """rnn_lib's GRU step on a dict of xt, a_prev and the parameters."""
+    return gru_cell_forward(named["xt"], named["a_prev"], {k: named[k] for k in GRU_PARAM_NAMES})
+
+
 @stretch("rnn_lib.gru_cell_forward")
 def check_gru_cell_forward(cell_forward):
     """Check gru_cell_forward(xt, a_prev, parameters) against rnn_lib's."""
@@ -373,6 +382,8 @@ def check_gru_cell_forward(cell_forward):
     convention = named_mistake(a_next, expected_a, plant(GRU_CONVENTIONS, xt, a_prev, p))
     if convention:
         raise CheckFailed(f"a_next follows another convention of the GRU: {convention}")
-    expect_array("a_next", a_next, expected_a, plant(GRU_MISTAKES, xt, a_prev, p))
+    mistakes = plant(GRU_MISTAKES, xt, a_prev, p)
+    mistakes += altered(lambda v: _gru_step(v)[0], {"xt": xt, "a_prev": a_prev, **p}, GRU_GATES)
+    expect_array("a_next", a_next, expected_a, mistakes)
     expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
     passed("gru_cell_forward: a_next and yt_pred match the reference")

@@ -17,6 +17,7 @@ from .compare import (
     plant,
     stretch,
 )
+from .diagnosis import altered
 
 # --- the embedding's backward pass ------------------------------------------------------------
 
@@ -307,5 +308,13 @@ def check_bidirectional_output(bidirectional_output):
     a_b = reverse_in_time(a_b_reversed, np.full(a_f.shape[1], a_f.shape[2]))
     expected = output_layer_forward(np.concatenate((a_f, a_b)), Wy, by)
     mistakes = plant(BIDIRECTIONAL_MISTAKES, a_f, a_b, a_b_reversed, Wy, by)
-    expect_array("y_hat", got, expected, mistakes)
+    named = {"a_forward": a_f, "a_backward": a_b, "Wy": Wy, "by": by}
+    mistakes += altered(
+        lambda v: output_layer_forward(
+            np.concatenate((v["a_forward"], v["a_backward"])), v["Wy"], v["by"]
+        ),
+        named,
+    )
+    axes = ("row {}", "batch column {}", "time step {}")
+    expect_array("y_hat", got, expected, mistakes, axis_names=axes)
     passed("bidirectional_output: both directions in time order, stacked the right way")
