@@ -148,3 +148,27 @@ def test_a_mistake_no_table_plants_is_named(check, answer, message):
     with pytest.raises(checks.CheckFailed) as failure:
         check(answer)
     assert message in str(failure.value)
+
+
+# --- the message itself: enough digits, a scalar read as one -----------------------------------
+
+
+def test_the_message_prints_the_digits_that_tell_the_values_apart():
+    from rnn_lib.teaching.checks.compare import distinct, expect_array
+
+    assert distinct(2.3806912, 2.3806947) == ("2.380691", "2.380695")
+    assert distinct(0.5, 0.25) == ("0.5", "0.25")
+    expected = np.array([[1.0, 2.3806947], [3.0, 4.0]])
+    got = expected + np.array([[0.0, -3.5e-6], [0.0, 0.0]])
+    with pytest.raises(checks.CheckFailed) as failure:
+        expect_array("x", got, expected)
+    assert "got 2.380691, expected 2.380695" in str(failure.value)
+    assert "only one entry is wrong" in str(failure.value)
+
+
+def test_a_scalar_is_reported_as_one_value():
+    from rnn_lib.teaching.checks.compare import expect_array
+
+    with pytest.raises(checks.CheckFailed) as failure:
+        expect_array("loss", 2.3806912, 2.3806947, rtol=1e-9)
+    assert str(failure.value) == "loss is 2.380691; expected 2.380695"

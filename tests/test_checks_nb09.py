@@ -122,7 +122,7 @@ def test_stream_chunks_other_failures_are_described():
         chunks[1][1][:, 2, 0] = 0
         return chunks
 
-    with pytest.raises(checks.CheckFailed, match=r"Y of chunk 1 is wrong: only row 5 is wrong"):
+    with pytest.raises(checks.CheckFailed, match=r"Y of chunk 1 is wrong: only one entry is wrong"):
         checks.check_stream_chunks(one_entry_off)
     with pytest.raises(checks.CheckFailed, match="should return a list"):
         checks.check_stream_chunks(lambda indices, n_x, m, k: 3)
