@@ -58,11 +58,15 @@ if importlib.util.find_spec("rnn_lib") is None:
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import rnn_lib
 from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
+# The matrices here are small (40 x 67 at most): a second BLAS thread costs more in
+# synchronisation than it saves, and on a shared machine it makes training several times slower.
+threadpool_limits(1, user_api="blas")
 
 # %% [markdown]
 # ## The LSTM, derived
@@ -349,9 +353,23 @@ checks.check_lstm_cell_forward(lstm_cell_forward)
 # $\mathrm{d}c_{\text{next}}$, both $(n_a, m)$; `cache` is what your `lstm_cell_forward` returned,
 # unpacked for you. In the solution region compute `dc` with equation {eq}`eq-08-dc`, the dict `dz` of the
 # four pre-activation gradients with the keys `"f"`, `"i"`, `"c"`, `"o"` with equation {eq}`eq-08-dz`, and
-# `dc_prev` with equation {eq}`eq-08-dc-prev`. The code after the region turns `dz` into the gradients of
-# the weights, the biases, `a_prev` and `xt`.
+# `dc_prev` with equation {eq}`eq-08-dc-prev`. The function `gate_gradients` of the cell below,
+# which your function returns, turns `dz` into the gradients of the weights, the biases, `a_prev`
+# and `xt`.
 # :::
+
+
+# %%
+def gate_gradients(dz, dc_prev, a_prev, xt, p):
+    """The gradients of one LSTM step from its gates' pre-activation gradients dz["f"] ... dz["o"]."""
+    stacked = np.concatenate((a_prev, xt))  # every gate read [a_prev; xt]
+    dstacked = sum(p[f"W{g}"].T @ dz[g] for g in "fico")
+    n_a = a_prev.shape[0]
+    gradients = {"dxt": dstacked[n_a:], "da_prev": dstacked[:n_a], "dc_prev": dc_prev}
+    for g in "fico":
+        gradients[f"dW{g}"] = dz[g] @ stacked.T
+        gradients[f"db{g}"] = dz[g].sum(axis=1, keepdims=True)
+    return gradients
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex-08-lstm-backward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
@@ -377,14 +395,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
     }
     dc_prev = dc * f
     ### END SOLUTION
-    stacked = np.concatenate((a_prev, xt))  # every gate read [a_prev; xt]
-    dstacked = sum(p[f"W{g}"].T @ dz[g] for g in "fico")
-    n_a = a_prev.shape[0]
-    gradients = {"dxt": dstacked[n_a:], "da_prev": dstacked[:n_a], "dc_prev": dc_prev}
-    for g in "fico":
-        gradients[f"dW{g}"] = dz[g] @ stacked.T
-        gradients[f"db{g}"] = dz[g].sum(axis=1, keepdims=True)
-    return gradients
+    return gate_gradients(dz, dc_prev, a_prev, xt, p)
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex-08-lstm-backward", "locked": true, "points": 3, "schema_version": 3, "solution": false}
@@ -416,8 +427,10 @@ def step_loss():
 yours = lstm_cell_backward(G_a, G_c, lstm_cell_forward(xt, a_prev, c_prev, small)[3])
 inputs = {name: small[name] for name in ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")}
 inputs.update(a_prev=a_prev, c_prev=c_prev, xt=xt)
-for name, error in rnn_lib.gradient_check(step_loss, inputs, yours).items():
-    print(f"d{name:7} relative error {'< 1e-7' if error < 1e-7 else f'{error:.1e}: check it'}")
+errors = rnn_lib.gradient_check(step_loss, inputs, yours)
+for name, error in errors.items():
+    print(f"d{name:7} relative error {'< 1e-7' if error < 1e-7 else f'{error:.1e}'}")
+checks.stop_if_gradient_check_fails(errors)
 
 # %% [markdown]
 # From here on the notebook uses `rnn_lib.lstm_cell_backward`, the same step.

@@ -254,18 +254,18 @@ def truncated_gradients(X, Y, a0, parameters, k):
     """Sum over chunks of k steps of each chunk's BPTT gradient, its start state held constant."""
     loss = 0.0
     gradients = {f"d{name}": np.zeros_like(parameters[name]) for name in rnn_lib.PARAM_NAMES}
-    a_start = a0
+    a_last = a0  # the state the next chunk starts from; in the end, the state after the last step
     ### BEGIN SOLUTION
     for start in range(0, X.shape[2], k):
         X_c, Y_c = X[:, :, start : start + k], Y[:, :, start : start + k]
-        a, y_hat, cache = rnn_lib.rnn_forward(X_c, a_start, parameters)
+        a, y_hat, cache = rnn_lib.rnn_forward(X_c, a_last, parameters)
         chunk = rnn_lib.rnn_backward(X_c, Y_c, parameters, cache)
         loss += rnn_lib.compute_loss(y_hat, Y_c)
         for name in rnn_lib.PARAM_NAMES:
             gradients[f"d{name}"] += chunk[f"d{name}"]  # chunk["da0"] is not used: the cut
-        a_start = a[:, :, -1]  # carried into the next chunk
+        a_last = a[:, :, -1]  # carried into the next chunk
     ### END SOLUTION
-    return loss, gradients, a_start
+    return loss, gradients, a_last
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex-09-truncated-gradients", "locked": true, "points": 3, "schema_version": 3, "solution": false}

@@ -53,11 +53,15 @@ if importlib.util.find_spec("rnn_lib") is None:
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import rnn_lib
 from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
+# The matrices here are small (100 x 100 at most): a second BLAS thread costs more in
+# synchronisation than it saves, and on a shared machine it makes training several times slower.
+threadpool_limits(1, user_api="blas")
 
 # %% [markdown]
 # ## 1. Embeddings: a lookup instead of a product
@@ -129,18 +133,19 @@ for vocabulary in (27, 10_000):
 # gradient of $W_{ax}$ from notebook 03 for one-hot inputs. "Tyrannosaurus" reads r, a, n, s and u
 # twice each. The tempting one-liner `dWe[:, idx] += de` gets this wrong *silently*: numpy
 # evaluates the right-hand side once per listed column and writes each column once, so of two
-# occurrences only the last survives. `np.add.at` adds unbuffered, every occurrence:
+# occurrences only the last survives. A loop over the steps adds every occurrence:
 
 # %%
 de = np.random.default_rng(1).standard_normal((5, 1, 13))  # one per step
 steps = indices[1:, 1:]  # the 13 letters of tyrannosaurus, (1, 13)
 right = np.zeros((5, n_x))
-np.add.at(right.T, steps.ravel(), de.reshape(5, -1).T)
+for step, column in enumerate(steps.ravel()):  # one step at a time: repeats add up
+    right[:, column] += de[:, 0, step]
 buffered = np.zeros((5, n_x))
 buffered[:, steps.ravel()] += de.reshape(5, -1)
 a = char_to_ix["a"]
 both_a = de[:, 0, steps[0] == a].sum(axis=1)
-print("column 'a', np.add.at      :", right[:, a])
+print("column 'a', a loop         :", right[:, a])
 print("column 'a', both steps     :", both_a)
 print("column 'a', dWe[:, idx] += :", buffered[:, a])
 repeated = [c for c in set("tyrannosaurus") if "tyrannosaurus".count(c) > 1]
@@ -159,7 +164,16 @@ print("columns the one-liner gets wrong:", wrong)
 # $(n_e, n_x)$ by equation {eq}`eq-10-embedding-gradient`, given `de` of shape $(n_e, m, T_x)$ and
 # `indices` of shape $(m, T_x)$. Steps whose index is `rnn_lib.NO_INPUT` ($-1$) looked nothing
 # up and add nothing (careful: numpy reads $-1$ as the last column). Repeated characters must
-# add up: use `np.add.at`, or a loop over the steps.
+# add up: a loop over the steps does it; the hint below shows numpy's way without a loop.
+# :::
+#
+# :::{admonition} Hint: adding at repeated indices without a loop
+# :class: dropdown
+#
+# `np.add.at(A, idx, B)` is `A[idx] += B` done unbuffered: every occurrence of an index adds its
+# row of `B`. It indexes the first axis, and the columns of $\mathrm{d}W_e$ are its second, so
+# work on the transpose: `np.add.at(dWe.T, idx, g.T)` adds column `g[:, n]` into column `idx[n]`
+# of `dWe` (`dWe.T` is a view: writing into it writes into `dWe`).
 # :::
 
 
@@ -175,7 +189,7 @@ def embedding_gradient(de, indices, n_x):
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-embedding-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_embedding_backward(embedding_gradient)
+checks.check_embedding_gradient(embedding_gradient)
 
 # %% [markdown]
 # :::{admonition} Predict, then run: an embedding of the size of the vocabulary
@@ -624,8 +638,9 @@ print("the input of step t + 1 is the target of step t, at every step but the la
 # $$ (eq-10-beam-score)
 #
 # and keeps the $B$ best candidates *of all the beam's names together*, finished or not. A
-# candidate that ends with the end-of-name is finished: it leaves the beam and is kept aside, so
-# the beam holds at most $B$ names, and fewer once some have finished. Since a log-probability can only
+# candidate that ends with the end-of-name is finished: it leaves the beam and is kept aside,
+# and the beam is not refilled from the candidates below the $B$-th, so it holds at most $B$
+# names, and fewer once some have finished. Since a log-probability can only
 # fall as a name grows, the search can stop once $B$ names have finished and the $B$-th best of
 # them beats every unfinished one. With $B = 1$ beam search is greedy decoding. We compare the
 # finished names by total log-probability, without dividing by their length: we ask for the
@@ -659,8 +674,8 @@ for found in beams:
 # `(text, log_probability)`; `log_probs` has the shape `(n_y, len(beams))`, its column `b` the
 # log-probabilities of the next character after `beams[b]`; `chars` is the vocabulary as a string
 # (`chars[k]` is row $k$, `"\n"` among them). Score every (beam, character) pair by
-# equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
-# alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
+# equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs, finished ones included
+# (break ties by the text, alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
 # `(text + c, score)` whose `c` is not `"\n"`, `finished` the others as `(text, score)`, without the
 # `"\n"`.
 # :::

@@ -184,7 +184,8 @@ def beam_search(
     Arguments:
         parameters -- the model's parameters
         char_to_ix, ix_to_char -- the vocabulary's lookup tables
-        beam_width -- B, how many candidates (finished or not) each step keeps
+        beam_width -- B, the number of candidates kept at every step, finished ones included
+            (those leave the beam, which is not refilled: at most B stay alive)
         max_length -- at most this many characters; then only the end-of-name may follow
         cell -- the architecture: "rnn", "lstm" or "gru"
         length_normalise -- rank finished names by log P / (length + 1) instead of log P
