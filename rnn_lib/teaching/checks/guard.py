@@ -25,9 +25,11 @@ from other seeds. What this does not stop: code that rewrites the grading machin
 the rest is left to the teacher who reads a suspicious submission (README, "Grading a class").
 """
 
+import contextlib
 import functools
 import importlib
 import importlib.util
+import io
 import itertools
 import os
 import sys
@@ -44,6 +46,8 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(_
 CHECKS_DIR = os.path.dirname(os.path.realpath(__file__))
 #: Set by nbgrader while it executes a notebook (autograde): an unwritten answer then fails.
 GRADING_VARIABLE = "NBGRADER_EXECUTION"
+#: Special methods that make a new object: denied like any function of rnn_lib.
+CONSTRUCTORS = ("__init__", "__new__", "__post_init__", "__init_subclass__", "__call__")
 
 
 class Rule(NamedTuple):
@@ -91,7 +95,7 @@ RULES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _place(filename):
     """Where a code object's file lies: "checks", "library" (the rest of rnn_lib) or None."""
     path = os.path.realpath(filename)
@@ -117,11 +121,37 @@ def _code_keys(obj):
     return keys
 
 
+def _data_access_keys(package):
+    """The keys of what reads an rnn_lib object without computing anything new.
+
+    That is, the property getters and the special methods (``caches[t]``, ``len(caches)``) of
+    every class of the package, but not their constructors: a student may read the caches a
+    check hands over, not build a cache (whose constructors run the forward pass) or call its
+    methods (``backward``).
+    """
+    prefix, keys = f"{package.__name__}.", set()
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith(prefix) or module_name.startswith(__package__):
+            continue
+        classes = [v for v in vars(module).values() if isinstance(v, type)]
+        for cls in (c for c in classes if c.__module__ == module_name):
+            for attr, value in vars(cls).items():
+                if isinstance(value, property) and value.fget is not None:
+                    keys |= _code_keys(value.fget)
+                elif attr.startswith("__") and attr not in CONSTRUCTORS and callable(value):
+                    keys |= _code_keys(value)
+    return keys
+
+
 def _callback_keys(args, kwargs):
     """The keys of the functions a check hands to the student's function (callbacks)."""
     values = [*args, *kwargs.values()]
-    return {k for v in values if isinstance(v, types.FunctionType | types.MethodType)
-            for k in _code_keys(getattr(v, "__func__", v))}
+    return {
+        k
+        for v in values
+        if isinstance(v, types.FunctionType | types.MethodType)
+        for k in _code_keys(getattr(v, "__func__", v))
+    }
 
 
 class _Watch:
@@ -176,15 +206,16 @@ def _watched_call(answer, args, kwargs, allowed, rule):
             raise CheckFailed(f"{name} switched the check's guard off (sys.setprofile)")
 
 
-def guard(check, rule, package):
+def guard(check, rule, package, readers=frozenset()):
     """The check, with every call of the student's function (its first argument) watched.
 
     Arguments:
         check -- a check function, check(answer, ...)
         rule -- the exercise's Rule
         package -- the rnn_lib package (or private copy) whose public names the rule names
+        readers -- keys of functions always allowed (see _data_access_keys)
     """
-    allowed = {k for name in rule.allows for k in _code_keys(getattr(package, name))}
+    allowed = {k for name in rule.allows for k in _code_keys(getattr(package, name))} | readers
 
     @functools.wraps(check)
     def guarded_check(answer, *args, **kwargs):
@@ -207,8 +238,9 @@ def guard_checks(namespace, package):
     missing = sorted(set(checks) - set(RULES))
     if missing:
         raise ValueError(f"guard.RULES has no rule for {', '.join(missing)}; add one")
+    readers = frozenset(_data_access_keys(package))
     for name in checks:
-        namespace[name] = guard(namespace[name], RULES[name], package)
+        namespace[name] = guard(namespace[name], RULES[name], package, readers)
 
 
 class _ReseededRandom(types.ModuleType):
@@ -269,3 +301,19 @@ def private_checks(seed=None):
         for module_name in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
             del sys.modules[module_name]
     return checks
+
+
+def hidden_test(check_name, answer, seed):
+    """Grade an answer as the hidden tests do: a private copy's check, on inputs from other seeds.
+
+    Arguments:
+        check_name -- the check's name in the package, e.g. "check_rnn_cell_forward"
+        answer -- the student's function
+        seed -- mixed into every seed the check draws its inputs from
+    Prints nothing when the answer passes, so a notebook's output stays the visible check's;
+    raises the copy's CheckFailed, naming the mistake, when it does not.
+    """
+    __tracebackhide__ = True
+    check = getattr(private_checks(seed), check_name)
+    with contextlib.redirect_stdout(io.StringIO()):
+        check(answer)
