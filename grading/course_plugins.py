@@ -22,9 +22,13 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Unicode
 
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$", re.M | re.S)
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$", re.M | re.S
+)
 HIDDEN_NOTE = "# (hidden tests ran here; they are not shown)"
-EXERCISE = re.compile(r"^:{3,}\{exercise\}.*\((?P<kind>core|stretch)\)\s*\n:label:\s*(?P<label>\S+)", re.M)
+EXERCISE = re.compile(
+    r"^:{3,}\{exercise\}.*\((?P<kind>core|stretch)\)\s*\n:label:\s*(?P<label>\S+)", re.M
+)
 # IPython colours its tracebacks; the one-line diagnosis is shown without the escapes.
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -69,7 +69,9 @@ def make_assignments(notebooks_dir, course, names=(), env=None):
         raise ValueError(f"no notebook {', '.join(unknown)} in {notebooks_dir}")
     chosen = list(names) or list(sources)
     for name in chosen:
-        notebook = source_notebook(sources[name].read_text(encoding="utf-8"), os.path.relpath(sources[name]))
+        notebook = source_notebook(
+            sources[name].read_text(encoding="utf-8"), os.path.relpath(sources[name])
+        )
         folder = Path(course) / "source" / name
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, folder / f"{name}.ipynb")
