@@ -179,14 +179,34 @@ def test_the_hidden_test_draws_other_inputs_and_prints_nothing(capsys):
         return honest_cell(xt, a_prev, parameters)
 
     checks.check_rnn_cell_forward(recording)
-    guard.hidden_test("check_rnn_cell_forward", recording, seed=7)
-    guard.hidden_test("check_rnn_cell_forward", recording, seed=7)
-    guard.hidden_test("check_rnn_cell_forward", recording, seed=8)
-    visible, hidden, again, other = seen
+    firsts = [0]
+    for seed in (7, 7, 8):
+        firsts.append(len(seen))
+        guard.hidden_test("check_rnn_cell_forward", recording, seed=seed)
+    visible, hidden, again, other = (seen[i] for i in firsts)
     assert visible.shape == hidden.shape and not np.allclose(visible, hidden)
     assert np.array_equal(hidden, again) and not np.allclose(hidden, other)
+    assert {x.shape for x in seen} == {(3, 4), (1, 1), (6, 7)}  # the check's, then the cases'
     assert capsys.readouterr().out.count("\N{HEAVY CHECK MARK}") == 1  # the visible check's
     assert not any(name.startswith("_rnn_lib_private") for name in sys.modules)
+
+
+def test_an_answer_fitted_to_the_visible_shapes_fails_the_hidden_test():
+    def rnn_cell_forward(xt, a_prev, parameters):
+        """Right for the visible check's batch of 4 examples only."""
+        p = parameters
+        bias = p["ba"].repeat(4, axis=1)
+        a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + bias)
+        return a_next, rnn_lib.softmax(p["Wya"] @ a_next + p["by"]), None
+
+    checks.check_rnn_cell_forward(rnn_cell_forward)
+    with pytest.raises(AssertionError, match=r"a_next \(with n_x=1, n_a=1, n_y=2, m=1\) has shape"):
+        guard.hidden_test("check_rnn_cell_forward", rnn_cell_forward, seed=7)
+
+
+def test_every_hidden_case_belongs_to_a_check():
+    assert set(checks.hidden_cases.CASES) <= set(guard.RULES)
+    assert all(hasattr(case, "rule") for case in checks.hidden_cases.CASES.values())
 
 
 def test_an_unwritten_stretch_answer_is_skipped_in_a_notebook_and_fails_under_autograde(

@@ -9,7 +9,7 @@ function of rnn_lib is reachable from it but those of its exercise's allow-list 
 
 import importlib
 
-from . import guard
+from . import guard, hidden_cases
 from .compare import CheckFailed
 from .nb01_rnn_cell import check_rnn_cell_forward, check_softmax, check_tanh
 from .nb02_unrolling import check_compute_loss, check_encode_name, check_rnn_forward
@@ -51,7 +51,9 @@ __all__ = [
     "check_truncated_gradients",
     "check_truncation_gap",
     "guard",
+    "hidden_cases",
 ]
 
 # The package itself, or the private copy that guard.private_checks loads under another name.
 guard.guard_checks(globals(), importlib.import_module(__name__.split(".")[0]))
+guard.guard_checks(hidden_cases.CASES, importlib.import_module(__name__.split(".")[0]))

@@ -314,6 +314,13 @@ def hidden_test(check_name, answer, seed):
     raises the copy's CheckFailed, naming the mistake, when it does not.
     """
     __tracebackhide__ = True
-    check = getattr(private_checks(seed), check_name)
+    private = private_checks(seed)
+    check, case = getattr(private, check_name), private.hidden_cases.CASES.get(check_name)
     with contextlib.redirect_stdout(io.StringIO()):
         check(answer)
+        try:
+            if case is not None:
+                case(answer)
+        except NotImplementedError:  # an unwritten stretch answer, outside autograde: skipped
+            if not getattr(check, "is_stretch", False):
+                raise
