@@ -219,6 +219,12 @@ def stable_softmax(z):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-01-softmax", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_softmax(stable_softmax)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_softmax", stable_softmax, seed=1901)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. tanh: the same trap, already avoided by numpy
@@ -283,6 +289,12 @@ def stable_tanh(z):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-01-tanh", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_tanh(stable_tanh)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_tanh", stable_tanh, seed=1901)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # :::{admonition} Predict, then run: stable, but accurate?
@@ -412,6 +424,12 @@ def rnn_cell_forward(xt, a_prev, parameters):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-01-cell-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_cell_forward(rnn_cell_forward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_rnn_cell_forward", rnn_cell_forward, seed=1901)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on the series uses `rnn_lib.rnn_cell_forward`, which computes the same thing and also

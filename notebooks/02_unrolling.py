@@ -148,6 +148,12 @@ def encode_name(name, char_to_ix):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-02-encode", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_encode_name(encode_name)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_encode_name", encode_name, seed=1902)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. A batch of names, and padding
@@ -312,6 +318,12 @@ def rnn_forward(X, a0, parameters):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-02-rnn-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_forward(rnn_forward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_rnn_forward", rnn_forward, seed=1902)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The library's `rnn_lib.rnn_forward` computes the same arrays faster: it projects the inputs of
@@ -401,6 +413,12 @@ def compute_loss(Y_hat, Y):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-02-loss", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_compute_loss(compute_loss)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_compute_loss", compute_loss, seed=1902)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Padding really adds nothing: the loss of the padded batch equals the sum of the losses of the

@@ -236,6 +236,12 @@ def rnn_cell_backward(y, da_next, cache, parameters):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-03-cell-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_cell_backward(rnn_cell_backward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_rnn_cell_backward", rnn_cell_backward, seed=1903)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Backwards through the sequence
@@ -432,6 +438,12 @@ def rnn_backward(X, Y, parameters, caches):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-03-rnn-backward", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_rnn_backward(rnn_backward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_rnn_backward", rnn_backward, seed=1903)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on we use `rnn_lib.rnn_backward`. It computes the same gradients, but does the work
@@ -530,6 +542,12 @@ def numerical_gradient(f, array, eps=1e-6):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-03-numerical-gradient", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_numerical_gradient(numerical_gradient)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_numerical_gradient", numerical_gradient, seed=1903)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ### A correct gradient and two wrong ones

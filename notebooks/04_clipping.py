@@ -277,6 +277,12 @@ def clip(gradients, max_value):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-04-clip-value", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_clip(clip)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_clip", clip, seed=1904)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Clipping by global norm
@@ -335,6 +341,12 @@ def clip_by_norm(gradients, max_norm):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-04-clip-norm", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_clip_by_norm(clip_by_norm)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_clip_by_norm", clip_by_norm, seed=1904)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on we use the library's versions, `rnn_lib.clip`, `rnn_lib.clip_by_norm` and

@@ -217,6 +217,12 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-05-distribution", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_next_char_distribution(next_char_distribution)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_next_char_distribution", next_char_distribution, seed=1905)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on we use the library's version, `rnn_lib.next_char_distribution`. Here is what the
@@ -358,6 +364,12 @@ def sample_indices(parameters, rng, max_length=50):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-05-sample", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_sample_indices(sample_indices)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_sample_indices", sample_indices, seed=1905)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The library's `rnn_lib.sample(parameters, char_to_ix, ix_to_char, temperature, top_k, rng,

@@ -160,6 +160,12 @@ def loss_per_char(y_hat, Y):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-06-loss-per-char", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_loss_per_char(loss_per_char)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_loss_per_char", loss_per_char, seed=1906)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # Both recipes below start from the same random weights (`initialize_parameters` with seed 0):
@@ -249,6 +255,12 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-06-optimize", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_optimize(optimize)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_optimize", optimize, seed=1906)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # `rnn_lib.optimize` is the same step, faster: it does the same arithmetic in place, on reused
@@ -472,6 +484,12 @@ def adam_update(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8)
 
 # %% nbgrader={"grade": true, "grade_id": "ex-06-adam", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_adam_update(adam_update)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_adam_update", adam_update, seed=1906)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # `rnn_lib.Adam` does the same for every parameter of the model, keeping $m$, $v$ and the number

@@ -138,6 +138,12 @@ def gradient_norms_through_time(a, Waa, da_last):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-07-gradient-norms", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_gradient_norms_through_time(gradient_norms_through_time)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_gradient_norms_through_time", gradient_norms_through_time, seed=1907)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Measuring it: the spectral radius decides

@@ -291,6 +291,12 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-08-lstm-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_lstm_cell_forward(lstm_cell_forward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_lstm_cell_forward", lstm_cell_forward, seed=1908)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on the notebook uses the library's `rnn_lib.lstm_forward`, which runs the same step
@@ -400,6 +406,12 @@ def lstm_cell_backward(da_next, dc_next, cache):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-08-lstm-backward", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_lstm_cell_backward(lstm_cell_backward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_lstm_cell_backward", lstm_cell_backward, seed=1908)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The check compares your gradients with rnn_lib's. A gradient check, as in notebook 03, compares
@@ -641,6 +653,12 @@ def gru_cell_forward(xt, a_prev, parameters):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-08-gru-forward", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_gru_cell_forward(gru_cell_forward)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_gru_cell_forward", gru_cell_forward, seed=1908)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on the notebook uses `rnn_lib.gru_cell_forward` and `rnn_lib.gru_forward`.

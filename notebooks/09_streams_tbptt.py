@@ -202,6 +202,12 @@ def stream_chunks(indices, n_x, m, k):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-09-stream-chunks", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_stream_chunks(stream_chunks)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_stream_chunks", stream_chunks, seed=1909)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # From here on we use the library's `rnn_lib.stream_chunks` (an iterator over the same pairs).
@@ -270,6 +276,12 @@ def truncated_gradients(X, Y, a0, parameters, k):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-09-truncated-gradients", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_truncated_gradients(truncated_gradients)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_truncated_gradients", truncated_gradients, seed=1909)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The library's `rnn_lib.train_tbptt` is this loop with an update after every chunk
@@ -551,6 +563,12 @@ def truncation_gap(X, Y, a0, parameters, k):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-09-truncation-gap", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_truncation_gap(truncation_gap)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_truncation_gap", truncation_gap, seed=1909)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # We measure the gap on the dev text (8 streams of 200 steps) for two models: the freshly

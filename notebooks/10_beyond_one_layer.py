@@ -190,6 +190,12 @@ def embedding_gradient(de, indices, n_x):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-embedding-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_embedding_gradient(embedding_gradient)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_embedding_gradient", embedding_gradient, seed=1910)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # :::{admonition} Predict, then run: an embedding of the size of the vocabulary
@@ -479,6 +485,12 @@ def bidirectional_output(a_forward, a_backward_reversed, Wy, by):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-bidirectional-output", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_bidirectional_output(bidirectional_output)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_bidirectional_output", bidirectional_output, seed=1910)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Filling in a hidden letter
@@ -701,6 +713,12 @@ def beam_step(beams, log_probs, width, chars):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-beam-step", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_beam_step(beam_step)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_beam_step", beam_step, seed=1910)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Wider beams, likelier names
@@ -847,6 +865,12 @@ def best_first_names(next_log_probs, chars, count):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-best-first", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_best_first_names(best_first_names)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_best_first_names", best_first_names, seed=1910)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # The same search on the model of this section, written out again here so that the notebook

@@ -37,7 +37,7 @@ STRETCH = '''
 # :label: ex-01-fixture-tanh
 # :::
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "fixture-answer-tanh", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def stable_tanh(z):
     """tanh without overflow."""
     ### BEGIN SOLUTION
@@ -181,7 +181,7 @@ def test_the_run_all_test_goes_red_on_a_broken_notebook(text, complaint, tmp_pat
             "the exercise 'The cell · Core' ends in neither",
         ),
         (
-            HEADER + SETUP + CORE[CORE.index("# %% tags=") :],
+            HEADER + SETUP + CORE[CORE.index("# %% nbgrader=") :],
             len((HEADER + SETUP).splitlines()) + 4,
             "has no :::{exercise} above it",
         ),

@@ -52,7 +52,7 @@ SETUP = """
 # %% [markdown]
 # # 01 · A fixture
 #
-# Prose may name the markers, `### BEGIN SOLUTION` and `### END SOLUTION`, without effect.
+# Prose may speak of solution regions, and of the stub that replaces them, without effect.
 
 # %%
 import numpy as np
@@ -68,7 +68,7 @@ CELL_EXERCISE = '''
 # :label: ex-01-fixture-cell
 # :::
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "fixture-answer-1", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def rnn_cell_forward(xt, a_prev, parameters):
     """One step of the RNN cell, as in the fixture."""
     ### BEGIN SOLUTION
@@ -86,7 +86,7 @@ checks.check_rnn_cell_forward(rnn_cell_forward)
 
 # Exercise two: a region at top level, nested in a loop, checked by an assert.
 LOOP_EXERCISE = """
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "fixture-answer-2", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 squares = 0
 for k in range(4):
     ### BEGIN SOLUTION
@@ -258,7 +258,7 @@ def test_fixture_edition_replaces_each_region_by_the_stub(fixture_edition):
         "for k in range(4):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n" in student_py
     )
     assert student_py.count(STUB_RAISE) == region_count(FIXTURE) == 2
-    assert "### BEGIN SOLUTION`" in student_py  # the prose that names the markers is untouched
+    assert "# Prose may speak of solution regions" in student_py  # prose is untouched
 
 
 def test_fixture_edition_leaks_nothing(fixture_edition):
@@ -390,6 +390,20 @@ END_LINE = FIXTURE.splitlines().index("    ### END SOLUTION") + 1
             BEGIN_LINE,
             "alone on its line",
         ),
+        (
+            FIXTURE.replace('"solution": true} tags=["solution"', '"solution": false} tags=["s', 1),
+            BEGIN_LINE,
+            "without nbgrader solution metadata",
+        ),
+        (
+            FIXTURE.replace("of solution regions,", "of `### BEGIN SOLUTION`,", 1),
+            FIXTURE.splitlines().index(
+                "# Prose may speak of solution regions, and of the stub that replaces them, "
+                "without effect."
+            )
+            + 1,
+            "a markdown cell names a solution marker",
+        ),
     ],
     ids=[
         "begin-without-end",
@@ -398,6 +412,8 @@ END_LINE = FIXTURE.splitlines().index("    ### END SOLUTION") + 1
         "end-without-begin",
         "end-with-text",
         "begin-misspelt",
+        "no-solution-metadata",
+        "marker-in-prose",
     ],
 )
 def test_malformed_regions_are_refused_and_nothing_is_written(

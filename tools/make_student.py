@@ -5,33 +5,39 @@ Usage (from anywhere; the defaults are relative to the repository root):
     python tools/make_student.py [--out student] [--notebooks notebooks] [--core-solved]
 
 For every ``notebooks/NN_topic.py`` (jupytext percent format) this writes ``student/NN_topic.py``
-and ``student/NN_topic.ipynb``, a valid jupytext pair, in which each solution region
+and ``student/NN_topic.ipynb``, a valid jupytext pair. The solutions are cleared by nbgrader's
+own preprocessors, the ones ``nbgrader generate_assignment`` runs (``make assignments``), so the
+student edition and nbgrader's release hold the same cells: ClearSolutions replaces each region
 
     ### BEGIN SOLUTION
     ...the solution...
     ### END SOLUTION
 
-(markers included) becomes, at the indentation of its BEGIN marker,
+(markers included) by its code stub, at the indentation of the BEGIN marker,
 
     # YOUR CODE HERE
     raise NotImplementedError()
 
-Everything outside the regions (the function signature, its docstring, a final ``return``) stays.
-The ``.ipynb`` is built from the stripped ``.py``, so it holds no outputs and no execution counts:
-nothing a solution printed or drew can survive. The ``hide-input`` tag is dropped so students see
-the cell; the ``solution`` tag stays, to mark the cells they fill in.
+and ClearHiddenTests removes each ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region
+of the check cells. Everything outside the regions (the function signature, its docstring, a
+final ``return``) stays. The ``.ipynb`` is built from the ``.py``, so it holds no outputs and no
+execution counts: nothing a solution printed or drew can survive. The ``hide-input`` tag is
+dropped so students see the cell; the ``solution`` tag and the nbgrader metadata stay.
 
-Markers count only in code cells, alone on their line. A malformed region (BEGIN without END,
-a BEGIN inside a region, END without BEGIN, a region running into the next cell, a marker with
-extra text on its line) stops the run with one line naming the file and the line, and writes
-nothing.
+What this tool adds to nbgrader: it refuses a malformed region with one line naming the file
+and the line of the ``.py`` (BEGIN without END, a BEGIN inside a region, END without BEGIN, a
+region running into the next cell, a marker with extra text on its line, a region in a cell that
+is not an nbgrader solution cell, marker text in a markdown cell) and writes nothing; it writes
+the ``.py`` half of each pair; it leaves a stamp so that a later run knows the folder is one it
+may replace; and it writes the ``--core-solved`` edition, which nbgrader has no notion of.
 
 ``--core-solved`` writes the edition a student has after doing the core exercises only: the
-regions of core exercises keep their solutions (markers included), those of stretch exercises
-get the stub. A region belongs to the last ``:::{exercise}`` directive above it, whose title must
-end in " · core" or " · stretch"; a region with neither stops the run the same way. The checks of
-stretch exercises skip an unsolved answer, so "Run All" goes through such an edition to the end. The edition is written into a temporary folder beside the output folder, which then
-replaces the output folder; a failed run leaves an existing student edition as it was.
+solution cells of core exercises keep their solutions (markers included), those of stretch
+exercises get the stub. A solution cell belongs to the last ``:::{exercise}`` directive above it,
+whose title must end in " · core" or " · stretch"; a region with neither stops the run the same
+way. The checks of stretch exercises skip an unsolved answer, so "Run All" goes through such an
+edition to the end. The edition is written into a temporary folder beside the output folder,
+which then replaces the output folder; a failed run leaves an existing student edition as it was.
 """
 
 import argparse
@@ -43,11 +49,11 @@ import tempfile
 from pathlib import Path
 
 import jupytext
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.py"
 # Left in every student edition, so a later run knows the folder is one it may replace.
 STAMP = ".made-by-make_student"
@@ -56,6 +62,9 @@ TEXT_CELL = re.compile(r"\[(markdown|md|raw)\]")
 # An exercise directive in a markdown cell ("# :::{exercise} Title · core") and its kind.
 EXERCISE = re.compile(r"^#\s?:{3,}\{exercise\}(.*)$")
 EXERCISE_KIND = re.compile(r"\s·\s(core|stretch)$")
+# The same directive in a notebook's markdown cell, and a cell header marking a solution cell.
+NOTEBOOK_EXERCISE = re.compile(r"^:{3,}\{exercise\}(.*)$", re.MULTILINE)
+SOLUTION_CELL = re.compile(r'nbgrader=\{[^}]*"solution": true')
 
 
 class MalformedRegion(ValueError):
@@ -105,45 +114,45 @@ def region_kinds(text, filename):
     return kinds
 
 
-def strip_solutions(text, filename, keep=()):
-    """Replace each solution region of a percent-format notebook by the student's stub.
+def check_regions(text, filename):
+    """Refuse a malformed solution region, naming file:line; return the number of regions.
 
-    Arguments:
-        text -- the notebook's .py source
-        filename -- how to name the file in error messages
-        keep -- kinds of exercise ("core", "stretch") whose regions stay as they are
-    Returns (the stripped source, the number of regions replaced).
-    Raises MalformedRegion on the first malformed region (or, with keep, unknown kind).
+    Besides well-formed BEGIN ... END pairs, nbgrader needs every region in a code cell marked
+    as an nbgrader solution cell, and no marker text in a markdown cell (it would clear it).
     """
-    kinds = region_kinds(text, filename) if keep else {}
-    kept, regions = [], 0
-    opened_at, indent, keeping = None, "", False  # the open region: BEGIN's line, indent, kept?
+    regions, opened_at, solution_cell = 0, None, False
     for number, line, opens_cell, in_code_cell in cell_lines(text):
-        if opens_cell and opened_at is not None:
-            raise MalformedRegion(
-                f"{filename}:{opened_at}: {BEGIN} runs into the next cell (line {number}) "
-                f"without its {END}"
-            )
+        if opens_cell:
+            if opened_at is not None:
+                raise MalformedRegion(
+                    f"{filename}:{opened_at}: {BEGIN} runs into the next cell (line {number}) "
+                    f"without its {END}"
+                )
+            solution_cell = bool(SOLUTION_CELL.search(line))
         marker = line.strip()
-        if not in_code_cell or ("BEGIN SOLUTION" not in marker and "END SOLUTION" not in marker):
-            if opened_at is None or keeping:
-                kept.append(line)
+        if "BEGIN SOLUTION" not in marker and "END SOLUTION" not in marker:
             continue
+        if not in_code_cell:
+            raise MalformedRegion(
+                f"{filename}:{number}: a markdown cell names a solution marker, which nbgrader "
+                "would clear as a solution region; reword it"
+            )
         if marker == BEGIN:
             if opened_at is not None:
                 raise MalformedRegion(
                     f"{filename}:{number}: {BEGIN} inside the region opened on line {opened_at}; "
                     "regions cannot nest"
                 )
-            opened_at, keeping = number, kinds.get(number) in keep
-            indent = line[: len(line) - len(line.lstrip())]
-            kept.extend([line] if keeping else [])
+            opened_at = number
         elif marker == END:
             if opened_at is None:
                 raise MalformedRegion(f"{filename}:{number}: {END} without a {BEGIN} before it")
-            regions += not keeping
-            kept.extend([line] if keeping else (f"{indent}{stub}\n" for stub in STUB))
-            opened_at = None
+            if not solution_cell:
+                raise MalformedRegion(
+                    f"{filename}:{opened_at}: the solution region lies in a cell without nbgrader "
+                    'solution metadata (nbgrader={..., "solution": true} in its # %% header)'
+                )
+            regions, opened_at = regions + 1, None
         else:
             raise MalformedRegion(
                 f"{filename}:{number}: a solution marker must be alone on its line, exactly "
@@ -151,13 +160,13 @@ def strip_solutions(text, filename, keep=()):
             )
     if opened_at is not None:
         raise MalformedRegion(f"{filename}:{opened_at}: {BEGIN} is never closed by {END}")
-    return "".join(kept), regions
+    return regions
 
 
-def student_notebook(text, filename, keep=()):
-    """Parse the stripped source of a notebook into the student's notebook (no hide-input tag)."""
-    stripped, _ = strip_solutions(text, filename, keep)
-    notebook = jupytext.reads(stripped, fmt="py:percent")
+def prepared_notebook(text):
+    """The notebook of a .py source as students get it, solutions still in: stable cell ids,
+    no hide-input tag (students must see the cells they fill in)."""
+    notebook = jupytext.reads(text, fmt="py:percent")
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index}"  # instead of random ids, so two runs write the same files
         tags = cell.metadata.get("tags")
@@ -168,10 +177,42 @@ def student_notebook(text, filename, keep=()):
     return notebook
 
 
+def solution_cells(notebook):
+    """(index, kind) of every nbgrader solution cell: kind from the last exercise above it."""
+    found, kind = [], None
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown":
+            for title in NOTEBOOK_EXERCISE.findall(cell.source):
+                kind = (EXERCISE_KIND.search(title.strip()) or [None, None])[1]
+        elif cell.metadata.get("nbgrader", {}).get("solution"):
+            found.append((index, kind))
+    return found
+
+
+def student_notebook(text, filename, keep=()):
+    """The student's notebook: nbgrader's ClearSolutions and ClearHiddenTests on the source.
+
+    ``keep`` names kinds of exercise ("core", "stretch") whose solution cells stay as they are.
+    Raises MalformedRegion on the first malformed region (or, with keep, unknown kind).
+    """
+    check_regions(text, filename)
+    if keep:
+        region_kinds(text, filename)
+    notebook = prepared_notebook(text)
+    resources = {"language": "python"}
+    clear_solutions, clear_hidden = ClearSolutions(), ClearHiddenTests()
+    for index, kind in solution_cells(notebook):
+        if kind not in keep:
+            clear_solutions.preprocess_cell(notebook.cells[index], resources, index)
+    for index, cell in enumerate(notebook.cells):
+        clear_hidden.preprocess_cell(cell, resources, index)
+    return notebook
+
+
 def write_edition(notebooks_dir, folder, keep=()):
     """Write the student pair of every NN_topic.py of ``notebooks_dir`` into ``folder``.
 
-    ``keep`` names the kinds of exercise whose solutions stay (see strip_solutions).
+    ``keep`` names the kinds of exercise whose solutions stay (see student_notebook).
 
     Returns the names of the notebooks written. Raises MalformedRegion, possibly after writing
     some files: write into a fresh folder (make_student does).

@@ -2,8 +2,14 @@
 
 Usage in a notebook: ``checks.check_rnn_cell_forward(rnn_cell_forward)``. A passing check prints
 one line; a failing one raises CheckFailed with the output, the entry and a likely cause.
+
+Every check is wrapped by guard.guard_checks below: while it runs the student's function, no
+function of rnn_lib is reachable from it but those of its exercise's allow-list (guard.RULES).
 """
 
+import importlib
+
+from . import guard, hidden_cases
 from .compare import CheckFailed
 from .nb01_rnn_cell import check_rnn_cell_forward, check_softmax, check_tanh
 from .nb02_unrolling import check_compute_loss, check_encode_name, check_rnn_forward
@@ -56,4 +62,10 @@ __all__ = [
     "check_truncated_gradients",
     "check_truncation_gap",
     "stop_if_gradient_check_fails",
+    "guard",
+    "hidden_cases",
 ]
+
+# The package itself, or the private copy that guard.private_checks loads under another name.
+guard.guard_checks(globals(), importlib.import_module(__name__.split(".")[0]))
+guard.guard_checks(hidden_cases.CASES, importlib.import_module(__name__.split(".")[0]))
