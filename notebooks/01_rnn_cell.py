@@ -1,12 +1,12 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,nbgrader,mystnb,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -207,7 +207,7 @@ print("softmax(2 z)    :", rnn_lib.softmax(2 * z).ravel())
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-01-softmax-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def stable_softmax(z):
     """softmax over axis 0: e^(z - max) / sum(e^(z - max)), each column a distribution."""
     ### BEGIN SOLUTION
@@ -217,7 +217,7 @@ def stable_softmax(z):
     return result
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-01-softmax", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_softmax(stable_softmax)
 
 # %% [markdown]
@@ -271,7 +271,7 @@ print("numpy:", np.tanh(z))
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-01-tanh-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def stable_tanh(z):
     """tanh(z) = sign(z) (1 - e^(-2|z|)) / (1 + e^(-2|z|)), elementwise, for any array z."""
     ### BEGIN SOLUTION
@@ -281,7 +281,7 @@ def stable_tanh(z):
     return result
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-01-tanh", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_tanh(stable_tanh)
 
 # %% [markdown]
@@ -324,7 +324,7 @@ print("the same with np.expm1: relative error below 1e-15, every digit right")
 # to send gradients back through the cell; the figure shows why a unit whose pre-activation sits
 # far from zero (a *saturated* unit) passes almost no gradient back.
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart over pre-activation z from -5 to 5: tanh(z) (blue) rises from -1 to 1 through 0, and its slope 1 minus tanh squared (orange) is a bell peaking at 1 at z = 0. Grey bands beyond |z| = 2.5 mark saturation, where the slope is below 0.03, so a saturated unit passes almost no gradient back."}}
 z = np.linspace(-5, 5, 401)
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(z, rnn_lib.tanh(z), label=r"$\tanh(z)$")
@@ -394,7 +394,7 @@ print("y_hat_t:", y_hat_t.ravel())
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-01-cell-forward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def rnn_cell_forward(xt, a_prev, parameters):
     """One RNN step: a_next = tanh(Waa a_prev + Wax xt + ba), y_hat_t = softmax(Wya a_next + by).
 
@@ -410,7 +410,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     return a_next, y_hat_t, cache
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-01-cell-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_cell_forward(rnn_cell_forward)
 
 # %% [markdown]

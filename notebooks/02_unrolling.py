@@ -1,12 +1,12 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,nbgrader,mystnb,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -131,7 +131,7 @@ print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-02-encode-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def encode_name(name, char_to_ix):
     """One-hot inputs and targets of one name: X, Y of shape (n_x, 1, len(name) + 1)."""
     n_x, T_x = len(char_to_ix), len(name) + 1
@@ -146,7 +146,7 @@ def encode_name(name, char_to_ix):
     return X, Y
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-02-encode", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_encode_name(encode_name)
 
 # %% [markdown]
@@ -159,7 +159,7 @@ checks.check_encode_name(encode_name)
 # the model learns. The helper below is given (it uses the same layout as your `encode_name`):
 
 
-# %%
+# %% mystnb={"image": {"alt": "Two side-by-side one-hot grids for 'zuniceratops', rows the 27 symbols (newline, a to z), columns steps 0 to 12, a black cell per step. Inputs X start with an all-zero column then spell z-u-n-i-c-e-r-a-t-o-p-s; targets Y show the same letters one step earlier, ending with the newline at step 12."}}
 def encode_batch(names, char_to_ix):
     """One-hot X, Y of shape (n_x, m, T_x) for m names; T_x = longest name + 1, zero padding."""
     n_x, m, T_x = len(char_to_ix), len(names), max(len(name) for name in names) + 1
@@ -212,7 +212,7 @@ plt.show()
 # $\mathcal{L}^{\langle t\rangle}$, scores the prediction $\hat y^{\langle t\rangle}$ against the
 # target $y^{\langle t\rangle}$; section 5 defines it and adds the steps up to $\mathcal{L}$.
 
-# %% tags=["hide-input"]
+# %% mystnb={"image": {"alt": "Computation graph of the RNN unrolled over the 4 steps of 'rex': each input x<t> (zeros, r, e, x) feeds state a<t>, which feeds prediction y_hat<t> and the next state, from a zero a<0>. Each step's loss against targets r, e, x, newline adds into L; coloured, labelled arrows show one W_ax, W_aa, W_ya, b_a, b_y shared by every step."}} tags=["hide-input"]
 from matplotlib.patches import FancyBboxPatch
 
 # One colour per parameter (the Okabe-Ito palette, which colour-blind readers can tell apart).
@@ -292,7 +292,7 @@ plt.show()
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-02-rnn-forward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def rnn_forward(X, a0, parameters):
     """Run the RNN over T_x steps: a (n_a, m, T_x), y_hat (n_y, m, T_x), caches (one per step)."""
     n_x, m, T_x = X.shape
@@ -310,7 +310,7 @@ def rnn_forward(X, a0, parameters):
     return a, y_hat, caches
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-02-rnn-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_forward(rnn_forward)
 
 # %% [markdown]
@@ -390,7 +390,7 @@ for name, losses in step_losses.items():
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-02-loss-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def compute_loss(Y_hat, Y):
     """Summed cross-entropy: L = -sum over outputs, examples and steps of Y log Y_hat."""
     ### BEGIN SOLUTION
@@ -399,7 +399,7 @@ def compute_loss(Y_hat, Y):
     return loss
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-02-loss", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_compute_loss(compute_loss)
 
 # %% [markdown]
@@ -466,7 +466,7 @@ per_char = batch_loss / real_chars
 print(f"{real_chars} characters, loss per character {per_char:.4f} nats, log 27 = {np.log(27):.4f}")
 print(f"perplexity {rnn_lib.perplexity(per_char):.2f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Left: bar chart of the untrained model's probability for each of 27 next symbols after 'zun'; all bars sit at the dashed line 1/27, about 0.037. Right: loss per step (nats) against step for rex, zuniceratops, iguanodon and ankylosaurus (one coloured line with dots each), all within 3.294 to 3.298, on the dashed line log 27, about 3.296."}}
 per_step = -np.log(np.where(Y == 1, y_hat, 1.0)).sum(axis=0)  # (m, T_x); padded steps give 0
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
 left.bar(range(27), y_hat[:, 1, 3], color="tab:blue")

@@ -1,12 +1,12 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,nbgrader,mystnb,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -215,7 +215,7 @@ print("dz a<t>^T:   relative error above 0.1, another matrix")
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-03-cell-backward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def rnn_cell_backward(y, da_next, cache, parameters):
     """Gradients of one step: dz_y = y_hat - y, dz = (1 - a_next^2) * (Wya^T dz_y + da_next)."""
     a_next, a_prev, xt, y_hat_t = cache
@@ -234,7 +234,7 @@ def rnn_cell_backward(y, da_next, cache, parameters):
     return gradients
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-03-cell-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_rnn_cell_backward(rnn_cell_backward)
 
 # %% [markdown]
@@ -322,7 +322,7 @@ print("the sum of all five da_prev: relative error above 0.1")
 # $W_{aa}^\top$. The last step receives
 # $\mathrm{d}a_{\text{next}} = 0$, and what leaves step 1 is the gradient of $a^{\langle 0\rangle}$.
 
-# %% tags=["hide-input"]
+# %% mystnb={"image": {"alt": "The unrolled graph of 4 steps drawn in grey, with gradients flowing backwards: black dz_y<t> arrows down from each loss to y_hat<t>, green W_ya-transpose dz_y<t> arrows down into a<t>, and vermilion W_aa-transpose dz<t> arrows leftwards from each state to the previous one, starting at 0 after the last step and ending as the gradient of a<0>. A key below gives the equations."}} tags=["hide-input"]
 from matplotlib.patches import FancyBboxPatch
 
 W, H = 0.42, 0.32  # half-width and half-height of a box
@@ -413,7 +413,7 @@ plt.show()
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-03-rnn-backward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def rnn_backward(X, Y, parameters, caches):
     """BPTT: the gradients dWax, dWaa, dWya, dba, dby (summed over steps) and da0."""
     T_x = X.shape[2]
@@ -430,7 +430,7 @@ def rnn_backward(X, Y, parameters, caches):
     return gradients
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-03-rnn-backward", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_rnn_backward(rnn_backward)
 
 # %% [markdown]
@@ -511,7 +511,7 @@ for scored in (0, 4):  # in code, steps count from 0
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-03-numerical-gradient-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def numerical_gradient(f, array, eps=1e-6):
     """Centred differences (f(w + eps) - f(w - eps)) / (2 eps) for every entry w of array."""
     grad = np.zeros_like(array)
@@ -528,7 +528,7 @@ def numerical_gradient(f, array, eps=1e-6):
     return grad
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-03-numerical-gradient", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_numerical_gradient(numerical_gradient)
 
 # %% [markdown]
@@ -621,7 +621,7 @@ for name in results[0]:
 # dominates: $\mathcal L(w \pm \varepsilon)$ carries an error of about $10^{-16} \mathcal L$,
 # which the division by $\varepsilon$ blows up.
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log chart of the relative error of dW_aa against step epsilon from 1e-11 to 0.1, for centred differences (blue circles) and one-sided differences (orange squares). Centred stays below the dotted 1e-7 line from about 1e-8 to 3e-4, best near 1e-10 at epsilon 1e-5; one-sided dips below 1e-7 only near 1e-7 and crosses the red dashed '0.3% off' line above 1e-3."}}
 Waa = parameters["Waa"]
 
 

@@ -1,12 +1,12 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,nbgrader,mystnb,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -181,7 +181,7 @@ for gain in gains:
 # On a log axis a product like equation {eq}`eq-04-product` is a straight line whose slope is the average
 # log-stretch per step:
 
-# %%
+# %% mystnb={"image": {"alt": "Two log-scale line charts against steps back from the loss (0 to 60): left the gradient norm reaching each state, right each step's term in dL/dW_aa, for gains 0.5, 1, 2, 3 by colour. Gain 0.5 falls to about 1e-24, gain 1 to about 1e-8, gain 2 stays near 1e2 to 1e3, gain 3 grows to about 1e8."}}
 # state_norms holds the gradients of a<T-1>, a<T-2>, ..., a<0> (1 to 60 steps back from the
 # loss); dWaa_norms the terms of steps T, T-1, ..., 1 (0 to 59 steps back)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), sharex=True, sharey=True)
@@ -254,7 +254,7 @@ parameter_gradients
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-04-clip-value-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def clip(gradients, max_value):
     """Clip every parameter gradient entrywise to [-max_value, max_value]; return a new dict.
 
@@ -275,7 +275,7 @@ def clip(gradients, max_value):
     return clipped
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-04-clip-value", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_clip(clip)
 
 # %% [markdown]
@@ -310,7 +310,7 @@ checks.check_clip(clip)
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-04-clip-norm-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def clip_by_norm(gradients, max_norm):
     """Rescale all parameter gradients together so that their global norm is at most max_norm.
 
@@ -333,7 +333,7 @@ def clip_by_norm(gradients, max_norm):
     return clipped
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-04-clip-norm", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_clip_by_norm(clip_by_norm)
 
 # %% [markdown]
@@ -390,7 +390,7 @@ print(
 for label, (losses, _) in runs.items():
     print(f"{label:28s} loss per character after one step: {losses[1]:.3f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Log-scale charts over 200 training steps. Left, loss per character: unclipped (blue) it thrashes between about 7 and 40 nats; clipped by value at 5 (orange) it falls to about 0.5, by global norm at 50 (green) to about 1.5, below the dotted log 27. Right: raw gradient norm near 3,000 unclipped, spiking above 20,000, versus about 300 to 1,000 clipped."}}
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
 for label, (losses, norms) in runs.items():
     left.semilogy(losses, label=label)
@@ -455,7 +455,7 @@ print(f"clipped by value, c = 5:        length {by_value_length:.0f}")
 # does the other one turn it: about 1, about 10, or more?
 # :::
 
-# %%
+# %% mystnb={"image": {"alt": "Vector diagram in the g1-g2 plane: the raw gradient (3, 0.8) in black, clipped by value at 1 to (1, 0.8) in orange, which reaches the corner of the dashed orange square and turns by 23.7 degrees, and clipped by norm to (0.97, 0.26) in green, which lies on the dashed green unit circle and keeps the raw direction."}}
 g = np.array([3.0, 0.8])
 by_value = np.clip(g, -1.0, 1.0)
 by_norm = g * min(1.0, 1.0 / np.linalg.norm(g))
@@ -500,7 +500,7 @@ print(f"clipping by value turned the update by {angle:.1f} degrees")
 # above, clipped by value and by norm at thresholds from far below to far above its largest entry:
 
 
-# %%
+# %% mystnb={"image": {"alt": "Cosine between the raw and the clipped first gradient against clipping threshold (log scale, 1e-3 to 1e4). Clipping by norm (green dashed) stays at 1 everywhere; clipping by value (orange solid) sits at the dotted sign-of-gradient level, about 0.39, for small thresholds, is 0.43 at the training threshold 5 (dotted vertical) and reaches 1 only above about 1,500, the largest entry."}}
 def flatten(gradients):
     """All parameter gradients as one vector (da0 left out)."""
     return np.concatenate([gradients[key].ravel() for key in parameter_gradients])

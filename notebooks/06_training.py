@@ -1,12 +1,12 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,nbgrader,mystnb,-all
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -79,7 +79,7 @@ print(f"lengths from {lengths.min()} to {lengths.max()}, mean {lengths.mean():.2
 print(f"shortest: {[n for n in names if len(n) == lengths.min()]}")
 print(f"longest: {[n for n in names if len(n) == lengths.max()]}")
 
-# %%
+# %% mystnb={"image": {"alt": "Histogram of name lengths in letters: names have 2 to 23 letters, peaking around 11 to 13 letters with about 230 names each, with a red dashed line at the mean of 11.7; two thirds of names have 9 to 13 letters."}}
 fig, ax = plt.subplots(figsize=(8, 3.2))
 ax.hist(lengths, bins=np.arange(lengths.min(), lengths.max() + 2) - 0.5, color="tab:blue")
 ax.axvline(lengths.mean(), color="tab:red", ls="--", lw=1, label=f"mean {lengths.mean():.1f}")
@@ -140,7 +140,7 @@ print("the same split again:", rnn_lib.split_names(names, 0.1, rng=0)[1] == dev_
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-06-loss-per-char-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def loss_per_char(y_hat, Y):
     """Mean cross-entropy per predicted character, in nats, of a padded batch.
 
@@ -158,7 +158,7 @@ def loss_per_char(y_hat, Y):
     return loss
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-06-loss-per-char", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_loss_per_char(loss_per_char)
 
 # %% [markdown]
@@ -221,7 +221,7 @@ print(f"uniform guess: log 27 = {np.log(27):.4f} nats, perplexity 27")
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-06-optimize-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     """One step of the seed's recipe: forward, loss, BPTT, clip by value, SGD update in place.
 
@@ -247,7 +247,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate, clip_value=5.0):
     return loss, gradients, a_last
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-06-optimize", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_optimize(optimize)
 
 # %% [markdown]
@@ -445,7 +445,7 @@ print("one batch:", grouped[0][:6], "...")
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-06-adam-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def adam_update(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
     """One Adam step, update step n = 0, 1, ..., for one parameter.
 
@@ -470,7 +470,7 @@ def adam_update(w, dw, m, v, n, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8)
     return w_new, m_new, v_new
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-06-adam", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_adam_update(adam_update)
 
 # %% [markdown]
@@ -525,7 +525,7 @@ print(
 # an epoch is measured while the model learns (each batch before its update), the dev loss after
 # the epoch.
 
-# %%
+# %% mystnb={"image": {"alt": "Left: loss per character against training names seen (0 to 13,000) for the seed recipe (orange) and the recommended recipe (blue), dev as solid lines with circles, train as dashed with squares. Both fall from the uniform 3.3 to about 1.9 after 5 epochs; the recommended dev ends at 1.79 after 10. Right: dev perplexity falls from 27 to about 6."}}
 per_epoch = len(train_names)
 recommended_seen = np.array(history["epoch"]) * per_epoch
 seed_seen = np.arange(1, seed_epochs + 1) * per_epoch

@@ -1,12 +1,13 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: nbgrader,mystnb,tags
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -112,7 +113,7 @@ np.set_printoptions(precision=4, suppress=True)
 # on the way. `norms[-1]` is the norm of `da_last` itself.
 # :::
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-07-gradient-norms-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def gradient_norms_through_time(a, Waa, da_last):
     """Norm of dL/da<j> for every step j, when only the last step has a loss.
 
@@ -135,7 +136,7 @@ def gradient_norms_through_time(a, Waa, da_last):
     return norms
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-07-gradient-norms", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_gradient_norms_through_time(gradient_norms_through_time)
 
 # %% [markdown]
@@ -146,7 +147,7 @@ checks.check_gradient_norms_through_time(gradient_norms_through_time)
 # RNN, and send a unit gradient back from the last step. (Notebook 04 did the same with a gain
 # that only roughly set $\rho$; here $\rho$ is exact, and we read off the factor per step.)
 
-# %%
+# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient norm reaching earlier states against steps back from the loss (0 to 60), for spectral radius 0.5, 0.9, 1.0, 1.5 and 3.0 told apart by colour. Below 1 it fades: radius 0.5 reaches about 1e-18; 0.9 about 1e-5. Above 1 it grows: 1.5 to about 1e2, 3.0 to about 1e7."}}
 n_a, vocab, T_x = 64, 27, 60
 
 
@@ -238,7 +239,7 @@ for rho, norms in curves.items():
 # and the component with the largest $\lvert\lambda_q\rvert = \rho$ dominates: the norm behaves
 # like $\rho^{\,T-j}$. Eigenvalues inside the unit circle mean vanishing, outside mean exploding.
 
-# %%
+# %% mystnb={"image": {"alt": "Left: the 64 eigenvalues of W_aa in the complex plane, blue dots for spectral radius 0.9 all inside the unit circle, red for 1.1, a few outside. Right: log-scale gradient norm over 100 steps back in a linear RNN, measured (solid) versus rho to the power T-j (dashed): the 0.9 pair falls to about 1e-5, the 1.1 pair rises to 1e3 to 1e4."}}
 rng = np.random.default_rng(1)
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
 circle = np.linspace(0, 2 * np.pi, 200)
@@ -385,7 +386,7 @@ accuracy = {delay: train_recall(delay) for delay in delays}
 for delay, acc in accuracy.items():
     print(f"delay {delay:2}: accuracy {acc:.1%}")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart with circles of a vanilla RNN's accuracy at recalling the first letter against the number of letters in between, L from 2 to 30. Accuracy is 1.0 up to L = 10, about 0.5 at 15, and at the dashed 25% chance line from 20 on: the vanilla RNN's memory is short."}}
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(delays, [accuracy[d] for d in delays], "o-", label="vanilla RNN")
 ax.axhline(1 / FIRST_LETTERS, color="grey", ls="--", label="chance (25%)")

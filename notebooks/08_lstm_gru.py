@@ -1,12 +1,13 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: nbgrader,mystnb,tags
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -114,7 +115,7 @@ np.set_printoptions(precision=4, suppress=True)
 # one wire hops over another (in the GRU, $r \odot a^{\langle t-1\rangle}$ over the wire of $u$),
 # the two do not meet.
 
-# %% tags=["hide-input"]
+# %% mystnb={"image": {"alt": "Wiring diagrams of one step. Top, LSTM: the cell state c runs along the top, only multiplied by forget gate f and added to input gate i times the tanh candidate; a<t> is output gate o times tanh of c. Bottom, GRU: the new state is (1 minus update gate u) times the old one plus u times a candidate fed reset gate r times the old state."}} tags=["hide-input"]
 from matplotlib.patches import Arc
 
 GATE_COLOURS = {"σ": "#f6c28b", "tanh": "#a8d5ba"}
@@ -254,7 +255,7 @@ from rnn_lib.activations import sigmoid, softmax
 # `(a_next, c_next, a_prev, c_prev, f, i, cc, o, xt, parameters)` that a backward pass needs.
 # :::
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-08-lstm-forward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     """One LSTM step: gates f, i, o, candidate cc, then c_next and a_next.
 
@@ -281,7 +282,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, cache
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-08-lstm-forward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_lstm_cell_forward(lstm_cell_forward)
 
 # %% [markdown]
@@ -348,7 +349,7 @@ checks.check_lstm_cell_forward(lstm_cell_forward)
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-08-lstm-backward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def lstm_cell_backward(da_next, dc_next, cache):
     """Gradients of one LSTM step, from the gradients reaching a_next and c_next.
 
@@ -381,7 +382,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
     return gradients
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-08-lstm-backward", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_lstm_cell_backward(lstm_cell_backward)
 
 # %% [markdown]
@@ -465,7 +466,7 @@ for name, error in rnn_lib.gradient_check(step_loss, inputs, yours).items():
 # gradient be smaller or larger than that?
 # :::
 
-# %%
+# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient reaching the memory against steps back from the loss (0 to 80): the vanilla RNN's hidden state (blue) falls from 1 to about 1e-11; the LSTM cell state with forget bias 1 (orange) falls to about 1e-4; with forget bias 3 (green) it stays near 0.2 and rises to about 5, keeping 0.9 sixty steps back."}}
 n_a, n_x, T_x = 32, 27, 80
 rng = np.random.default_rng(8)
 X = np.zeros((n_x, 1, T_x))
@@ -595,7 +596,7 @@ for label, norms in curves.items():
 # `(a_next, a_prev, u, r, cc, xt, parameters)`.
 # :::
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-08-gru-forward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def gru_cell_forward(xt, a_prev, parameters):
     """One GRU step: gates u, r, candidate cc, then a_next = u * cc + (1 - u) * a_prev.
 
@@ -620,7 +621,7 @@ def gru_cell_forward(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-08-gru-forward", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_gru_cell_forward(gru_cell_forward)
 
 # %% [markdown]
@@ -758,7 +759,7 @@ steps = {cell: results[cell, 10][2] for cell in recall_cells}
 assert steps["LSTM"] < steps["vanilla RNN"] and steps["GRU"] < steps["vanilla RNN"], steps
 print("at delay 10 both gated cells reach a loss below 0.01 nats in fewer steps than the RNN")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of accuracy at recalling the first letter against letters in between, L = 10, 20, 40: the vanilla RNN (blue solid, circles) falls from 1.0 to 0.28 and then to the dashed 25% chance line; the LSTM (orange dashed, squares) and GRU (green dotted, diamonds) stay at 1.0 throughout."}}
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for cell, marker, size, style in zip(recall_cells, "osD", (6, 9, 5), ("-", "--", ":")):
     accuracies = [results[cell, d][1] for d in delays]
@@ -781,7 +782,7 @@ plt.show()
 # not print its number; what it does, asserted below, holds on every machine. We follow it
 # through 20 sequences for each first letter.
 
-# %%
+# %% mystnb={"image": {"alt": "Two line charts over 41 steps for one LSTM unit, 20 sequences per first letter a, b, c, d told apart by colour. Left: its cell state drifts apart by first letter, to about -18 for a, 6 for b, 18 for c and -5 for d. Right: its forget gate stays near 1, from about 0.95 to 1."}}
 parameters = results["LSTM", 40][0]
 X, _, first = recall_batch(400, 40, rng=5)
 _, _, c, caches = rnn_lib.lstm_forward(X, np.zeros((32, 400)), parameters)
@@ -917,7 +918,7 @@ for cell, run in runs.items():
         f"{result.loss_per_char:.4f}, perplexity {result.perplexity:.2f}"
     )
 
-# %%
+# %% mystnb={"image": {"alt": "Left: dev loss after 10 epochs against learning rate 0.01, 0.02, 0.05 for rnn (blue), lstm (orange), gru (green), chosen rates circled: rnn 0.02 at 1.88, lstm and gru 0.05 at 1.75 and 1.77. Right: loss per epoch at those rates, dev solid with circles, train dotted; the gated cells end near 1.75 on dev, below the rnn's 1.88."}}
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=(2, 3))
 for cell, run in runs.items():
     finals = [sweep[cell, rate].history["dev_loss_per_char"][-1] for rate in rates]

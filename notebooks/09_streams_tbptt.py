@@ -1,12 +1,13 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: nbgrader,mystnb,tags
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -123,7 +124,7 @@ print(repr(as_stream(train_names)[:70]))
 # chunks of $m = 4$ streams of the dinosaur text, $k = 8$ (the newline drawn as ⏎).
 
 
-# %% tags=["hide-input"]
+# %% mystnb={"image": {"alt": "Grid of dinosaur-text characters in 4 rows (batch columns 0 to 3) by 24 steps, split into chunks 0, 1, 2 of 8 steps by alternating blue and beige shading and red dashed lines labelled 'gradient cut'. Green arrows across each cut show the state carried: each row continues its text into the next chunk, e.g. 'stygive' then 'nator'."}} tags=["hide-input"]
 def draw_streams(stream, m, k, chunks):
     """The first `chunks` chunks of k steps of m streams, one row per column of the batch."""
     rows = rnn_lib.split_streams(stream, m)[:, : chunks * k]
@@ -179,7 +180,7 @@ draw_streams(train_stream, m=4, k=8, chunks=3)
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-09-stream-chunks-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def stream_chunks(indices, n_x, m, k):
     """Chunks (X, Y), each (n_x, m, k) (the last may be shorter), of m contiguous streams."""
     chunks = []
@@ -199,7 +200,7 @@ def stream_chunks(indices, n_x, m, k):
     return chunks
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-09-stream-chunks", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_stream_chunks(stream_chunks)
 
 # %% [markdown]
@@ -248,7 +249,7 @@ print(f"{steps} steps per stream, {chunks} chunks of k = {k}")
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-09-truncated-gradients-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def truncated_gradients(X, Y, a0, parameters, k):
     """Sum over chunks of k steps of each chunk's BPTT gradient, its start state held constant."""
     loss = 0.0
@@ -267,7 +268,7 @@ def truncated_gradients(X, Y, a0, parameters, k):
     return loss, gradients, a_start
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-09-truncated-gradients", "locked": true, "points": 3, "schema_version": 3, "solution": false}
 checks.check_truncated_gradients(truncated_gradients)
 
 # %% [markdown]
@@ -315,7 +316,7 @@ for chunk_length in (40, 39):
 # text with each model the way it was trained (the first continuously, the second from a zero
 # state every 8 steps) and average the loss of each position in the chunk.
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of dev loss per character against position of the step in its chunk of 8. With the state reset every chunk (orange) loss is 2.37 at position 0 and falls to 1.81 at position 7; with the state carried (blue) it stays between 1.77 and 1.92 everywhere, so resetting costs over 0.2 nats at a chunk's first step."}}
 settings = dict(hidden=50, m=16, k=8, epochs=10, learning_rate=0.01, seed=0)
 carried = rnn_lib.train_tbptt(train_stream, n_x, carry_state=True, **settings)
 reset = rnn_lib.train_tbptt(train_stream, n_x, carry_state=False, **settings)
@@ -505,7 +506,7 @@ print("and under 1.9 nats per character (notebook 06's recipe: 1.79)")
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-09-truncation-gap-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def truncation_gap(X, Y, a0, parameters, k):
     """||g_full - g_truncated|| / ||g_full|| over all parameter gradients (global norms)."""
     ### BEGIN SOLUTION
@@ -516,7 +517,7 @@ def truncation_gap(X, Y, a0, parameters, k):
     ### END SOLUTION
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-09-truncation-gap", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_truncation_gap(truncation_gap)
 
 # %% [markdown]
@@ -524,7 +525,7 @@ checks.check_truncation_gap(truncation_gap)
 # initialised one (weights $0.01\,\mathcal{N}(0, 1)$, so $\sigma_{\max}(W_{aa})$ is about 0.14)
 # and the one trained above with the state carried.
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log chart of the share of the full gradient that truncation misses against chunk length k, 1 to 128. With initial weights (blue, largest singular value of W_aa 0.14) it is about 0.006 at k = 1 and falls along the dotted 1/k line; trained (orange, 3.90) it is about 0.5 at k = 1 and still 0.05 at k = 128."}}
 X_dev, Y_dev = next(rnn_lib.stream_chunks(dev_stream, n_x, 8, 200))
 a0_dev = np.zeros((50, 8))
 initial = rnn_lib.initialize_parameters(50, n_x, n_x, rng=0)
@@ -709,7 +710,7 @@ for k in timing_ks:
 for k, seconds in zip(timing_ks, seconds_per_char):
     print(f"k = {k:3}: {seconds * 1e6:5.1f} µs per character")
 
-# %%
+# %% mystnb={"image": {"alt": "Left: echo accuracy against chunk length k, 2 to 16: with the state carried (blue circles) it jumps from chance, 0.25, to 0.98 at k = 8, past the red line k = L + 2; reset every chunk (orange squares) it follows the dashed bound to 0.73 at 16. Right: training time per character falls from 14.3 microseconds at k = 1 to 1.4 at 128."}}
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
 left.plot(echo_ks, accuracy["carried"], "o-", label="state carried")
 left.plot(echo_ks, accuracy["reset"], "s-", label="state reset every chunk")

@@ -1,12 +1,13 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: nbgrader,mystnb,tags
 #     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -158,7 +159,7 @@ print("columns the one-liner gets wrong:", wrong)
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-10-embedding-backward-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def embedding_gradient(de, indices, n_x):
     """dWe (n_e, n_x): each step's de added into the column it looked up."""
     ### BEGIN SOLUTION
@@ -169,7 +170,7 @@ def embedding_gradient(de, indices, n_x):
     return dWe
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-10-embedding-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_embedding_backward(embedding_gradient)
 
 # %% [markdown]
@@ -345,7 +346,7 @@ assert abs(final["one layer (D = 1)"] - final["two layers (D = 2)"]) < 0.03
 assert final["one layer, notebook 06's start"] - final["one layer (D = 1)"] > 0.03
 print("one and two layers within 0.03 nats of each other on dev: True")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of dev loss per character over 10 epochs for three models of about 15,500 parameters: one layer with notebook 06's start (blue dotted) ends at 1.88 after a bump at epoch 5; one layer D = 1 (orange solid) and two layers D = 2 (green dashed) both end at 1.83, nearly on top of each other."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
 for (label, dev), style in zip(curves.items(), (":", "-", "--")):
     ax.plot(range(1, 11), dev, style, marker="o", label=label)
@@ -417,7 +418,7 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-10-bidirectional-output-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def bidirectional_output(a_forward, a_backward_reversed, Wy, by):
     """y_hat (n_y, m, T_x) = softmax(Wy [a_forward; a_backward] + by), in time order."""
     ### BEGIN SOLUTION
@@ -428,7 +429,7 @@ def bidirectional_output(a_forward, a_backward_reversed, Wy, by):
     return y_hat
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-10-bidirectional-output", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_bidirectional_output(bidirectional_output)
 
 # %% [markdown]
@@ -503,7 +504,7 @@ print("the bidirectional RNN is ahead by more than 10 points: True")
 # %% [markdown]
 # Where does the gain come from? We split the hidden letters by their place in the name:
 
-# %%
+# %% mystnb={"image": {"alt": "Grouped bar chart of the share of hidden letters found, by fifth of the name, left-to-right model (blue) against bidirectional (orange). Left-to-right rises from 0.15 in the first fifth to 0.65 in the last; bidirectional is higher everywhere, from 0.21 to 0.80, with its largest lead, 0.47 against 0.23, in the middle fifth."}}
 places = np.array(
     [p / max(len(n) - 1, 1) for n, p in zip(dev_masked, dev_positions)]
 )
@@ -621,7 +622,7 @@ for found in beams:
 # :::
 
 
-# %% tags=["solution", "hide-input"]
+# %% nbgrader={"grade": false, "grade_id": "ex-10-beam-step-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
 def beam_step(beams, log_probs, width, chars):
     """The width best extensions of all beams: (alive, finished), best first."""
     ### BEGIN SOLUTION
@@ -639,7 +640,7 @@ def beam_step(beams, log_probs, width, chars):
     return alive, finished
 
 
-# %%
+# %% nbgrader={"grade": true, "grade_id": "ex-10-beam-step", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_beam_step(beam_step)
 
 # %% [markdown]
@@ -648,7 +649,7 @@ checks.check_beam_step(beam_step)
 # How likely is the best name each method finds? For beam search we take the best finished
 # name at widths from 1 (greedy) to 64, and compare it with the 200 samples.
 
-# %%
+# %% mystnb={"image": {"alt": "Log probability of the best finished name against beam width 1 to 64 (log scale) rises from -16.15 (greedy) to -9.05 at width 2, -7.41 at 4 to 16 and -4.26, the empty name, at 32 and 64. A green dashed line marks the best sample with a letter, -9.41, a green dotted line the median sample, about -21."}}
 widths = [1, 2, 4, 8, 16, 32, 64]
 found = {
     width: beam_search(model, char_to_ix, ix_to_char, beam_width=width)

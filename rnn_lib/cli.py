@@ -31,6 +31,7 @@ from .data.names import (
     split_names,
 )
 from .interrupts import deferred_signals, raising_on_signals
+from .training.optim import UPDATE_CHOICES
 from .training.sampling import sample_names
 from .training.trainer import TrainingDiverged, evaluate, train
 from .validation import check_output_file
@@ -112,10 +113,10 @@ TRAIN_OPTIONS = (
     ("--epochs", dict(metavar="N", type=_positive_int, help="passes over the training names")),
     ("--batch-size", dict(metavar="N", type=_positive_int, help="names per update step")),
     ("--learning-rate", dict(metavar="R", type=_positive_float, help="step size at the start")),
-    ("--schedule", dict(choices=("linear", "constant"), help="learning rate falling linearly to "
-                        "0 over the run, or constant")),
-    ("--optimizer", dict(choices=("adam", "sgd"), help="update rule")),
-    ("--clip", dict(choices=("norm", "value", "none"), help="gradient clipping: by global norm, "
+    ("--schedule", dict(choices=UPDATE_CHOICES["schedule"], help="learning rate falling "
+                        "linearly to 0 over the run, or constant")),
+    ("--optimizer", dict(choices=UPDATE_CHOICES["optimizer"], help="update rule")),
+    ("--clip", dict(choices=UPDATE_CHOICES["clip"], help="gradient clipping: by global norm, "
                     "entrywise by value, or none")),
     ("--clip-threshold", dict(metavar="C", type=_positive_float, help="the global norm or the "
                               "entry size that clipping allows")),
@@ -239,8 +240,7 @@ def _train(args):
 def _run_training(args, train_names, dev_names, chars):
     """train() with the command's settings.
 
-    train() with the command's settings; chars is the whole corpus's vocabulary (the dev names
-    may hold rarer letters).
+    chars is the whole corpus's vocabulary (the dev names may hold rarer letters).
     """
     return train(
         train_names,

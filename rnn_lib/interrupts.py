@@ -34,8 +34,8 @@ class Interrupted(KeyboardInterrupt):
 def _handled_signals():
     """The stop signals this thread may take over.
 
-    The stop signals this thread may take over: none outside the main thread, never an ignored
-    one (nohup ignores SIGHUP, and that choice is kept).
+    None outside the main thread, never an ignored one (nohup ignores SIGHUP, and that choice
+    is kept).
     """
     if threading.current_thread() is not threading.main_thread():
         return ()

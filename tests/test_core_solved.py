@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.test_student import HEADER, SETUP, make_student, write_fixture
+from tests.test_student import CELL_EXERCISE, HEADER, SETUP, make_student, write_fixture
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
@@ -28,27 +28,8 @@ KIND = re.compile(r"\((core|stretch)\)$")
 PASSED = "\N{HEAVY CHECK MARK}"
 SKIPPED = "skipped: this stretch exercise is not done yet"
 
-CORE = '''
-# %% [markdown]
-# :::{exercise} The cell (core)
-# :label: ex-01-fixture-cell
-# :::
-
-# %% tags=["solution", "hide-input"]
-def rnn_cell_forward(xt, a_prev, parameters):
-    """One step of the RNN cell."""
-    ### BEGIN SOLUTION
-    pre_activation = parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"]
-    a_next = np.tanh(pre_activation)
-    y_hat_t = rnn_lib.softmax(parameters["Wya"] @ a_next + parameters["by"])
-    cache = (a_next, a_prev, xt, parameters)
-    ### END SOLUTION
-    return a_next, y_hat_t, cache
-
-
-# %%
-checks.check_rnn_cell_forward(rnn_cell_forward)
-'''
+CORE = CELL_EXERCISE.replace(":::{exercise} The cell\n", ":::{exercise} The cell (core)\n")
+assert CORE != CELL_EXERCISE, "the fixture's exercise title changed in test_student.py"
 
 STRETCH = '''
 # %% [markdown]

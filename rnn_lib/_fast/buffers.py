@@ -7,7 +7,7 @@ import numpy as np
 
 
 class FreshArrays:
-    """Where forward_states and backward_states get their work arrays: here, always new ones."""
+    """Where the fast paths' forward and backward get their work arrays: here, always new ones."""
 
     @staticmethod
     def empty(name, shape):

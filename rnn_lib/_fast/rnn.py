@@ -70,7 +70,7 @@ def output_gradient(y_hat, Y, out):
 
 
 def backward_states(x, parameters, states, dzy, scratch=FreshArrays):
-    """rnn_backward without the shape checks, from forward' states and output_gradient.
+    """rnn_backward without the shape checks, from forward's states and output_gradient.
 
     Arguments:
         x, parameters -- as for rnn_backward, already checked
@@ -116,7 +116,7 @@ def backward_states(x, parameters, states, dzy, scratch=FreshArrays):
 
 
 def backward(x, Y, parameters, states, y_hat):
-    """rnn_backward, from forward' states and y_hat; the shapes are already checked.
+    """rnn_backward, from forward's states and y_hat; the shapes are already checked.
 
     Returns:
         dict of dWax, dWaa, dWya, dba, dby and da0, as rnn_backward returns it (new arrays)
@@ -126,7 +126,7 @@ def backward(x, Y, parameters, states, y_hat):
 
 
 def _loss_and_output_gradient(y_hat, Y):
-    """compute_loss and output_gradient of forward' y_hat in one go, bit for bit the same.
+    """compute_loss and output_gradient of forward's y_hat in one go, bit for bit the same.
 
     Both need only the non-zero entries of Y (one per column, or none for padding), so they are
     found once and y_hat is read and changed only there, plus one product if some column of Y

@@ -157,8 +157,7 @@ class GRUCache(TimeMajorCache):
     def from_steps(cls, x, steps, predictions, parameters):
         """One cache from what gru_cell_forward returned, step by step.
 
-        One cache from what gru_cell_forward returned, step by step: its GRUCellCaches and its
-        predictions yt_pred, (n_y, m) each.
+        steps are its GRUCellCaches, predictions its yt_pred, (n_y, m) each.
         """
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         gates = cls.rows([np.concatenate((s.cc, s.u, s.r)) for s in steps])
@@ -212,8 +211,7 @@ def gru_backward(da, caches):
 def gru_loss_and_gradients(X, Y, a0, parameters):
     """The GRU's summed cross-entropy on X and Y from a0, and its gradients.
 
-    The GRU's summed cross-entropy on X and Y from a0, and its gradients (dx, da0 and one per
-    name of GRU_PARAM_NAMES), computed as for the LSTM: shared.loss_and_gradients with
-    gru_forward and gru_backward.
+    The gradients are dx, da0 and one per name of GRU_PARAM_NAMES, computed as for the LSTM:
+    shared.loss_and_gradients with gru_forward and gru_backward.
     """
     return loss_and_gradients(gru_forward, gru_backward, X, Y, a0, parameters)

@@ -169,8 +169,7 @@ class LSTMCache(TimeMajorCache):
     def from_steps(cls, x, steps, predictions, parameters):
         """One cache from what lstm_cell_forward returned, step by step.
 
-        One cache from what lstm_cell_forward returned, step by step: its LSTMCellCaches and its
-        predictions yt_pred, (n_y, m) each.
+        steps are its LSTMCellCaches, predictions its yt_pred, (n_y, m) each.
         """
         states = cls.rows([steps[0].a_prev] + [s.a_next for s in steps])
         cells = cls.rows([steps[0].c_prev] + [s.c_next for s in steps])

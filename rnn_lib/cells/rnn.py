@@ -180,8 +180,7 @@ class SequenceCache(TimeMajorCache):
     def from_steps(cls, x, steps, predictions=None, parameters=None):
         """Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache.
 
-        Stack per-step CellCaches (as the seed's rnn_forward returns them) into one cache; the
-        predictions, (n_y, m) each, default to the caches' own y_hat_t.
+        The predictions, (n_y, m) each, default to the caches' own y_hat_t.
         """
         steps = list(steps)
         if predictions is None:

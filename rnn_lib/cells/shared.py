@@ -131,8 +131,7 @@ class TimeMajorCache:
     def from_steps(cls, x, steps, predictions, parameters):
         """The cache from what the cell's forward returned, step by step.
 
-        The cache from what the cell's forward returned step by step (its cell caches and
-        predictions).
+        steps are its cell caches, predictions its outputs, one per step.
         """
         raise NotImplementedError(f"{cls.__name__} does not define from_steps")
 

@@ -95,6 +95,11 @@ def evaluate(parameters, names, char_to_ix, cell="rnn", batch_size=512):
             "the model's loss is not a finite number: its parameters are too large for its "
             "predictions to be computed"
         )
+    return _evaluation(total, names)
+
+
+def _evaluation(total, names):
+    """The Evaluation of names from their summed cross-entropy total."""
     chars = count_chars(names)
     return Evaluation(total / chars, perplexity(total / chars), len(names), chars)
 
@@ -113,9 +118,8 @@ def _summed_loss(architecture, parameters, names, char_to_ix, batch_size):
 def _evaluation_batches(names, batch_size, width):
     """The names sorted by length, cut into batches of bounded size.
 
-    The names sorted by length, cut into batches of at most batch_size names and at most
-    MAX_BATCH_VALUES = m * T_x * width values, width = n_x + n_a (a name too long for that makes
-    a batch of its own).
+    A batch holds at most batch_size names and at most MAX_BATCH_VALUES = m * T_x * width
+    values, width = n_x + n_a (a name too long for that makes a batch of its own).
     """
     batch, most_steps = [], MAX_BATCH_VALUES // width
     for name in sorted(names, key=len):
@@ -229,16 +233,14 @@ def _diverged(run, what, epoch):
 def _dev_evaluation(run, dev_names, char_to_ix, epoch):
     """The Evaluation of the dev names after an epoch (None without them).
 
-    The Evaluation of the dev names after an epoch (None without them); TrainingDiverged if
-    their loss is not finite.
+    Raises TrainingDiverged if their loss is not finite.
     """
     if not dev_names:
         return None
     total = _summed_loss(run.architecture, run.parameters, dev_names, char_to_ix, 512)
     if not math.isfinite(total):
         _diverged(run, "the dev loss is not finite", epoch)
-    chars = count_chars(dev_names)
-    return Evaluation(total / chars, perplexity(total / chars), len(dev_names), chars)
+    return _evaluation(total, dev_names)
 
 
 def _record_epoch(history, epoch, seconds, train_loss_per_char, dev):
@@ -299,9 +301,10 @@ def train(
         clip_threshold=clip_threshold, schedule=schedule, seed=seed,
     )  # fmt: skip
     check_hyperparameters(settings)
-    settings["cell"] = get_cell(cell).name  # JSON-ready, as checkpoints store it
+    architecture = get_cell(cell)
+    settings["cell"] = architecture.name  # JSON-ready, as checkpoints store it
     chars, char_to_ix = _vocabulary(train_names, dev_names, chars)
-    run = _start_run(settings, train_names, chars, get_cell(cell))
+    run = _start_run(settings, train_names, chars, architecture)
     history = {key: [] for key in HISTORY_KEYS}
     start = time.perf_counter()
     with (  # no overflow warnings: they would only repeat what TrainingDiverged says

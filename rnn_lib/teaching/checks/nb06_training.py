@@ -229,8 +229,7 @@ STEP_MISTAKES = (
 def check_adam_update(adam_update):
     """Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v).
 
-    Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v), n the
-    update step counted from 0.
+    n is the update step, counted from 0.
     """
     __tracebackhide__ = True
     w, dw, m, v = _adam_inputs()
@@ -293,8 +292,7 @@ def _pieces(X, Y, a_prev, parameters, clip_value):
 def _named(loss, gradients, a_last, parameters_after):
     """A step's outputs by the names the check reports.
 
-    A step's outputs by the names the check reports: loss, a_last, dWax ... da0 and
-    parameters['Wax'] after the step ...
+    loss, a_last, dWax ... da0 and parameters['Wax'] after the step ...
     """
     outputs = {"loss": loss, "a_last": a_last}
     outputs.update({name: gradients[name] for name in SEQUENCE_GRADIENTS})
@@ -394,8 +392,7 @@ OPTIMIZE_MISTAKES = (
 def check_optimize(optimize):
     """Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) against rnn_lib's.
 
-    Check optimize(X, Y, a_prev, parameters, learning_rate, clip_value) -> (loss, gradients,
-    a_last), which also updates parameters in place, against rnn_lib.optimize.
+    The student's optimize returns (loss, gradients, a_last) and updates parameters in place.
     """
     __tracebackhide__ = True
     X, Y, a_prev, parameters, learning_rate, clip_value = _optimize_inputs()

@@ -108,8 +108,8 @@ LSTM_BACKWARD_GRADIENTS = (
 def _through_the_weights(dz, dc_prev, cache):
     """The gradients of one LSTM step from its gates' pre-activation gradients dz.
 
-    The gradients of one LSTM step from its gates' pre-activation gradients dz (a dict of f, i,
-    c, o, each (n_a, m)): what the notebook's scaffold does with the student's dz.
+    dz is a dict of f, i, c, o, each (n_a, m); this is what the notebook's scaffold does with the
+    student's dz.
     """
     a_prev, xt, p = cache[2], cache[8], cache[9]
     stacked = np.concatenate((a_prev, xt))
