@@ -111,7 +111,7 @@ def served(folder):
 
 
 def axe_violations(page, within=None):
-    """axe-core's WCAG 2.1 A/AA violations in `page` (only inside the CSS selector `within`).
+    """axe-core's WCAG 2.1 A/AA violations in `page` (only inside the CSS selectors `within`).
 
     Returns a list of {rule, impact, help, targets: [CSS selector, ...], html: [...]}.
     """
@@ -120,7 +120,8 @@ def axe_violations(page, within=None):
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate(
-        "([within, tags]) => axe.run(within || document, {runOnly: {type: 'tag', values: tags}})",
+        "([within, tags]) => axe.run(within ? {include: within} : document,"
+        " {runOnly: {type: 'tag', values: tags}})",
         [within, WCAG_TAGS],
     )
     return [
