@@ -68,6 +68,16 @@ np.set_printoptions(precision=4, suppress=True)
 # synchronisation than it saves, and on a shared machine it makes training several times slower.
 threadpool_limits(1, user_api="blas")
 
+# Series in a figure differ by line style and marker as well as by colour: Okabe and Ito's
+# palette (blue, orange, green, vermilion, purple), which stays distinct under colour blindness.
+SERIES_STYLES = [
+    {"color": "#0072B2", "ls": "-", "marker": "o"},
+    {"color": "#E69F00", "ls": "--", "marker": "s"},
+    {"color": "#009E73", "ls": "-.", "marker": "^"},
+    {"color": "#D55E00", "ls": ":", "marker": "D"},
+    {"color": "#CC79A7", "ls": (0, (6, 2, 1, 2, 1, 2)), "marker": "v"},
+]
+
 # %% [markdown]
 # ## The LSTM, derived
 #
@@ -496,7 +506,7 @@ checks.stop_if_gradient_check_fails(errors)
 # gradient be smaller or larger than that?
 # :::
 
-# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient reaching the memory against steps back from the loss (0 to 80): the vanilla RNN's hidden state (blue) falls from 1 to about 1e-11; the LSTM cell state with forget bias 1 (orange) falls to about 1e-4; with forget bias 3 (green) it stays near 0.2 and rises to about 5, keeping 0.9 sixty steps back."}}
+# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient reaching the memory against steps back from the loss (0 to 80): the vanilla RNN's hidden state (blue, solid, circles) falls from 1 to about 1e-11; the LSTM cell state with forget bias 1 (orange, dashed, squares) falls to about 1e-4; with forget bias 3 (green, dash-dotted, triangles) it stays near 0.2 and rises to about 5, keeping 0.9 sixty steps back."}}
 n_a, n_x, T_x = 32, 27, 80
 rng = np.random.default_rng(8)
 X = np.zeros((n_x, 1, T_x))
@@ -537,8 +547,8 @@ for bias in (1.0, 3.0):
 
 steps_back = np.arange(T_x)[::-1]
 fig, ax = plt.subplots(figsize=(7, 4))
-for label, norms in curves.items():
-    ax.semilogy(steps_back, norms, label=label)
+for (label, norms), style in zip(curves.items(), SERIES_STYLES, strict=False):
+    ax.semilogy(steps_back, norms, **style, markevery=8, label=label)
 ax.set_xlabel("steps back from the loss, $T - j$")
 ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial (\mathrm{memory\ at\ step}\ j)\|$")
 ax.set_title("Gradient reaching the memory: LSTM cell state vs RNN hidden state")
@@ -818,7 +828,7 @@ plt.show()
 # not print its number; what it does, asserted below, holds on every machine. We follow it
 # through 20 sequences for each first letter.
 
-# %% mystnb={"image": {"alt": "Two line charts over 41 steps for one LSTM unit, 20 sequences per first letter a, b, c, d told apart by colour. Left: its cell state drifts apart by first letter, to about -18 for a, 6 for b, 18 for c and -5 for d. Right: its forget gate stays near 1, from about 0.95 to 1."}}
+# %% mystnb={"image": {"alt": "Two line charts over 41 steps for one LSTM unit, 20 sequences per first letter a, b, c, d told apart by colour and line style (solid, dashed, dash-dotted, dotted), each bundle named by its letter where it ends. Left: its cell state drifts apart by first letter, to about -18 for a, 6 for b, 18 for c and -5 for d. Right: its forget gate stays near 1, from about 0.95 to 1."}}
 parameters = results["LSTM", 40][0]
 X, _, first = recall_batch(400, 40, rng=5)
 _, _, c, caches = rnn_lib.lstm_forward(X, np.zeros((32, 400)), parameters)
@@ -832,11 +842,15 @@ unit = int(np.argmax(separation))
 f = np.stack([caches.step(t).f[unit] for t in range(X.shape[2])], axis=1)  # (400, T_x)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5), sharex=True)
-for k, colour in zip(range(1, 5), ("tab:blue", "tab:orange", "tab:green", "tab:red"), strict=True):
+for k, style in zip(range(1, 5), SERIES_STYLES, strict=False):
     shown = np.flatnonzero(first == k)[:20]
-    left.plot(c[unit, shown].T, color=colour, lw=0.8, alpha=0.6)
-    left.plot([], [], color=colour, label=f"first letter {VOCAB[k]!r}")
-    right.plot(f[shown].T, color=colour, lw=0.8, alpha=0.6)
+    colour, line = style["color"], style["ls"]
+    left.plot(c[unit, shown].T, color=colour, ls=line, lw=0.8, alpha=0.6)
+    left.plot([], [], color=colour, ls=line, label=f"first letter {VOCAB[k]!r}")
+    right.plot(f[shown].T, color=colour, ls=line, lw=0.8, alpha=0.6)
+    # each bundle also named by its letter where it ends, so no reader needs the colours
+    left.annotate(VOCAB[k], (X.shape[2] - 1, c[unit, shown, -1].mean()), xytext=(4, 0),
+                  textcoords="offset points", va="center", color=colour, fontsize=10)  # fmt: skip
 left.set_ylabel("cell state $c$ of the unit")
 right.set_ylabel("forget gate $f$ of the unit")
 right.set_ylim(0, 1.05)
@@ -954,17 +968,17 @@ for cell, run in runs.items():
         f"{result.loss_per_char:.4f}, perplexity {result.perplexity:.2f}"
     )
 
-# %% mystnb={"image": {"alt": "Left: dev loss after 10 epochs against learning rate 0.01, 0.02, 0.05 for rnn (blue), lstm (orange), gru (green), chosen rates circled: rnn 0.02 at 1.88, lstm and gru 0.05 at 1.75 and 1.77. Right: loss per epoch at those rates, dev solid with circles, train dotted; the gated cells end near 1.75 on dev, below the rnn's 1.88."}}
+# %% mystnb={"image": {"alt": "Left: dev loss after 10 epochs against learning rate 0.01, 0.02, 0.05 for rnn (blue circles), lstm (orange squares), gru (green triangles), chosen rates ringed by a large pale marker: rnn 0.02 at 1.88, lstm and gru 0.05 at 1.75 and 1.77. Right: loss per epoch at those rates, dev solid with filled markers, train dotted with hollow ones; the gated cells end near 1.75 on dev, below the rnn's 1.88."}}
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=(2, 3))
-for cell, run in runs.items():
+for (cell, run), style in zip(runs.items(), SERIES_STYLES, strict=False):
+    colour, marker = style["color"], style["marker"]  # the cells differ by colour and marker
     finals = [sweep[cell, rate].history["dev_loss_per_char"][-1] for rate in rates]
-    line = left.plot(rates, finals, "o-", label=cell)
-    colour = line[0].get_color()
-    left.plot(learning_rates[cell], min(finals), "o", color=colour, markersize=12, alpha=0.3)
-    right.plot(run.history["epoch"], run.history["dev_loss_per_char"], "o-", color=colour,
-               label=f"{cell}, dev")  # fmt: skip
+    left.plot(rates, finals, color=colour, marker=marker, label=cell)
+    left.plot(learning_rates[cell], min(finals), marker, color=colour, markersize=12, alpha=0.3)
+    right.plot(run.history["epoch"], run.history["dev_loss_per_char"], color=colour,
+               marker=marker, label=f"{cell}, dev")  # fmt: skip
     right.plot(run.history["epoch"], run.history["train_loss_per_char"], ls=":", color=colour,
-               label=f"{cell}, train")  # fmt: skip
+               marker=marker, fillstyle="none", label=f"{cell}, train")  # fmt: skip
 left.set_xscale("log")
 left.set_xticks(rates, [str(rate) for rate in rates])
 left.minorticks_off()
