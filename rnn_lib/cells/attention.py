@@ -59,7 +59,8 @@ def masked_softmax(e, mask):
         empty = np.flatnonzero(~mask.any(axis=1)).tolist()
         raise ValueError(f"every row of mask needs a real step; rows {empty} have none")
     scores = np.where(mask, e, -np.inf)
-    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    with np.errstate(over="ignore"):  # e - max below -1.8e308 is -inf, and its weight 0 exactly
+        weights = np.exp(scores - scores.max(axis=1, keepdims=True))
     return weights / weights.sum(axis=1, keepdims=True)
 
 
