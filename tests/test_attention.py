@@ -244,7 +244,9 @@ def torch_loss(torch, t, X, lengths, Y, attention):
             e = torch.einsum("v,vmi->mi", t["v"][:, 0], u).masked_fill(~mask, -torch.inf)
             context = torch.einsum("hmi,mi->hm", H, torch.softmax(e, dim=1))
         else:
-            context = torch.cat((forward[:, range(m), list(np.asarray(lengths) - 1)], H[N_A:, :, 0]))
+            context = torch.cat(
+                (forward[:, range(m), list(np.asarray(lengths) - 1)], H[N_A:, :, 0])
+            )
         s = torch.tanh(t["Wss"] @ s + t["Wsc"] @ context + t["Wsy"] @ y_prev.double() + t["bs"])
         scores = t["Wy"] @ torch.cat((s, context)) + t["by"]
         target = torch.tensor(Y[:, :, step])
