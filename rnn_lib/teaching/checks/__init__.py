@@ -15,10 +15,13 @@ from .nb07_vanishing import check_gradient_norms_through_time
 from .nb08_gated import check_gru_cell_forward, check_lstm_cell_backward, check_lstm_cell_forward
 from .nb09_streams import check_stream_chunks, check_truncated_gradients, check_truncation_gap
 from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
+from .nb11_attention import check_attend, check_attention_backward
 
 __all__ = [
     "CheckFailed",
     "check_adam_update",
+    "check_attend",
+    "check_attention_backward",
     "check_beam_step",
     "check_bidirectional_output",
     "check_clip",
