@@ -32,6 +32,7 @@ Where things live (each module imports only from the ones above it in this table
     training/sampling.py     sampling names: temperature, top-k                                 05
     training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
     training/seq2seq_decoding.py  greedy and beam decoding of the encoder-decoder              11
+    training/seq2seq_training.py  training it on string pairs (Adam, clipping); exact match     11
     teaching/gradcheck.py, diagnostics.py   finite differences; gradient norms through time  03, 07
     teaching/tasks.py, masked_names.py      the recall and echo tasks; the masked letter  07-10
     teaching/truncation.py   the share of the full gradient that truncated BPTT misses          09
@@ -166,6 +167,7 @@ from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parame
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
 from .training.seq2seq_decoding import beam_translate, greedy_translate
+from .training.seq2seq_training import exact_match, train_encoder_decoder, translate
 from .training.tbptt import TBPTTResult, predict_stream, train_tbptt, truncated_gradients
 from .training.trainer import evaluate, train
 
@@ -218,6 +220,7 @@ __all__ = [
     "encoder_decoder_loss_and_gradients",
     "encoder_decoder_param_names",
     "evaluate",
+    "exact_match",
     "get_cell",
     "global_norm",
     "gradient_check",
@@ -292,7 +295,9 @@ __all__ = [
     "tanh",
     "text_indices",
     "train",
+    "train_encoder_decoder",
     "train_tbptt",
+    "translate",
     "truncated_gradients",
     "truncation_gap",
     "update_parameters",
