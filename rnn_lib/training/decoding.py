@@ -195,11 +195,35 @@ def beam_search(
     check_integer("beam_width", beam_width)
     check_integer("max_length", max_length)
     architecture, n_a, chars = _vocabulary(parameters, char_to_ix, ix_to_char, cell)
+    state = tuple(np.zeros((n_a, 1)) for _ in range(architecture.state_count))
+
+    def step(idx, state):
+        return architecture.step(idx, state, parameters)
+
+    return beam_loop(step, state, chars, beam_width, max_length, length_normalise)
+
+
+def beam_loop(step, state, chars, beam_width, max_length=50, length_normalise=False):
+    """Beam search over any model that scores the next character from a state, best first.
+
+    The loop of beam_search, for a model given as a function: step(idx, state) runs the model
+    once on k beams, idx (k,) the index of each beam's last character (None at the first step,
+    when the one beam is empty), state a tuple of arrays whose column j is beam j's state; it
+    returns the new state and the scores (n_y, k) whose log-softmax is log p(next | beam).
+    Beams are extended with beam_step; the state columns follow the beams they belong to.
+
+    Arguments:
+        step -- the model, (idx, state) -> (state, scores)
+        state -- the initial state, a tuple of (n, 1) arrays
+        chars -- the vocabulary as one string in index order, "\\n" (the end) among them
+        beam_width, max_length, length_normalise -- as for beam_search
+    Returns:
+        list of at most beam_width Decoded(text, log_probability), best first
+    """
     not_end = np.array([c != END for c in chars])
     alive, finished, idx = [("", 0.0)], [], None
-    state = tuple(np.zeros((n_a, 1)) for _ in range(architecture.state_count))
     for length in range(max_length + 1):
-        state, scores = architecture.step(idx, state, parameters)
+        state, scores = step(idx, state)
         log_probs = log_softmax(scores)
         if length == max_length:
             log_probs[not_end] = -np.inf
@@ -214,6 +238,6 @@ def beam_search(
             break
         column = {text: i for i, (text, _) in enumerate(alive)}
         state = tuple(s[:, [column[text[:-1]] for text, _ in next_alive]] for s in state)
-        idx = np.array([char_to_ix[text[-1]] for text, _ in next_alive])
+        idx = np.array([chars.index(text[-1]) for text, _ in next_alive])
         alive = next_alive
     return _ranked(finished, length_normalise)[:beam_width]

@@ -31,10 +31,13 @@ from .nb10_beyond import (
     check_bidirectional_output,
     check_embedding_gradient,
 )
+from .nb11_attention import check_attend, check_attention_backward
 
 __all__ = [
     "CheckFailed",
     "check_adam_update",
+    "check_attend",
+    "check_attention_backward",
     "check_beam_step",
     "check_best_first_names",
     "check_bidirectional_output",

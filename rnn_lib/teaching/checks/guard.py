@@ -93,6 +93,8 @@ RULES = {
     "check_bidirectional_output": Rule(("bidirectional_forward",), ("softmax",)),
     "check_beam_step": Rule(("beam_search",)),
     "check_best_first_names": Rule(("beam_search",)),
+    "check_attend": Rule(("attention_step_forward",)),
+    "check_attention_backward": Rule(("attention_step_backward",)),
 }
 
 
