@@ -47,68 +47,78 @@ FAMOUS_NAMES = tuple(
 )
 
 
-def load_numbered_names(path):
-    """Read a corpus and return (line number, name) pairs, line numbers counted from 1.
+#: The longest line read at once, in bytes: the longest name in UTF-8 with room for blanks.
+MAX_LINE_BYTES = 4 * MAX_NAME_LENGTH + 1024
 
-    Lines end at "\\n" (or "\\r\\n") only, so other Unicode line breaks such as U+0085 or
-    U+2028 stay inside a name and never shift the line numbers that errors report. A UTF-8 byte
-    order mark at the start is dropped. Each line is stripped of surrounding whitespace and
-    lowercased (as the seed does); blank lines are skipped.
+
+def iter_numbered_names(path):
+    """Read a corpus line by line and yield (line number, name) pairs, numbered from 1.
+
+    Memory follows one line, not the file: a corpus of 64 MiB is never held whole. Lines end at
+    "\\n" (or "\\r\\n") only, so other Unicode line breaks such as U+0085 or U+2028 stay
+    inside a name and never shift the line numbers that errors report. A UTF-8 byte order mark
+    at the start is dropped. Each line is stripped of surrounding whitespace and lowercased
+    (as the seed does); blank lines are skipped.
 
     Arguments:
         path -- a text file (or a pipe), UTF-8, one name per line, at most MAX_CORPUS_BYTES
-    Returns:
-        list of (line_number, name)
+    Yields:
+        (line_number, name)
     Raises:
         ValueError (one line, naming the file) if the file is missing, not a regular file or a
-        pipe, unreadable, larger than MAX_CORPUS_BYTES, binary (holds NUL bytes), not UTF-8
-        (the line of the first bad byte is named), empty, blank-only, or holds a name longer
-        than MAX_NAME_LENGTH
+        pipe, unreadable, larger than MAX_CORPUS_BYTES (a regular file before a line is read),
+        binary (holds NUL bytes), not UTF-8, empty, blank-only, or holds a name longer than
+        MAX_NAME_LENGTH; the line is named where there is one
     """
-    text = _read_text(path)
-    numbered = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        name = line.strip().lower()
-        if len(name) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"data file {quote_path(path)}, line {number}: a name of {len(name)} characters; "
-                f"names are at most {MAX_NAME_LENGTH}"
-            )
-        if name:
-            numbered.append((number, name))
-    if not numbered:
+    status = check_input_file(path, "data file", allow_pipe=True)
+    where = f"data file {quote_path(path)}"
+    if status.st_size > MAX_CORPUS_BYTES:
         raise ValueError(
-            f"data file {quote_path(path)} holds only blank lines; expected one name per line"
+            f"{where} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
         )
-    return numbered
-
-
-def _read_text(path):
-    """The text of a corpus file: checked, size-limited, decoded from UTF-8 (a BOM dropped)."""
-    check_input_file(path, "data file", allow_pipe=True)
     try:
         with open(path, "rb") as f:
-            raw = f.read(MAX_CORPUS_BYTES + 1)
+            yield from _numbered_lines(f, where)
     except OSError as error:
-        raise ValueError(f"data file {quote_path(path)} cannot be read: {error.strerror}") from None
-    if len(raw) > MAX_CORPUS_BYTES:
-        raise ValueError(
-            f"data file {quote_path(path)} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
-        )
-    if b"\0" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
-        raise ValueError(
-            f"data file {quote_path(path)} is binary, not text (NUL byte on line {line})"
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        start = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        line = raw.count(b"\n", 0, start) + 1
-        raise ValueError(f"data file {quote_path(path)} is not UTF-8 text (line {line})") from None
-    if not text:
-        raise ValueError(f"data file {quote_path(path)} is empty")
-    return text
+        raise ValueError(f"{where} cannot be read: {error.strerror}") from None
+
+
+def _numbered_lines(f, where):
+    """The (line number, name) pairs of the open binary file f; see iter_numbered_names."""
+    total, found, bom = 0, False, 0
+    for number, raw in enumerate(iter(lambda: f.readline(MAX_LINE_BYTES), b""), start=1):
+        total += len(raw)
+        if total > MAX_CORPUS_BYTES:
+            raise ValueError(
+                f"{where} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
+            )
+        if b"\0" in raw:
+            raise ValueError(f"{where} is binary, not text (NUL byte on line {number})")
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            bom = 3
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{where} is not UTF-8 text (line {number})") from None
+        name = line.strip().lower()
+        cut = len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n")
+        if len(name) > MAX_NAME_LENGTH or cut:
+            raise ValueError(
+                f"{where}, line {number}: a name of {'more than ' if cut else ''}{len(name)} "
+                f"characters; names are at most {MAX_NAME_LENGTH}"
+            )
+        if name:
+            found = True
+            yield number, name
+    if total == bom:  # nothing, or a byte order mark alone
+        raise ValueError(f"{where} is empty")
+    if not found:
+        raise ValueError(f"{where} holds only blank lines; expected one name per line")
+
+
+def load_numbered_names(path):
+    """Read a corpus and return its (line number, name) pairs (see iter_numbered_names)."""
+    return list(iter_numbered_names(path))
 
 
 def load_names(path):
@@ -122,7 +132,7 @@ def load_names(path):
         ValueError for a missing, empty, blank-only, binary or non-UTF-8 file (see
         load_numbered_names)
     """
-    return [name for _, name in load_numbered_names(path)]
+    return [name for _, name in iter_numbered_names(path)]
 
 
 def dinosaur_names_path():
