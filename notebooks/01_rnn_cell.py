@@ -198,7 +198,7 @@ print("softmax(2 z)    :", rnn_lib.softmax(2 * z).ravel())
 # :::
 
 # %% [markdown]
-# :::{exercise} A softmax that never overflows (core)
+# :::{exercise} A softmax that never overflows · core
 # :label: ex-01-softmax
 #
 # Implement `stable_softmax(z)` with equation {eq}`eq-01-softmax-shift`. `z` has shape $(n_y, m)$: each
@@ -267,7 +267,7 @@ print("numpy:", np.tanh(z))
 # $\pm 1$, the right answer) but never overflow.
 
 # %% [markdown]
-# :::{exercise} A tanh that never overflows (stretch)
+# :::{exercise} A tanh that never overflows · stretch
 # :label: ex-01-tanh
 #
 # `np.tanh` already does this, so the exercise is optional: the notebook goes on with `np.tanh`
@@ -395,7 +395,7 @@ print("y_hat_t:", y_hat_t.ravel())
 # %% [markdown]
 # ## 6. The cell for a whole batch
 #
-# :::{exercise} Implement the RNN cell (core)
+# :::{exercise} Implement the RNN cell · core
 # :label: ex-01-cell-forward
 #
 # Complete `rnn_cell_forward(xt, a_prev, parameters)` following equations {eq}`eq-01-state` and

@@ -121,7 +121,7 @@ print("ones in X:", int(X_rex.sum()), "  ones in Y:", int(Y_rex.sum()))
 # :::
 
 # %% [markdown]
-# :::{exercise} Encode a name (core)
+# :::{exercise} Encode a name · core
 # :label: ex-02-encode
 #
 # Complete `encode_name(name, char_to_ix)`: return `X` and `Y`, both of shape $(27, 1, T_x)$
@@ -221,8 +221,11 @@ plt.show()
 # %% mystnb={"image": {"alt": "Computation graph of the RNN unrolled over the 4 steps of 'rex': each input x<t> (zeros, r, e, x) feeds state a<t>, which feeds prediction y_hat<t> and the next state, from a zero a<0>. Each step's loss against targets r, e, x, newline adds into L; coloured, labelled arrows show one W_ax, W_aa, W_ya, b_a, b_y shared by every step."}} tags=["hide-input"]
 from matplotlib.patches import FancyBboxPatch
 
-# One colour per parameter (the Okabe-Ito palette, which colour-blind readers can tell apart).
-COLOURS = {"Wax": "#0072B2", "Waa": "#D55E00", "Wya": "#009E73", "ba": "#CC79A7", "by": "#E69F00"}
+# One colour per parameter: the Okabe-Ito hues, which colour-blind readers can tell apart, darkened
+# so that each label is text of at least 4.5:1 contrast on white (WCAG AA); every arrow is also
+# labelled, so colour is never the only cue. Grey notes use #595959 (7:1).
+COLOURS = {"Wax": "#0072B2", "Waa": "#B84A00", "Wya": "#00795A", "ba": "#A64D89", "by": "#8C6100"}
+NOTE = "#595959"
 W, H = 0.42, 0.32  # half-width and half-height of a box
 XS = [-0.65 + 2.25 * t for t in range(5)]  # the columns of a<0> and of steps 1 to 4
 Y_X, Y_A, Y_HAT, Y_LOSS, Y_TOTAL = 0.0, 1.8, 3.5, 5.1, 6.6  # the rows
@@ -248,7 +251,7 @@ def arrow(ax, start, end, colour="black", label="", side="left", lw=1.6):
 def draw_unrolled(ax):
     """Boxes for x<t>, a<t>, y_hat<t> and L<t> of steps 1 to 4, arrows for what feeds what."""
     box(ax, XS[0], Y_A, r"$a^{\langle 0\rangle}$", face="#eeeeee", style="--")
-    ax.text(XS[0], Y_A - H - 0.12, "zeros", ha="center", va="top", color="grey", fontsize=11)
+    ax.text(XS[0], Y_A - H - 0.12, "zeros", ha="center", va="top", color=NOTE, fontsize=11)
     centre = sum(XS[1:]) / 4
     losses = " + ".join(rf"\mathcal{{L}}^{{\langle {t}\rangle}}" for t in range(1, 5))
     total = dict(boxstyle="round", fc="#fbe3d6", ec="black")
@@ -261,7 +264,7 @@ def draw_unrolled(ax):
         box(ax, x, Y_A, f"$a{step}$")
         box(ax, x, Y_HAT, rf"$\hat y{step}$")
         box(ax, x, Y_LOSS, rf"$\mathcal{{L}}{step}$", face="#fbe3d6")
-        ax.text(x, Y_X - H - 0.12, char, ha="center", va="top", color="grey", fontsize=11)
+        ax.text(x, Y_X - H - 0.12, char, ha="center", va="top", color=NOTE, fontsize=11)
         previous = XS[t - 1]
         arrow(ax, (previous + W, Y_A), (x - W, Y_A), COLOURS["Waa"], "$W_{aa}$", "above")
         arrow(ax, (x, Y_X + H), (x, Y_A - H), COLOURS["Wax"], "$W_{ax}$")
@@ -273,7 +276,7 @@ def draw_unrolled(ax):
         arrow(ax, (x, Y_HAT + H), (x, Y_LOSS - H))
         arrow(ax, (x + 1.0, Y_LOSS), (x + W, Y_LOSS))
         ax.text(x + 1.05, Y_LOSS + 0.02, rf"$y{step}$", va="bottom", fontsize=12)
-        ax.text(x + 1.05, Y_LOSS - 0.02, repr(target), va="top", color="grey", fontsize=11)
+        ax.text(x + 1.05, Y_LOSS - 0.02, repr(target), va="top", color=NOTE, fontsize=11)
         arrow(ax, (x, Y_LOSS + H), (centre + (x - centre) * 0.15, Y_TOTAL - 0.3))
     ax.set_xlim(-1.35, XS[-1] + 1.6)
     ax.set_ylim(-0.75, 7.1)
@@ -287,7 +290,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Unroll the cell (core)
+# :::{exercise} Unroll the cell · core
 # :label: ex-02-rnn-forward
 #
 # Complete `rnn_forward(X, a0, parameters)` with equation {eq}`eq-02-unrolled`: loop over the steps,
@@ -393,7 +396,7 @@ for name, losses in step_losses.items():
 # Take the logarithm only where $Y$ is 1.
 
 # %% [markdown]
-# :::{exercise} The loss (core)
+# :::{exercise} The loss · core
 # :label: ex-02-loss
 #
 # Complete `compute_loss(Y_hat, Y)`: the summed cross-entropy (equation {eq}`eq-02-loss`) in nats (natural

@@ -204,7 +204,7 @@ print("dz a<t>^T:   relative error above 0.1, another matrix")
 # :::
 
 # %% [markdown]
-# :::{exercise} The backward pass of one step (core)
+# :::{exercise} The backward pass of one step · core
 # :label: ex-03-cell-backward
 #
 # Complete `rnn_cell_backward(y, da_next, cache, parameters)` with equations {eq}`eq-03-dzy`,
@@ -334,7 +334,9 @@ from matplotlib.patches import FancyBboxPatch
 W, H = 0.42, 0.32  # half-width and half-height of a box
 XS = [-0.65 + 2.25 * t for t in range(5)]  # the columns of a<0> and of steps 1 to 4
 Y_X, Y_A, Y_HAT, Y_LOSS = 0.0, 1.8, 3.5, 5.1  # the rows of notebook 02's figure
-GREY, GREEN, VERMILION = "#c8c8c8", "#009E73", "#D55E00"  # W_ya's and W_aa's colours in 02
+# W_ya's and W_aa's colours in 02 (Okabe-Ito hues darkened to 4.5:1 or more on white, as text);
+# the forward graph in a grey of 3:1 (a graphic), its labels in #595959 (7:1)
+GREY, NOTE, GREEN, VERMILION = "#949494", "#595959", "#00795A", "#B84A00"
 
 
 def box(ax, x, y, text, face="white", style="-"):
@@ -362,7 +364,7 @@ def draw_backward(ax):
         box(ax, x, Y_A, f"$a{step}$")
         box(ax, x, Y_HAT, rf"$\hat y{step}$")
         box(ax, x, Y_LOSS, rf"$\mathcal{{L}}{step}$", face="#fbe3d6")
-        ax.text(x + 1.05, Y_LOSS, f"$y{step}$", va="center", fontsize=12, color="grey")
+        ax.text(x + 1.05, Y_LOSS, f"$y{step}$", va="center", fontsize=12, color=NOTE)
         previous = XS[t - 1]
         arrow(ax, (x + 1.0, Y_LOSS), (x + W, Y_LOSS), GREY, lw=1.2)
         arrow(ax, (previous + W, Y_A + 0.12), (x - W, Y_A + 0.12), GREY, lw=1.2)
@@ -406,7 +408,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# :::{exercise} Backpropagation through time (core)
+# :::{exercise} Backpropagation through time · core
 # :label: ex-03-rnn-backward
 #
 # Complete `rnn_backward(X, Y, parameters, caches)`. Loop over the steps from the last to the
@@ -511,7 +513,7 @@ for scored in (0, 4):  # in code, steps count from 0
 # gradient with a real mistake is off by $10^{-3}$ or more.
 
 # %% [markdown]
-# :::{exercise} Centred differences (stretch)
+# :::{exercise} Centred differences · stretch
 # :label: ex-03-numerical-gradient
 #
 # Complete `numerical_gradient(f, array, eps)` with the centred difference of

@@ -53,6 +53,15 @@ import rnn_lib
 from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
+# Series in a figure differ by line style and marker as well as by colour: Okabe and Ito's
+# palette (blue, orange, green, vermilion, purple), which stays distinct under colour blindness.
+SERIES_STYLES = [
+    {"color": "#0072B2", "ls": "-", "marker": "o"},
+    {"color": "#E69F00", "ls": "--", "marker": "s"},
+    {"color": "#009E73", "ls": "-.", "marker": "^"},
+    {"color": "#D55E00", "ls": ":", "marker": "D"},
+    {"color": "#CC79A7", "ls": (0, (6, 2, 1, 2, 1, 2)), "marker": "v"},
+]
 
 # %% [markdown]
 # ## 1. Why gradients explode
@@ -181,14 +190,15 @@ for gain in gains:
 # On a log axis a product like equation {eq}`eq-04-product` is a straight line whose slope is the average
 # log-stretch per step:
 
-# %% mystnb={"image": {"alt": "Two log-scale line charts against steps back from the loss (0 to 60): left the gradient norm reaching each state, right each step's term in dL/dW_aa, for gains 0.5, 1, 2, 3 by colour. Gain 0.5 falls to about 1e-24, gain 1 to about 1e-8, gain 2 stays near 1e2 to 1e3, gain 3 grows to about 1e8."}}
+# %% mystnb={"image": {"alt": "Two log-scale line charts against steps back from the loss (0 to 60): left the gradient norm reaching each state, right each step's term in dL/dW_aa, for gains 0.5, 1, 2, 3 (blue solid with circles, orange dashed with squares, green dash-dotted with triangles, vermilion dotted with diamonds). Gain 0.5 falls to about 1e-24, gain 1 to about 1e-8, gain 2 stays near 1e2 to 1e3, gain 3 grows to about 1e8."}}
 # state_norms holds the gradients of a<T-1>, a<T-2>, ..., a<0> (1 to 60 steps back from the
 # loss); dWaa_norms the terms of steps T, T-1, ..., 1 (0 to 59 steps back)
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), sharex=True, sharey=True)
-for gain in gains:
+for gain, style in zip(gains, SERIES_STYLES, strict=False):
     state_norms, dWaa_norms = profiles[gain]
-    left.semilogy(np.arange(1, T_x + 1), state_norms, label=f"gain {gain}")
-    right.semilogy(np.arange(T_x - 1), dWaa_norms[:-1], label=f"gain {gain}")
+    marked = {**style, "markevery": 6, "label": f"gain {gain}"}
+    left.semilogy(np.arange(1, T_x + 1), state_norms, **marked)
+    right.semilogy(np.arange(T_x - 1), dWaa_norms[:-1], **marked)
 left.set_title(
     r"gradient reaching each state, $\|\partial \mathcal{L}/\partial a^{\langle t\rangle}\|$",
     fontsize=12,
@@ -242,7 +252,7 @@ parameter_gradients = ["d" + name for name in rnn_lib.PARAM_NAMES]
 parameter_gradients
 
 # %% [markdown]
-# :::{exercise} Clip by value (core)
+# :::{exercise} Clip by value · core
 # :label: ex-04-clip-value
 #
 # Complete `clip(gradients, max_value)`. Return a **new** dict holding every key of `gradients`:
@@ -306,7 +316,7 @@ hidden_test("check_clip", clip, seed=1904)
 # $$ (eq-04-clip-norm)
 
 # %% [markdown]
-# :::{exercise} Clip by global norm (stretch)
+# :::{exercise} Clip by global norm · stretch
 # :label: ex-04-clip-norm
 #
 # Complete `clip_by_norm(gradients, max_norm)`: compute the global norm (equation {eq}`eq-04-global-norm`)
@@ -402,11 +412,11 @@ print(
 for label, (losses, _) in runs.items():
     print(f"{label:28s} loss per character after one step: {losses[1]:.3f}")
 
-# %% mystnb={"image": {"alt": "Log-scale charts over 200 training steps. Left, loss per character: unclipped (blue) it thrashes between about 7 and 40 nats; clipped by value at 5 (orange) it falls to about 0.5, by global norm at 50 (green) to about 1.5, below the dotted log 27. Right: raw gradient norm near 3,000 unclipped, spiking above 20,000, versus about 300 to 1,000 clipped."}}
+# %% mystnb={"image": {"alt": "Log-scale charts over 200 training steps. Left, loss per character: unclipped (blue, solid, circles) it thrashes between about 7 and 40 nats; clipped by value at 5 (orange, dashed, squares) it falls to about 0.5, by global norm at 50 (green, dash-dotted, triangles) to about 1.5, below the dotted log 27. Right: raw gradient norm near 3,000 unclipped, spiking above 20,000, versus about 300 to 1,000 clipped."}}
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-for label, (losses, norms) in runs.items():
-    left.semilogy(losses, label=label)
-    right.semilogy(norms, label=label)
+for (label, (losses, norms)), style in zip(runs.items(), SERIES_STYLES, strict=False):
+    left.semilogy(losses, **style, markevery=20, label=label)
+    right.semilogy(norms, **style, markevery=20, label=label)
 left.axhline(np.log(n_x), color="grey", lw=0.8, ls=":", label="uniform guess, log 27")
 left.set(xlabel="step", ylabel="loss per character (nats)", title="Training loss")
 right.set(xlabel="step", ylabel="global norm before clipping", title="Size of the raw gradient")
@@ -467,21 +477,23 @@ print(f"clipped by value, c = 5:        length {by_value_length:.0f}")
 # does the other one turn it: about 1, about 10, or more?
 # :::
 
-# %% mystnb={"image": {"alt": "Vector diagram in the g1-g2 plane: the raw gradient (3, 0.8) in black, clipped by value at 1 to (1, 0.8) in orange, which reaches the corner of the dashed orange square and turns by 23.7 degrees, and clipped by norm to (0.97, 0.26) in green, which lies on the dashed green unit circle and keeps the raw direction."}}
+# %% mystnb={"image": {"alt": "Vector diagram in the g1-g2 plane: the raw gradient (3, 0.8) as a solid black arrow, clipped by value at 1 to (1, 0.8) as a dashed orange one, which reaches the corner of the dashed orange square and turns by 23.7 degrees, and clipped by norm to (0.97, 0.26) as a dotted green one, which lies on the dashed green unit circle and keeps the raw direction."}}
 g = np.array([3.0, 0.8])
 by_value = np.clip(g, -1.0, 1.0)
 by_norm = g * min(1.0, 1.0 / np.linalg.norm(g))
 
 fig, ax = plt.subplots(figsize=(6, 3.6))
-ax.add_patch(plt.Rectangle((-1, -1), 2, 2, fill=False, ls="--", color="tab:orange"))
-ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, ls="--", color="tab:green"))
-for vector, colour, label in [
-    (g, "black", f"raw gradient {g}"),
-    (by_value, "tab:orange", f"clipped by value, c = 1: {by_value}"),
-    (by_norm, "tab:green", f"clipped by norm, c = 1: {np.round(by_norm, 2)}"),
+orange, green = SERIES_STYLES[1]["color"], SERIES_STYLES[2]["color"]
+ax.add_patch(plt.Rectangle((-1, -1), 2, 2, fill=False, ls="--", color=orange))
+ax.add_patch(plt.Circle((0, 0), 1.0, fill=False, ls="--", color=green))
+for vector, colour, line, label in [  # solid, dashed, dotted: told apart without colour too
+    (g, "black", "-", f"raw gradient {g}"),
+    (by_value, orange, "--", f"clipped by value, c = 1: {by_value}"),
+    (by_norm, green, ":", f"clipped by norm, c = 1: {np.round(by_norm, 2)}"),
 ]:
-    ax.annotate("", xy=vector, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=colour, lw=2))
-    ax.plot([], [], color=colour, lw=2, label=label)
+    shaft = dict(arrowstyle="->", color=colour, lw=2, ls=line)
+    ax.annotate("", xy=vector, xytext=(0, 0), arrowprops=shaft)
+    ax.plot([], [], color=colour, lw=2, ls=line, label=label)
 ax.set(xlim=(-1.3, 3.3), ylim=(-1.2, 1.4), aspect="equal", xlabel="$g_1$", ylabel="$g_2$")
 ax.set_title("By value: a shorter vector in a new direction. By norm: same direction.")
 ax.legend(loc="lower right", fontsize=8)
@@ -538,10 +550,11 @@ cos_norm = [cosine(raw_vector, flatten(rnn_lib.clip_by_norm(raw, c))) for c in t
 sign_cosine = cosine(raw_vector, np.sign(raw_vector))
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
-ax.semilogx(thresholds, cos_value, color="tab:orange", label="clipped by value, threshold c")
-ax.semilogx(thresholds, cos_norm, color="tab:green", ls="--", label="clipped by norm, threshold c")
+value_colour, norm_colour = SERIES_STYLES[1]["color"], SERIES_STYLES[2]["color"]
+ax.semilogx(thresholds, cos_value, color=value_colour, label="clipped by value, threshold c")
+ax.semilogx(thresholds, cos_norm, color=norm_colour, ls="--", label="clipped by norm, threshold c")
 ax.axhline(sign_cosine, color="grey", lw=0.8, ls=":", label="sign of the gradient")
-ax.axvline(5.0, color="tab:orange", lw=0.8, ls=":", label="c = 5, used in training")
+ax.axvline(5.0, color=value_colour, lw=0.8, ls=":", label="c = 5, used in training")
 ax.set(
     xlabel="threshold",
     ylabel="cosine(raw, clipped)",

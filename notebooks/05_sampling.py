@@ -181,7 +181,7 @@ for draws in [100, 10_000, 1_000_000]:
 # which is the same as setting the logits outside $S_K$ to $-\infty$ before the softmax.
 
 # %% [markdown]
-# :::{exercise} Temperature and top-K (core)
+# :::{exercise} Temperature and top-K · core
 # :label: ex-05-distribution
 #
 # Complete `next_char_distribution(scores, temperature=1.0, top_k=None)`. `scores` has shape
@@ -321,7 +321,7 @@ print(f"effective number of choices {np.exp(-np.sum(hot * np.log(hot))):.2f} of 
 # more plausible names.
 
 # %% [markdown]
-# :::{exercise} Sample one name (stretch)
+# :::{exercise} Sample one name · stretch
 # :label: ex-05-sample
 #
 # Complete `sample_indices(parameters, rng, max_length=50)`, which returns the list of drawn

@@ -130,7 +130,7 @@ print("the same split again:", rnn_lib.split_names(names, 0.1, rng=0)[1] == dev_
 # always knew the next character would reach 0 and 1.
 
 # %% [markdown]
-# :::{exercise} Loss per character (core)
+# :::{exercise} Loss per character · core
 # :label: ex-06-loss-per-char
 #
 # Complete `loss_per_char(y_hat, Y)`, which returns equation {eq}`eq-06-loss-per-char` as a float. Both
@@ -212,7 +212,7 @@ print(f"uniform guess: log 27 = {np.log(27):.4f} nats, perplexity 27")
 # the true character $t - 1$, whatever it predicted there. That is **teacher forcing**: the model
 # always learns from a correct history, while in sampling (notebook 05) it reads its own draws.
 #
-# :::{exercise} One training step (core)
+# :::{exercise} One training step · core
 # :label: ex-06-optimize
 #
 # Complete `optimize(X, Y, a_prev, parameters, learning_rate, clip_value)`, the seed's training
@@ -411,7 +411,7 @@ print("one batch:", grouped[0][:6], "...")
 # $c = 1$, they are rescaled as one vector (notebook 04), which keeps the direction of the step:
 #
 # $$ g \leftarrow g \cdot \min\Big(1, \frac{c}{\lVert g\rVert}\Big), \qquad
-#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}/\partial W)^2}
+#    \lVert g\rVert = \sqrt{\textstyle\sum_{W} \sum (\partial \mathcal{L}_{\text{char}}/\partial W)^2}
 #    $$ (eq-06-clip-norm)
 #
 # **Adam.** Instead of one learning rate for every weight, Adam keeps two running averages per
@@ -447,7 +447,7 @@ print("one batch:", grouped[0][:6], "...")
 # $\epsilon = 10^{-8}$, added outside the square root.
 
 # %% [markdown]
-# :::{exercise} One Adam step (stretch)
+# :::{exercise} One Adam step · stretch
 # :label: ex-06-adam
 #
 # Complete `adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps)` for one parameter

@@ -55,6 +55,15 @@ import rnn_lib
 from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
+# Series in a figure differ by line style and marker as well as by colour: Okabe and Ito's
+# palette (blue, orange, green, vermilion, purple), which stays distinct under colour blindness.
+SERIES_STYLES = [
+    {"color": "#0072B2", "ls": "-", "marker": "o"},
+    {"color": "#E69F00", "ls": "--", "marker": "s"},
+    {"color": "#009E73", "ls": "-.", "marker": "^"},
+    {"color": "#D55E00", "ls": ":", "marker": "D"},
+    {"color": "#CC79A7", "ls": (0, (6, 2, 1, 2, 1, 2)), "marker": "v"},
+]
 
 # %% [markdown]
 # ## The gradient is a product of Jacobians
@@ -101,7 +110,7 @@ np.set_printoptions(precision=4, suppress=True)
 # directions and on how saturated the $\tanh$ units are.
 
 # %% [markdown]
-# :::{exercise} The gradient norm at every step (core)
+# :::{exercise} The gradient norm at every step · core
 # :label: ex-07-gradient-norms
 #
 # Complete `gradient_norms_through_time(a, Waa, da_last)`. The hidden states `a` have shape
@@ -153,7 +162,7 @@ hidden_test("check_gradient_norms_through_time", gradient_norms_through_time, se
 # RNN, and send a unit gradient back from the last step. (Notebook 04 did the same with a gain
 # that only roughly set $\rho$; here $\rho$ is exact, and we read off the factor per step.)
 
-# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient norm reaching earlier states against steps back from the loss (0 to 60), for spectral radius 0.5, 0.9, 1.0, 1.5 and 3.0 told apart by colour. Below 1 it fades: radius 0.5 reaches about 1e-18; 0.9 about 1e-5. Above 1 it grows: 1.5 to about 1e2, 3.0 to about 1e7."}}
+# %% mystnb={"image": {"alt": "Log-scale line chart of the gradient norm reaching earlier states against steps back from the loss (0 to 60), for spectral radius 0.5, 0.9, 1.0, 1.5 and 3.0, each with its own colour, line style and marker (circles, squares, triangles, diamonds, downward triangles). Below 1 it fades: radius 0.5 reaches about 1e-18; 0.9 about 1e-5. Above 1 it grows: 1.5 to about 1e2, 3.0 to about 1e7."}}
 n_a, vocab, T_x = 64, 27, 60
 
 
@@ -180,8 +189,8 @@ curves = {rho: norms_for(rho) for rho in radii}
 steps_back = np.arange(T_x)[::-1]  # T_x - 1 - j
 
 fig, ax = plt.subplots(figsize=(7, 4))
-for rho, norms in curves.items():
-    ax.semilogy(steps_back, norms, label=rf"$\rho = {rho}$")
+for (rho, norms), style in zip(curves.items(), SERIES_STYLES, strict=True):
+    ax.semilogy(steps_back, norms, **style, markevery=6, label=rf"$\rho = {rho}$")
 ax.set_xlabel("steps back from the loss, $T - j$")
 ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial a^{\langle j\rangle}\|$")
 ax.set_title("How much gradient reaches earlier steps")
@@ -245,20 +254,22 @@ for rho, norms in curves.items():
 # and the component with the largest $\lvert\lambda_q\rvert = \rho$ dominates: the norm behaves
 # like $\rho^{\,T-j}$. Eigenvalues inside the unit circle mean vanishing, outside mean exploding.
 
-# %% mystnb={"image": {"alt": "Left: the 64 eigenvalues of W_aa in the complex plane, blue dots for spectral radius 0.9 all inside the unit circle, red for 1.1, a few outside. Right: log-scale gradient norm over 100 steps back in a linear RNN, measured (solid) versus rho to the power T-j (dashed): the 0.9 pair falls to about 1e-5, the 1.1 pair rises to 1e3 to 1e4."}}
+# %% mystnb={"image": {"alt": "Left: the 64 eigenvalues of W_aa in the complex plane, blue circles for spectral radius 0.9 all inside the unit circle, vermilion diamonds for 1.1, a few outside. Right: log-scale gradient norm over 100 steps back in a linear RNN, measured (solid, with the same markers) versus rho to the power T-j (dashed): the 0.9 pair falls to about 1e-5, the 1.1 pair rises to 1e3 to 1e4."}}
 rng = np.random.default_rng(1)
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
 circle = np.linspace(0, 2 * np.pi, 200)
 left.plot(np.cos(circle), np.sin(circle), color="grey", lw=1, label="unit circle")
 back = np.arange(101)  # T - j
-for rho, color in [(0.9, "tab:blue"), (1.1, "tab:red")]:
+for rho, style in [(0.9, SERIES_STYLES[0]), (1.1, SERIES_STYLES[3])]:  # blue, vermilion
+    color, marker = style["color"], style["marker"]
     W = recurrent_matrix(rho, rng)
     eigenvalues = np.linalg.eigvals(W)
-    left.scatter(eigenvalues.real, eigenvalues.imag, s=10, color=color, label=rf"$\rho = {rho}$")
+    left.scatter(eigenvalues.real, eigenvalues.imag, s=12, color=color, marker=marker,
+                 label=rf"$\rho = {rho}$")  # fmt: skip
     v = rng.standard_normal(n_a)
     powers = [np.linalg.norm(np.linalg.matrix_power(W.T, s) @ v) / np.linalg.norm(v) for s in back]
     norm_label = rf"$\|(W_{{aa}}^\top)^{{T-j}} g\|$, $\rho = {rho}$"
-    right.semilogy(back, powers, color=color, label=norm_label)
+    right.semilogy(back, powers, color=color, marker=marker, markevery=10, label=norm_label)
     right.semilogy(back, rho**back, color=color, ls="--", label=rf"$\rho^{{T-j}} = {rho}^{{T-j}}$")
 left.set_aspect("equal")
 left.set_xlabel(r"Re $\lambda$")
@@ -411,9 +422,33 @@ plt.show()
 # is in between, and from twenty on it is at chance. Nothing about the task changed except the
 # distance, and the capacity of the model is the same: what fails is learning, because the
 # gradient that would teach the network to keep the first letter has to travel back $L+1$ steps
-# and arrives, by equation {eq}`eq-07-bound`, with almost nothing left.
+# and arrives with almost nothing left. Equation {eq}`eq-07-bound` does not say so: these
+# weights start with $\sigma_{\max}(W_{aa}) \approx 1.9$, and a bound of $1.9^{L+1}$ allows
+# growth. The measurement does: the cell below follows the gradient back through the recall
+# model's starting weights, and it shrinks by about 0.73 a step (the $\rho = 1$ matrices above
+# shrank it by 0.92 a step), so that $L + 1 = 21$ steps back under 1% of it is left.
 # :::
-#
+
+# %%
+# the recall model's starting weights, drawn as train_recall draws them
+rng = np.random.default_rng(0)
+start = rnn_lib.initialize_parameters(32, len(VOCAB), len(VOCAB), rng=rng)
+start["Waa"] = rng.standard_normal((32, 32)) / np.sqrt(32)
+start["Wax"] = rng.standard_normal((32, len(VOCAB))) * 0.5
+X, _, _ = recall_batch(200, 20, rng=7)  # L = 20: the first letter is 21 steps back
+a, _, _ = rnn_lib.rnn_forward(X, np.zeros((32, 200)), start)
+kept = []  # per sequence: the share of a unit gradient left at the first step
+for i in range(200):
+    da_last = np.random.default_rng(i).standard_normal((32, 1))
+    norms = rnn_lib.gradient_norms_through_time(a[:, [i], :], start["Waa"], da_last)
+    kept.append(norms[0] / norms[-1])
+per_step = np.exp(np.mean(np.log(kept)) / 21)
+sigma_max = np.linalg.norm(start["Waa"], 2)
+assert 1.8 < sigma_max < 2.0 and 0.65 < per_step < 0.8 and np.median(kept) < 0.01
+print("sigma_max(W_aa) at the start: between 1.8 and 2, so the bound allows growth")
+print("measured: the gradient shrinks by 0.65 to 0.8 a step; 21 steps back, under 1% is left")
+
+# %% [markdown]
 # ## Summary
 #
 # - The gradient reaching an earlier step $j$ is a product of $T-j$ Jacobians

@@ -23,8 +23,8 @@
 # learned vector per character. A **stacked** RNN puts a second recurrent layer on top of the
 # first ([Graves, 2013](../book/references.md)). A **bidirectional** RNN adds a layer that reads
 # the sequence from the end ([Schuster and Paliwal, 1997](../book/references.md)), for tasks where
-# the future is known. And **beam search** looks for the most probable name instead of drawing
-# one ([Sutskever et al., 2014](../book/references.md)). Each comes with the
+# the future is known. And **beam search** looks for likelier names than drawing one finds
+# ([Sutskever et al., 2014](../book/references.md)). Each comes with the
 # library code behind it, gradient-checked like the cells of notebooks 03 and 08.
 #
 # **Learning goals**
@@ -53,11 +53,15 @@ if importlib.util.find_spec("rnn_lib") is None:
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import rnn_lib
 from rnn_lib.teaching import checks
 
 np.set_printoptions(precision=4, suppress=True)
+# The matrices here are small (100 x 100 at most): a second BLAS thread costs more in
+# synchronisation than it saves, and on a shared machine it makes training several times slower.
+threadpool_limits(1, user_api="blas")
 
 # %% [markdown]
 # ## 1. Embeddings: a lookup instead of a product
@@ -96,10 +100,13 @@ print("shape:", looked_up.shape)
 
 # %% [markdown]
 # The two agree exactly, not just to rounding: a product with zeros and ones adds exact zeros.
-# What the lookup saves is work ($n_e$ numbers copied instead of an $n_e \times n_x$ product)
-# and, when $n_e < n_a$, parameters: a one-hot RNN spends $n_a n_x$ on $W_{ax}$, an embedded one
-# $n_e n_x + n_a n_e$ on $W_e$ and $W_{ax}$. For 27 characters the saving is small; for a
-# vocabulary of words it is most of the model:
+# What the lookup saves is work ($n_e$ numbers copied instead of an $n_e \times n_x$ product),
+# and sometimes parameters: a one-hot RNN spends $n_a n_x$ on $W_{ax}$, an embedded one
+# $n_e n_x + n_a n_e$ on $W_e$ and $W_{ax}$, which is fewer only when
+# $n_e < n_a n_x / (n_a + n_x)$, below both $n_a$ and $n_x$. With $n_a = 100$ and 27 characters
+# that is $n_e \le 21$ ($n_e = 50$ would cost 6,350 parameters against 2,700), and the saving is
+# small; for a vocabulary of 10,000 words any $n_e < 99$ saves, and the saving is most of the
+# model:
 
 # %%
 n_a, n_e = 100, 16
@@ -108,6 +115,7 @@ for vocabulary in (27, 10_000):
     embedded = n_e * vocabulary + n_a * n_e
     share = f"{embedded / one_hot:.0%}"
     print(f"n_x = {vocabulary:6,}: W_ax {one_hot:9,}, W_e + W_ax {embedded:9,}", f"({share})")
+    print(f"    fewer parameters for n_e < n_a n_x / (n_a + n_x) = {one_hot / (n_a + vocabulary):.1f}")
 
 # %% [markdown]
 # ### The gradient of a lookup
@@ -125,18 +133,19 @@ for vocabulary in (27, 10_000):
 # gradient of $W_{ax}$ from notebook 03 for one-hot inputs. "Tyrannosaurus" reads r, a, n, s and u
 # twice each. The tempting one-liner `dWe[:, idx] += de` gets this wrong *silently*: numpy
 # evaluates the right-hand side once per listed column and writes each column once, so of two
-# occurrences only the last survives. `np.add.at` adds unbuffered, every occurrence:
+# occurrences only the last survives. A loop over the steps adds every occurrence:
 
 # %%
 de = np.random.default_rng(1).standard_normal((5, 1, 13))  # one per step
 steps = indices[1:, 1:]  # the 13 letters of tyrannosaurus, (1, 13)
 right = np.zeros((5, n_x))
-np.add.at(right.T, steps.ravel(), de.reshape(5, -1).T)
+for step, column in enumerate(steps.ravel()):  # one step at a time: repeats add up
+    right[:, column] += de[:, 0, step]
 buffered = np.zeros((5, n_x))
 buffered[:, steps.ravel()] += de.reshape(5, -1)
 a = char_to_ix["a"]
 both_a = de[:, 0, steps[0] == a].sum(axis=1)
-print("column 'a', np.add.at      :", right[:, a])
+print("column 'a', a loop         :", right[:, a])
 print("column 'a', both steps     :", both_a)
 print("column 'a', dWe[:, idx] += :", buffered[:, a])
 repeated = [c for c in set("tyrannosaurus") if "tyrannosaurus".count(c) > 1]
@@ -148,14 +157,23 @@ wrong = [
 print("columns the one-liner gets wrong:", wrong)
 
 # %% [markdown]
-# :::{exercise} The embedding's backward pass (core)
+# :::{exercise} The embedding's backward pass · core
 # :label: ex-10-embedding-backward
 #
 # Complete `embedding_gradient(de, indices, n_x)`, which returns $\mathrm{d}W_e$ of shape
 # $(n_e, n_x)$ by equation {eq}`eq-10-embedding-gradient`, given `de` of shape $(n_e, m, T_x)$ and
 # `indices` of shape $(m, T_x)$. Steps whose index is `rnn_lib.NO_INPUT` ($-1$) looked nothing
 # up and add nothing (careful: numpy reads $-1$ as the last column). Repeated characters must
-# add up: use `np.add.at`, or a loop over the steps.
+# add up: a loop over the steps does it; the hint below shows numpy's way without a loop.
+# :::
+#
+# :::{admonition} Hint: adding at repeated indices without a loop
+# :class: dropdown
+#
+# `np.add.at(A, idx, B)` is `A[idx] += B` done unbuffered: every occurrence of an index adds its
+# row of `B`. It indexes the first axis, and the columns of $\mathrm{d}W_e$ are its second, so
+# work on the transpose: `np.add.at(dWe.T, idx, g.T)` adds column `g[:, n]` into column `idx[n]`
+# of `dWe` (`dWe.T` is a view: writing into it writes into `dWe`).
 # :::
 
 
@@ -171,12 +189,12 @@ def embedding_gradient(de, indices, n_x):
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex-10-embedding-backward", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_embedding_backward(embedding_gradient)
+checks.check_embedding_gradient(embedding_gradient)
 ### BEGIN HIDDEN TESTS
 # A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
 from rnn_lib.teaching.checks.guard import hidden_test
 
-hidden_test("check_embedding_backward", embedding_gradient, seed=1910)
+hidden_test("check_embedding_gradient", embedding_gradient, seed=1910)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -199,8 +217,9 @@ print("parameters it adds:", identity.size)
 #
 # Nothing: $W_e x = x$, so the next layer sees the one-hot vectors as before. A trainable $W_e$
 # adds $27^2 = 729$ parameters that the next layer's $W_{ax}$ could absorb: $W_{ax} W_e$ is one
-# $(n_a, 27)$ matrix. An embedding pays when $n_e$ is much smaller than $n_x$, or when the
-# vectors are shared or pre-trained.
+# $(n_a, 27)$ matrix. An embedding saves parameters only when $n_e < n_a n_x / (n_a + n_x)$
+# (21.3 for $n_a = 100$ and 27 characters, above), which is smaller than both $n_a$ and $n_x$;
+# otherwise it pays only when the vectors are shared or pre-trained.
 # :::
 
 # %% [markdown]
@@ -322,9 +341,10 @@ for n_layers, hidden in ((1, 100), (2, 63)):
 # - two layers, $D = 2$.
 #
 # The stacks start their weights at $\mathcal{N}(0, 1/\text{fan-in})$, where the vanilla RNN of
-# notebook 06 starts at $0.01\,\mathcal{N}(0, 1)$: through two layers, weights that small shrink
-# the signal a hundredfold per layer, and two layers started that way end 10 epochs at a dev loss
-# of 2.31 instead of 1.83 (`benchmarks/seed_spread.py` measures it, and the learning rates: each
+# notebook 06 starts at $0.01\,\mathcal{N}(0, 1)$: weights that small multiply a vector's norm by
+# about $0.01 \sqrt{n_a} \approx 0.08$ (each layer of the two-layer stack, started so, shrinks
+# the signal about twelvefold), and two layers started that way end 10 epochs at a dev loss of
+# 2.31 instead of 1.83 (`benchmarks/seed_spread.py` measures both, and the learning rates: each
 # model's best of 0.005, 0.01, 0.02 and 0.05 on dev, 0.02 for one layer and 0.01 for two). The
 # first row then measures the initialisation, the last two the depth.
 
@@ -358,7 +378,7 @@ for (label, dev), style in zip(curves.items(), (":", "-", "--")):
     ax.plot(range(1, 11), dev, style, marker="o", label=label)
 ax.set_xlabel("epoch")
 ax.set_ylabel("dev loss per character (nats)")
-ax.set_ylim(1.75, 2.4)
+ax.set_ylim(1.75, 2.6)
 ax.set_title("About 15,500 parameters each, on the dinosaur names")
 ax.legend()
 plt.show()
@@ -380,6 +400,34 @@ print(
     f"two layers {test_two.loss_per_char:.2f}"
 )
 assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
+
+# %% [markdown]
+# ### The embedding a one-hot model learns anyway
+#
+# By equation {eq}`eq-10-embedding`, a one-hot model has an embedding already: column $k$ of its
+# $W_{ax}$ is what character $k$ adds to the state, a learned vector of $n_a$ numbers. Training
+# decides what these vectors are. We compare the columns of the one-layer model's
+# $W_{ax}^{[1]}$ by their cosine similarity:
+
+# %%
+columns = one.parameters["Wax1"] / np.linalg.norm(one.parameters["Wax1"], axis=0)
+cosine = columns.T @ columns  # (27, 27): character j against character k
+vowels = [char_to_ix[c] for c in "aeiou"]
+consonants = [char_to_ix[c] for c in "bcdfghjklmnpqrstvwxz"]
+nearest = {ix_to_char[k]: ix_to_char[np.argsort(-cosine[k])[1]] for k in vowels}
+within = np.mean([cosine[j, k] for group in (vowels, consonants) for j in group for k in group
+                  if j < k])  # fmt: skip
+across = cosine[np.ix_(vowels, consonants)].mean()
+assert set(nearest.values()) <= set("aeiou") and within > 0.1 and across < -0.1
+print("the nearest column to each vowel's is another vowel's")
+print("mean cosine of two vowels or two consonants above 0.1, of a vowel and a consonant below -0.1")
+
+# %% [markdown]
+# Nobody told the model which letters are vowels. It learned to write the vowels' inputs into
+# the state in similar directions, and the consonants' in directions that lean away from them
+# (a mean cosine of −0.14 in the stored run), because
+# what may follow a vowel in a dinosaur name differs from what may follow a consonant. A trained
+# $W_e$ learns the same kind of structure, in $n_e$ numbers per character instead of $n_a$.
 
 # %% [markdown]
 # ## 3. Bidirectional RNNs: when the future is known
@@ -412,7 +460,7 @@ assert abs(test_one.loss_per_char - test_two.loss_per_char) < 0.03
 # and not in its padding (`rnn_lib.bidirectional_forward(X, a0, parameters, lengths)`).
 
 # %% [markdown]
-# :::{exercise} The bidirectional output (stretch)
+# :::{exercise} The bidirectional output · stretch
 # :label: ex-10-bidirectional-output
 #
 # Complete `bidirectional_output(a_forward, a_backward_reversed, Wy, by)`, the last line of
@@ -537,13 +585,21 @@ ax.set_ylabel("share of hidden letters found")
 ax.set_title("Hidden letter, by where it sits in the name")
 ax.legend()
 plt.show()
+found_uni, found_bi = ([r[bins == k].mean() for k in range(5)] for r in (right_uni, right_bi))
+lead = np.subtract(found_bi, found_uni)
+assert np.all(lead > 0) and np.argmax(lead) == 2 and np.argmin(found_bi) == 0
+print("bidirectional ahead in every fifth, most in the third; its hardest fifth is the first")
 
 # %% [markdown]
 # The left-to-right model is nearly blind at the start of a name, where it has no letters to go
 # on, and catches up only near the end, where the letters before the gap are many and the
 # endings ("-saurus") predictable. The bidirectional model reads the rest of the name from the
-# other side and is best exactly where the other one is worst. A bidirectional RNN cannot
-# generate, though: its backward layer needs letters that do not exist yet.
+# other side and is ahead in every fifth, but the start of a name is hard for both: the first
+# fifth is the bidirectional model's worst (21% of those letters found in the stored run), and
+# the left-to-right model finds 15% there and 16% in the second fifth. Its lead is
+# largest in the middle of the name (25 points in the third fifth), where the letters after the
+# gap add most to the few before it. A bidirectional RNN cannot generate, though: its backward
+# layer needs letters that do not exist yet.
 
 # %% [markdown]
 # :::{admonition} Predict, then run: a bidirectional name generator
@@ -584,16 +640,19 @@ print("the input of step t + 1 is the target of step t, at every step but the la
 # $$ (eq-10-name-log-probability)
 #
 # Notebook 05 *sampled* from it. Two other ways to decode look for likely names instead.
-# **Greedy** decoding takes the most likely letter at every step. **Beam search** keeps the $B$
-# most likely unfinished names (the *beam*) at every step: it extends each of them by every
-# letter, scores each candidate by equation {eq}`eq-10-name-log-probability` so far,
+# **Greedy** decoding takes the most likely letter at every step. **Beam search** keeps a set of
+# unfinished names, the *beam*, at first only the empty name. At every step it extends each
+# name of the beam by every character, the end-of-name included, scores each candidate by
+# equation {eq}`eq-10-name-log-probability` so far,
 #
 # $$
 # \operatorname{score}(h + c) = \log P(h) + \log p(c \mid h)
 # $$ (eq-10-beam-score)
 #
-# and keeps the $B$ best candidates *of all beams together*. A candidate that ends with the
-# end-of-name is finished: it leaves the beam and is kept aside. Since a log-probability can only
+# and keeps the $B$ best candidates *of all the beam's names together*, finished or not. A
+# candidate that ends with the end-of-name is finished: it leaves the beam and is kept aside,
+# and the beam is not refilled from the candidates below the $B$-th, so it holds at most $B$
+# names, and fewer once some have finished. Since a log-probability can only
 # fall as a name grows, the search can stop once $B$ names have finished and the $B$-th best of
 # them beats every unfinished one. With $B = 1$ beam search is greedy decoding. We compare the
 # finished names by total log-probability, without dividing by their length: we ask for the
@@ -620,15 +679,15 @@ for found in beams:
     print(f"beam 8 : {found.name!r:18} log P = {found.log_probability:6.2f}")
 
 # %% [markdown]
-# :::{exercise} One step of beam search (core)
+# :::{exercise} One step of beam search · core
 # :label: ex-10-beam-step
 #
 # Complete `beam_step(beams, log_probs, width, chars)`. `beams` is a list of unfinished hypotheses
 # `(text, log_probability)`; `log_probs` has the shape `(n_y, len(beams))`, its column `b` the
 # log-probabilities of the next character after `beams[b]`; `chars` is the vocabulary as a string
 # (`chars[k]` is row $k$, `"\n"` among them). Score every (beam, character) pair by
-# equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs (break ties by the text,
-# alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
+# equation {eq}`eq-10-beam-score`, keep the `width` best of *all* pairs, finished ones included
+# (break ties by the text, alphabetically), and return `(alive, finished)`, both best first: `alive` the kept
 # `(text + c, score)` whose `c` is not `"\n"`, `finished` the others as `(text, score)`, without the
 # `"\n"`.
 # :::
@@ -703,8 +762,9 @@ print(f"samples that are the empty name: {empty.sum()} of {len(samples)}")
 # %% [markdown]
 # Greedy decoding is short-sighted: a likely first letter can lead into unlikely continuations, and
 # a width of 2 already finds a name 7 nats (a factor of a thousand) likelier. Sampling draws
-# *typical* names, not likely ones: half of the samples are below the dotted line, and even the best of the
-# 200 that has a letter is two nats below what a beam of width 4 finds. From width 32 on, beam
+# *typical* names, not likely ones: the median sample has a log-probability of −21.05 (the
+# dotted line), and even the best of the 200 that has a letter is two nats below what a beam of
+# width 4 finds. From width 32 on, beam
 # search finds the likeliest "name" of all, the empty one: the model gives the end-of-name at the
 # first step a probability of about 1.4%, more than any real name gets, since a real name must spell
 # out ten letters and then stop. Sampling drew it too, 3 times in 200 draws. (The model never saw an
@@ -754,12 +814,105 @@ print("on this model, a wider beam never found a less likely best name:", never_
 #
 # Almost always, but not necessarily: the wider beam keeps different hypotheses, and the one
 # that would have led to the narrower beam's best name may be pushed out by candidates that
-# look better at that step and end worse. Only an exhaustive search guarantees the likeliest
-# name. On this model the curve above never falls.
+# look better at that step and end worse. On this model the curve above never falls. Beam search
+# finds *likelier* names as it widens, not necessarily the likeliest; the exercise below finds
+# those exactly, without trying every name.
 # :::
 
 # %% [markdown]
-# ## Summary
+# ### The likeliest names, exactly
+#
+# Beam search can miss the likeliest name; trying every name cannot be done. But the search can
+# be exact and cheap all the same, because a log-probability only falls as a name grows: each
+# letter adds a $\log p \le 0$. Keep a queue of prefixes and of finished names, each with its
+# log-probability, and always take the *likeliest* entry off it. A finished name that comes off
+# the queue is the likeliest of all that are left, since every prefix still in the queue, and so
+# every name it could grow into, is at most as likely. A prefix that comes off is extended by
+# every letter (back into the queue) and by the end-of-name (back in as a finished name). This
+# is Dijkstra's shortest-path search with $-\log p$ as the length of a step: it stops after the
+# names asked for, and runs the model only on the prefixes likelier than the last of them.
+#
+# :::{exercise} Exact best-first search · stretch
+# :label: ex-10-best-first
+#
+# Complete `best_first_names(next_log_probs, chars, count)`, which returns the `count` likeliest
+# names as `(name, log_probability)` pairs, best first, each name without its `"\n"`.
+# `next_log_probs(text)` gives the array of $\log p(c \mid \text{text})$ for every character
+# `chars[j]` (`"\n"` among them), and may be called once for each prefix taken off the queue.
+# `heapq` keeps a queue whose smallest entry comes off first: push $(-\log P, \dots)$.
+# :::
+
+# %% nbgrader={"grade": false, "grade_id": "ex-10-best-first-answer", "locked": false, "schema_version": 3, "solution": true} tags=["solution", "hide-input"]
+import heapq
+
+
+def best_first_names(next_log_probs, chars, count):
+    """The count likeliest names, best first, by best-first search: [(name, log P)]."""
+    ### BEGIN SOLUTION
+    queue, found = [(0.0, "", False)], []  # (-log P, text, finished)
+    while len(found) < count:
+        cost, text, finished = heapq.heappop(queue)
+        if finished:
+            found.append((text, -cost))
+            continue
+        log_p = next_log_probs(text)
+        for j, c in enumerate(chars):
+            extended = (text, True) if c == "\n" else (text + c, False)
+            heapq.heappush(queue, (cost - log_p[j], *extended))
+    ### END SOLUTION
+    return found
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex-10-best-first", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_best_first_names(best_first_names)
+### BEGIN HIDDEN TESTS
+# A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
+from rnn_lib.teaching.checks.guard import hidden_test
+
+hidden_test("check_best_first_names", best_first_names, seed=1910)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The same search on the model of this section, written out again here so that the notebook
+# runs on when the exercise is skipped; `rnn_lib.rnn_forward` gives the next character's
+# distribution after a prefix, and we count the prefixes it runs:
+
+# %%
+def exact_best(count):
+    """The count likeliest names of the model and how many prefixes were run: best-first."""
+    queue, found, runs = [(0.0, "", False)], [], 0
+    while len(found) < count:
+        cost, text, finished = heapq.heappop(queue)
+        if finished:
+            found.append(rnn_lib.Decoded(text, -cost))
+            continue
+        X_text, _ = rnn_lib.encode_names([text], char_to_ix)  # the zero step, then text
+        y_hat = rnn_lib.rnn_forward(X_text, np.zeros((model["Waa"].shape[0], 1)), model)[1]
+        log_p, runs = np.log(y_hat[:, 0, -1]), runs + 1
+        for j in range(n_x):
+            extended = (text, True) if ix_to_char[j] == "\n" else (text + ix_to_char[j], False)
+            heapq.heappush(queue, (cost - log_p[j], *extended))
+    return found, runs
+
+
+likeliest, runs = exact_best(5)
+assert np.all(np.diff([d.log_probability for d in likeliest]) < -1e-3)  # a stable order
+assert likeliest[0].name == "" and found[64][0].name == ""
+assert np.isclose(likeliest[4].log_probability, found[4][0].log_probability)
+assert not {d.name for d in likeliest[1:4]} & {d.name for d in found[64]}  # the beams missed them
+for d in likeliest:
+    print(f"{d.name!r:14} log P = {d.log_probability:6.2f}")
+print(f"prefixes run: about {round(runs, -2):,}")
+
+# %% [markdown]
+# The exact search finds the empty name first, then three names of one and two letters, 'a', 's'
+# and 'us', all likelier than 'saurosaurus', the best name that widths 4 to 16 found. No beam
+# up to width 64 kept them (its twelve best names, above, leave them out): at the step where
+# each of them ends, $B$ continuations of other names scored higher, and those went on to end
+# lower. The exact search pays for its guarantee by
+# running the model on several hundred prefixes, where a beam of width 4 runs at most four per
+# letter; with a model of words and a vocabulary of thousands, the queue would grow too fast,
+# and beam search is what remains.
 #
 # - An embedding is the product $W_e x$ with a one-hot $x$, done as a lookup
 #   (equation {eq}`eq-10-embedding`); its gradient adds every step's $\mathrm{d}e$ into the column the step
@@ -773,8 +926,9 @@ print("on this model, a wider beam never found a less likely best name:", never_
 #   backward one flipped back into time order. Filling in a hidden letter, it is right about half
 #   the time where a left-to-right RNN of the same size is right a third of the time.
 # - Greedy decoding, sampling and beam search (equation {eq}`eq-10-beam-score`) find names of very
-#   different log-probability (equation {eq}`eq-10-name-log-probability`): beam search the likeliest,
-#   which are short and dull, and at a wide beam even the empty name.
+#   different log-probability (equation {eq}`eq-10-name-log-probability`): beam search likelier
+#   ones, short and dull, and at a wide beam even the empty name. A best-first search finds the
+#   likeliest exactly, because a log-probability only falls as a name grows.
 #
 # **Next:** the [numbers page](../book/numbers.md) gathers the measurements of the whole series;
 # to go further, try an LSTM in the stack, or a beam search with a length penalty.

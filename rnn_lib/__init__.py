@@ -18,8 +18,11 @@ Where things live (each module imports only from the ones above it in this table
     cells/rnn_layer.py a recurrent layer without an output layer, whose backward returns dx     10
     cells/stacked.py, cells/bidirectional.py   stacked and bidirectional RNNs of such layers     10
     cells/embedding.py the embedding layer: a lookup, and its accumulating gradient             10
+    cells/attention.py additive attention: energies, the masked softmax, the context           11
+    cells/encoder_decoder.py   the bidirectional encoder, the decoder with attention, BPTT      11
     data/names.py      the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
     data/streams.py    one long sequence as m contiguous streams in chunks of k steps           09
+    data/dates.py      dates in human formats and in ISO, drawn at run time; encoding, the split 11
     data/npz_reader.py reading an .npz's entries within the sizes they declare
     data/checkpoint.py the .npz checkpoint format
     training/optim.py        clip, clip_by_norm, SGD, Adam                                    04, 06
@@ -28,6 +31,8 @@ Where things live (each module imports only from the ones above it in this table
     training/tbptt.py        truncated BPTT on a stream: the state carried, the gradient cut    09
     training/sampling.py     sampling names: temperature, top-k                                 05
     training/decoding.py     greedy decoding, sampling and beam search with log-probabilities   10
+    training/seq2seq_decoding.py  greedy and beam decoding of the encoder-decoder              11
+    training/seq2seq_training.py  training it on string pairs (Adam, clipping); exact match     11
     teaching/gradcheck.py, diagnostics.py   finite differences; gradient norms through time  03, 07
     teaching/tasks.py, masked_names.py      the recall and echo tasks; the masked letter  07-10
     teaching/truncation.py   the share of the full gradient that truncated BPTT misses          09
@@ -38,6 +43,16 @@ The numbers on the right are the notebooks that teach (or use) the module.
 """
 
 from .activations import sigmoid, softmax, tanh
+from .cells.attention import (
+    ATTENTION_PARAM_NAMES,
+    attention_keys,
+    attention_keys_backward,
+    attention_step_backward,
+    attention_step_forward,
+    initialize_attention,
+    masked_softmax,
+    masked_softmax_backward,
+)
 from .cells.bidirectional import (
     BIDIRECTIONAL_PARAM_NAMES,
     bidirectional_backward,
@@ -51,6 +66,14 @@ from .cells.embedding import (
     embedding_forward,
     initialize_embedding,
     one_hot_to_indices,
+)
+from .cells.encoder_decoder import (
+    decoder_step_forward,
+    encoder_decoder_backward,
+    encoder_decoder_forward,
+    encoder_decoder_loss_and_gradients,
+    encoder_decoder_param_names,
+    initialize_encoder_decoder,
 )
 from .cells.gru import (
     GRU_PARAM_NAMES,
@@ -103,6 +126,14 @@ from .cells.stacked import (
     stacked_param_names,
 )
 from .data.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from .data.dates import (
+    INPUT_CHARS,
+    OUTPUT_CHARS,
+    DateBatch,
+    encode_dates,
+    human_date,
+    split_dates,
+)
 from .data.names import (
     FAMOUS_NAMES,
     build_vocabulary,
@@ -135,21 +166,27 @@ from .training.decoding import (
 from .training.optim import Adam, clip, clip_by_norm, global_norm, update_parameters
 from .training.sampling import next_char_distribution, novelty, sample, sample_names
 from .training.seed_recipe import SEED_CHARS, optimize, rnn_model
+from .training.seq2seq_decoding import beam_translate, greedy_translate
+from .training.seq2seq_training import exact_match, train_encoder_decoder, translate
 from .training.tbptt import TBPTTResult, predict_stream, train_tbptt, truncated_gradients
 from .training.trainer import evaluate, train
 
 __all__ = [
+    "ATTENTION_PARAM_NAMES",
     "BIDIRECTIONAL_PARAM_NAMES",
     "CELLS",
     "FAMOUS_NAMES",
     "GRU_PARAM_NAMES",
+    "INPUT_CHARS",
     "LSTM_PARAM_NAMES",
     "NO_INPUT",
+    "OUTPUT_CHARS",
     "PARAM_NAMES",
     "SEED_CHARS",
     "Adam",
     "CellCache",
     "Checkpoint",
+    "DateBatch",
     "Decoded",
     "GRUCache",
     "GRUCellCache",
@@ -157,7 +194,12 @@ __all__ = [
     "LSTMCellCache",
     "SequenceCache",
     "TBPTTResult",
+    "attention_keys",
+    "attention_keys_backward",
+    "attention_step_backward",
+    "attention_step_forward",
     "beam_search",
+    "beam_translate",
     "bidirectional_backward",
     "bidirectional_forward",
     "bidirectional_loss_and_gradients",
@@ -168,23 +210,34 @@ __all__ = [
     "count_chars",
     "count_chunks",
     "count_parameters",
+    "decoder_step_forward",
     "embedding_backward",
     "embedding_forward",
+    "encode_dates",
     "encode_names",
+    "encoder_decoder_backward",
+    "encoder_decoder_forward",
+    "encoder_decoder_loss_and_gradients",
+    "encoder_decoder_param_names",
     "evaluate",
+    "exact_match",
     "get_cell",
     "global_norm",
     "gradient_check",
     "gradient_norms_through_time",
     "greedy_decode",
+    "greedy_translate",
     "gru_backward",
     "gru_cell_backward",
     "gru_cell_forward",
     "gru_forward",
     "gru_loss_and_gradients",
+    "human_date",
     "index_maps",
+    "initialize_attention",
     "initialize_bidirectional_parameters",
     "initialize_embedding",
+    "initialize_encoder_decoder",
     "initialize_gru_parameters",
     "initialize_lstm_parameters",
     "initialize_parameters",
@@ -199,6 +252,8 @@ __all__ = [
     "lstm_cell_forward",
     "lstm_forward",
     "lstm_loss_and_gradients",
+    "masked_softmax",
+    "masked_softmax_backward",
     "name_log_probabilities",
     "next_char_distribution",
     "novelty",
@@ -228,6 +283,7 @@ __all__ = [
     "save_checkpoint",
     "sigmoid",
     "softmax",
+    "split_dates",
     "split_names",
     "split_streams",
     "stacked_backward",
@@ -239,7 +295,9 @@ __all__ = [
     "tanh",
     "text_indices",
     "train",
+    "train_encoder_decoder",
     "train_tbptt",
+    "translate",
     "truncated_gradients",
     "truncation_gap",
     "update_parameters",

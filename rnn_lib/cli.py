@@ -13,7 +13,9 @@ a signal that arrives then waits until it is over.
 """
 
 import argparse
+import contextlib
 import inspect
+import io
 import json
 import math
 import os
@@ -21,7 +23,7 @@ import signal
 import sys
 
 from .cells.registry import CELLS
-from .data.checkpoint import load_checkpoint, save_checkpoint
+from .data.checkpoint import load_checkpoint, most_epochs, save_checkpoint
 from .data.names import (
     build_vocabulary,
     dinosaur_names_path,
@@ -33,8 +35,13 @@ from .data.names import (
 from .interrupts import deferred_signals, raising_on_signals
 from .training.optim import UPDATE_CHOICES
 from .training.sampling import sample_names
-from .training.trainer import TrainingDiverged, evaluate, train
-from .validation import check_output_file
+from .training.trainer import HISTORY_KEYS, TrainingDiverged, evaluate, train
+from .validation import check_output_file, quote_path
+
+#: A run whose final dev loss per character is above this many times ln(vocabulary size), the
+#: loss of guessing every character equally likely (where every run starts), learned nothing
+#: but harm: it does not replace an existing checkpoint unless --force is given.
+WORSE_THAN_GUESSING = 1.25
 
 #: train()'s defaults, shown by --help and used when an option is not given.
 TRAIN_DEFAULTS = {
@@ -75,6 +82,10 @@ def _sample_count(text):
 
 def _name_length(text):
     return _integer(text, 1, 10_000)
+
+
+def _shortest_name(text):
+    return _integer(text, 0, 10_000)
 
 
 def _seed(text):
@@ -125,6 +136,9 @@ TRAIN_OPTIONS = (
     ("--seed", dict(metavar="S", type=_seed, help="seed of the split, the weights and the "
                     "shuffling")),
     ("--no-progress", dict(action="store_true", help="do not show the progress bar")),
+    ("--force", dict(action="store_true", help="replace an existing --out even if the run "
+                     "ends worse than guessing: by default a final dev loss per character above "
+                     f"{WORSE_THAN_GUESSING} x ln(vocabulary size) leaves it unchanged")),
 )  # fmt: skip
 SAMPLE_OPTIONS = (
     ("--checkpoint", dict(metavar="PATH", required=True, help="a checkpoint written by train")),
@@ -137,6 +151,9 @@ SAMPLE_OPTIONS = (
                      "characters")),
     ("--max-length", dict(metavar="N", type=_name_length, default=50, help="longest name, 1 to "
                           "10000")),
+    ("--min-length", dict(metavar="N", type=_shortest_name, default=1, help="shortest name, 0 "
+                          "to --max-length: shorter names are drawn again (0 allows empty "
+                          "names)")),
     ("--seed", dict(metavar="S", type=_seed, help="seed of the draws (default: fresh)")),
 )  # fmt: skip
 EVALUATE_OPTIONS = (
@@ -192,49 +209,108 @@ def _check_train_files(args):
     target = check_output_file(args.out, "--out")
     if args.data is not None and os.path.exists(target) and os.path.exists(args.data):
         if os.path.samefile(target, args.data):
-            raise ValueError(f"--out {args.out} is the --data file; writing it would destroy it")
+            raise ValueError(
+                f"--out {quote_path(args.out)} is the --data file; writing it would destroy it"
+            )
     return target
+
+
+def _check_saveable(args, chars):
+    """Check before training that a checkpoint of this vocabulary and --epochs can be written."""
+    planned = dict(vars(args), cell=args.cell, data=args.data)
+    most = most_epochs(chars, planned, HISTORY_KEYS, args.cell)
+    if most < 1:
+        raise ValueError(
+            f"a vocabulary of {len(chars):,} characters cannot be saved in a checkpoint: its "
+            "metadata would be too long"
+        )
+    if args.epochs > most:
+        raise ValueError(
+            f"--epochs {args.epochs}: a checkpoint holds the history of at most {most:,} epochs "
+            "of this corpus; choose fewer"
+        )
 
 
 def _train(args):
     """train: check the files, train, write the checkpoint; say what became of it if stopped."""
     _check_train_files(args)
-    unchanged = (
-        f"{args.out} is unchanged" if os.path.exists(args.out) else f"{args.out} was not written"
-    )
+    out = quote_path(args.out)
+    existed = os.path.exists(args.out)
+    unchanged = f"{out} is unchanged" if existed else f"{out} was not written"
     written = False
     try:
         names = load_names(args.data or dinosaur_names_path())
+        chars = build_vocabulary(names)
+        _check_saveable(args, chars)
         train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
-        result = _run_training(args, train_names, dev_names, build_vocabulary(names))
-        hyperparameters = dict(
-            result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data
-        )
+        result = _run_training(args, train_names, dev_names, chars)
+        if existed and not args.force:
+            _check_not_worse_than_guessing(result, unchanged)
         with deferred_signals():  # a stop signal now waits until the line below is printed
-            save_checkpoint(
-                args.out,
-                result.parameters,
-                result.chars,
-                hyperparameters,
-                result.history,
-                args.cell,
-            )
+            _save(args, result)
             written = True
-            history = result.history
-            print(
-                f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
-                f"(perplexity {_perplexity(history['dev_perplexity'][-1])}) after "
-                f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {args.out}"
-            )
+            _print_summary(result.history, out)
     except TrainingDiverged as error:
         raise TrainingDiverged(f"{error}; {unchanged}") from None
     except KeyboardInterrupt as stop:  # Interrupted (a stop signal), or a KeyboardInterrupt
         stop.outcome = (
-            f"after {args.out} was written (it holds the new model)"
+            f"after {out} was written (it holds the new model)"
             if written
             else f"before the checkpoint was written; {unchanged}"
         )
         raise
+
+
+def _check_not_worse_than_guessing(result, unchanged):
+    """Refuse to replace a checkpoint with a model whose dev loss is far worse than guessing."""
+    final = result.history["dev_loss_per_char"][-1]
+    guessing = math.log(len(result.chars))
+    if final > WORSE_THAN_GUESSING * guessing:
+        raise ValueError(
+            f"the run ended with a dev loss of {final:.4g} nats per character, more than "
+            f"{WORSE_THAN_GUESSING} x {guessing:.4f} (guessing among {len(result.chars)} "
+            f"characters); {unchanged} (--force replaces it anyway)"
+        )
+
+
+def _save(args, result):
+    """Write the trained model to --out with the command's settings."""
+    hyperparameters = dict(result.hyperparameters, dev_fraction=args.dev_fraction, data=args.data)
+    save_checkpoint(
+        args.out, result.parameters, result.chars, hyperparameters, result.history, args.cell
+    )
+
+
+def _print_summary(history, out):
+    """Print the run's last dev loss and where it was written.
+
+    The checkpoint is already in place: if stdout cannot take the line (a closed pipe, a full
+    disk, an encoding that cannot show the path), stderr says so and the command still succeeds.
+    """
+    try:
+        print(
+            f"dev loss per char {history['dev_loss_per_char'][-1]:.4f} "
+            f"(perplexity {_perplexity(history['dev_perplexity'][-1])}) after "
+            f"{history['epoch'][-1]} epochs, {history['seconds'][-1]:.1f} s; wrote {out}",
+            flush=True,
+        )
+    except (OSError, ValueError) as error:
+        _silence_stdout()
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        with contextlib.suppress(OSError, ValueError):
+            print(
+                f"warning: {out} was written, but its summary could not be printed ({reason})",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def _silence_stdout():
+    """Send what stdout still holds to /dev/null, so that exiting cannot fail on it again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
 
 
 def _run_training(args, train_names, dev_names, chars):
@@ -268,6 +344,10 @@ def _sample(args):
         raise ValueError(
             f"--top-k must be at most the vocabulary size {len(model.chars)}; got {args.top_k}"
         )
+    if args.min_length > args.max_length:
+        raise ValueError(
+            f"--min-length {args.min_length} must be at most --max-length {args.max_length}"
+        )
     names = sample_names(
         model.parameters,
         char_to_ix,
@@ -278,8 +358,9 @@ def _sample(args):
         rng=args.seed,
         max_length=args.max_length,
         cell=model.cell,
+        min_length=args.min_length,
     )
-    print("".join(names), end="")
+    print("".join(names), end="", flush=True)
 
 
 def _evaluate(args):
@@ -291,16 +372,17 @@ def _evaluate(args):
         unknown = [c for c in name if c not in char_to_ix]
         if unknown:
             raise ValueError(
-                f"data file {args.data}, line {line}: character {unknown[0]!r} is not in the "
-                f"vocabulary of checkpoint {args.checkpoint}"
+                f"data file {quote_path(args.data)}, line {line}: character {unknown[0]!r} is "
+                f"not in the vocabulary of checkpoint {quote_path(args.checkpoint)}"
             )
     result = evaluate(model.parameters, [name for _, name in numbered], char_to_ix, model.cell)
     if args.json:
-        print(json.dumps(result._asdict()))
+        print(json.dumps(result._asdict()), flush=True)
     else:
         print(
             f"loss per char {result.loss_per_char:.4f} nats, perplexity "
-            f"{_perplexity(result.perplexity)} ({result.names} names, {result.chars} characters)"
+            f"{_perplexity(result.perplexity)} ({result.names} names, {result.chars} characters)",
+            flush=True,
         )
 
 
@@ -345,5 +427,14 @@ def _run(argv):
 
 
 def run():
-    """The rnn-lib console script and python -m rnn_lib: main, then the process ends."""
-    return main(exiting=True)
+    """The rnn-lib console script and python -m rnn_lib: main, then the process ends.
+
+    Whatever stdout could not take (a closed pipe) is dropped before the end, so that exiting
+    adds no second error to the one main reported.
+    """
+    status = main(exiting=True)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+    return status

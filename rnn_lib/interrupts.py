@@ -46,8 +46,7 @@ def _handled_signals():
 def _handlers(handler, then_ignore=False):
     """Install handler for the stop signals, and restore the previous ones on the way out.
 
-    Install handler for the stop signals; on the way out restore the previous handlers (or, with
-    then_ignore, ignore the signals from then on).
+    With then_ignore, the signals are ignored from the way out on instead of restored.
 
     Each previous handler is remembered before its replacement is installed, so an exception
     raised by a signal in between still restores exactly what was replaced.

@@ -1,7 +1,7 @@
 """The layout's promises: functions that fit on a screen, imports that flow one way, a stable API.
 
 - No function in rnn_lib is longer than 60 lines, docstring and decorators included, and every
-  docstring opens with a summary of one line.
+  docstring opens with a summary of one line that its second paragraph does not say again.
 - The modules of rnn_lib import each other without a cycle: every module stands on modules
   that do not import it back, directly or through others.
 - Every name rnn_lib exported before the package was grouped by role (cells/, _fast/,
@@ -9,6 +9,7 @@
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ import rnn_lib
 PACKAGE = Path(rnn_lib.__file__).resolve().parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 60
+#: A second paragraph that holds this share of the summary's words, in order, restates it.
+RESTATED = 0.6
 
 #: rnn_lib.__all__ before the regrouping (commit e97abe2): these must stay importable.
 EXPORTED_BEFORE = """
@@ -99,6 +102,51 @@ def test_every_docstring_opens_with_a_one_line_summary():
     assert not long, "docstrings whose summary runs over one line: " + "; ".join(long)
 
 
+def words(text):
+    return re.findall(r"[a-z0-9_]+", text.lower())
+
+
+def common_in_order(first, second):
+    """The length of the longest common subsequence of two word lists."""
+    previous = [0] * (len(second) + 1)
+    for word in first:
+        current = [0]
+        for j, other in enumerate(second):
+            current.append(previous[j] + 1 if word == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def restated_summaries(path):
+    """Docstrings of path (module, classes, functions) whose second paragraph repeats the summary.
+
+    The second paragraph restates the summary when its opening words (twice as many as the
+    summary has) hold at least RESTATED of the summary's words in the summary's order; an
+    Arguments:/Returns: block is not a restatement.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in [tree, *ast.walk(tree)]:
+        if not isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        paragraphs = re.split(r"\n\s*\n", (ast.get_docstring(node) or "").strip())
+        if len(paragraphs) < 2 or re.match(r"(Arguments|Returns|Raises):", paragraphs[1]):
+            continue
+        summary, second = words(paragraphs[0]), words(paragraphs[1])
+        if summary and common_in_order(summary, second[: 2 * len(summary)]) >= RESTATED * len(
+            summary
+        ):
+            yield getattr(node, "name", "<module>"), getattr(node, "lineno", 1)
+
+
+def test_no_docstring_restates_its_summary_line():
+    restated = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} {name}"
+        for path in MODULES
+        for name, line in restated_summaries(path)
+    ]
+    assert not restated, "docstrings that say their summary line again: " + "; ".join(restated)
+
+
 def find_cycle(graph):
     """A list of modules that import each other in a ring, or None (depth-first search)."""
     state = {}
@@ -165,4 +213,11 @@ def test_the_detectors_catch_what_they_look_for(tmp_path):
     assert find_cycle({"a": {"b"}, "b": set()}) is None
     planted.write_text('def f():\n    """A summary\n    that runs on."""\n')
     assert list(multi_line_summaries(planted)) == [("f", 1)]
+    planted.write_text(
+        'def f():\n    """Shuffle names and cut off the last count of them.\n\n'
+        '    Shuffle names with rng; return the others and the last count of them.\n    """\n'
+        'def g():\n    """Shuffle names and cut off the last count of them.\n\n'
+        '    The count is kept between 1 and len(names) - 1.\n    """\n'
+    )
+    assert list(restated_summaries(planted)) == [("f", 1)]
     assert "rnn_lib._fast" in imported_modules(NAMES["rnn_lib.cells.rnn"])  # from .. import _fast

@@ -152,9 +152,9 @@ def test_check_input_file(tmp_path, make, message):
 
 def test_check_output_file(tmp_path):
     assert check_output_file(tmp_path / "new.npz", "--out") == str(tmp_path / "new.npz")
-    with pytest.raises(ValueError, match="output folder .*absent does not exist"):
+    with pytest.raises(ValueError, match="output folder .*absent' does not exist"):
         check_output_file(tmp_path / "absent" / "m.npz", "--out")
-    with pytest.raises(ValueError, match="--out /dev/null is not a regular file"):
+    with pytest.raises(ValueError, match="--out '/dev/null' is not a regular file"):
         check_output_file("/dev/null", "--out")
     (tmp_path / "ro").write_text("")
     (tmp_path / "ro").chmod(0o400)

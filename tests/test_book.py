@@ -1,6 +1,6 @@
 """The book builds strictly and offline, and its pages read as a student would need them.
 
-One session fixture builds the book once (about 5 s) into a temporary folder, with the network cut
+One session fixture (tests/conftest.py, shared with tests/test_a11y.py) builds the book once (about 5 s) into a temporary folder, with the network cut
 when `unshare -n` is allowed (as root); set RNN_BOOK_HTML to the html folder of a build made earlier
 in the same CI run to check that build instead. The checks read the HTML: every notebook of the
 table of contents has its page, maths is marked up for the local MathJax, figures are there,
@@ -9,11 +9,7 @@ notebook.
 """
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -23,45 +19,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 MATHJAX_SCRIPT = "_static/mathjax/MathJax.js"
-
-
-def network_cut_prefix():
-    """`unshare -n` when this process may cut its own network (root, util-linux), else nothing."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
-        return [unshare, "-n"]
-    return []
-
-
-@pytest.fixture(scope="session")
-def html_dir(tmp_path_factory):
-    """The html folder of a strict build (-W -n --keep-going) of the book, made once per session."""
-    earlier_build = os.environ.get("RNN_BOOK_HTML")
-    if earlier_build:
-        return Path(earlier_build).resolve()
-    out = tmp_path_factory.mktemp("book")
-    command = [
-        *network_cut_prefix(),
-        str(JUPYTER_BOOK),
-        "build",
-        ".",
-        "--config",
-        "book/_config.yml",
-        "--toc",
-        "book/_toc.yml",
-        "--path-output",
-        str(out),
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    log = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    assert result.returncode == 0, f"book build failed ({' '.join(command)}):\n{log}"
-    return out / "_build" / "html"
 
 
 def toc_files():

@@ -23,7 +23,7 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.py"))
 EXERCISE = re.compile(r"^:{3,}\{exercise\}\s*(?P<title>.*?)\s*$", re.M)
 LABEL = re.compile(r"^:label:\s*(?P<label>\S+)\s*$", re.M)
-KIND = re.compile(r"\((core|stretch)\)$")
+KIND = re.compile(r"\s·\s(core|stretch)$")
 POINTS = {"core": (2, 3), "stretch": (1,)}
 SOLUTION = {"grade": False, "locked": False, "schema_version": 3, "solution": True}
 CHECK = {"grade": True, "locked": True, "schema_version": 3, "solution": False}
@@ -62,16 +62,24 @@ def nbgrader_problems(cells, name):
             expect_check = None
         elif "### BEGIN SOLUTION" in cell.source:
             if exercise is None or None in exercise:
-                problems.append(f"{where}: a solution region with no labelled (core)/(stretch) exercise above it")
+                problems.append(
+                    f"{where}: a solution region with no labelled core or stretch exercise above it"
+                )
                 continue
             wanted = dict(SOLUTION, grade_id=f"{exercise[0]}-answer")
             if meta != wanted:
-                problems.append(f"{where}: the solution of {exercise[0]} needs nbgrader {wanted}; got {meta}")
+                problems.append(
+                    f"{where}: the solution of {exercise[0]} needs nbgrader {wanted}; got {meta}"
+                )
             expect_check = exercise
         elif meta is not None:
-            problems.append(f"{where}: nbgrader metadata on a cell that is neither a solution nor its check")
+            problems.append(
+                f"{where}: nbgrader metadata on a cell that is neither a solution nor its check"
+            )
         if meta and meta.get("grade_id") in seen:
-            problems.append(f"{where}: grade_id {meta['grade_id']} repeats {seen[meta['grade_id']]}")
+            problems.append(
+                f"{where}: grade_id {meta['grade_id']} repeats {seen[meta['grade_id']]}"
+            )
         elif meta:
             seen[meta["grade_id"]] = where
     if expect_check is not None:
@@ -88,8 +96,10 @@ def alt_problems(cells, stored_cells, name):
             continue
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
         if len(alt.split()) < MIN_ALT_WORDS or VACUOUS_ALT.search(alt):
-            problems.append(f"{name} cell {index}: the figure needs an alt text of at least "
-                            f"{MIN_ALT_WORDS} words saying what it shows; got {alt!r}")
+            problems.append(
+                f"{name} cell {index}: the figure needs an alt text of at least "
+                f"{MIN_ALT_WORDS} words saying what it shows; got {alt!r}"
+            )
     return problems
 
 
@@ -114,9 +124,9 @@ def test_grade_ids_are_unique_across_the_series():
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
-FIXTURE = '''\
+FIXTURE = """\
 # %% [markdown]
-# :::{exercise} The cell (core)
+# :::{exercise} The cell · core
 # :label: ex-01-fixture
 # :::
 
@@ -128,7 +138,7 @@ def f(x):
 
 # %% nbgrader={"grade": true, "grade_id": "ex-01-fixture", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_f(f)
-'''
+"""
 
 
 def fixture_cells(text=FIXTURE):
@@ -144,9 +154,13 @@ def test_the_fixture_passes():
     [
         ('"points": 2', '"points": 0', "points"),
         ('"locked": true, "points"', '"locked": false, "points"', "the check of ex-01-fixture"),
-        ("(core)", "(stretch)", "points in (1,)"),
+        ("· core", "· stretch", "points in (1,)"),
         ('"grade_id": "ex-01-fixture-answer"', '"grade_id": "ex-01-other-answer"', "solution of"),
-        ('# %% nbgrader={"grade": true, "grade_id": "ex-01-fixture", "locked": true, "points": 2, "schema_version": 3, "solution": false}', "# %%", "check of"),
+        (
+            '# %% nbgrader={"grade": true, "grade_id": "ex-01-fixture", "locked": true, "points": 2, "schema_version": 3, "solution": false}',
+            "# %%",
+            "check of",
+        ),
         (":label: ex-01-fixture\n", "", "no labelled"),
     ],
 )
@@ -158,7 +172,9 @@ def test_a_broken_convention_is_named(old, new, complaint):
 
 
 def test_metadata_on_an_explanatory_cell_is_refused():
-    meta = json.dumps({"grade": False, "grade_id": "x", "locked": True, "schema_version": 3, "solution": False})
+    meta = json.dumps(
+        {"grade": False, "grade_id": "x", "locked": True, "schema_version": 3, "solution": False}
+    )
     cells = fixture_cells(FIXTURE + f"\n# %% nbgrader={meta}\nprint(1)\n")
     assert any("neither a solution nor its check" in p for p in nbgrader_problems(cells, "f"))
 

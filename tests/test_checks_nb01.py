@@ -97,3 +97,80 @@ def test_a_typical_mistake_gets_its_hint(check, wrong, hint):
     with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
         check(wrong)
     assert hint in str(failure.value)
+
+
+# --- answers that used to pass, unplanted mistakes, and right answers written otherwise ------
+
+
+def naive_softmax(z):
+    return np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)
+
+
+def cell_with(softmax=stable_softmax, cache=None, inputs=None, y_from_a_prev=False):
+    """A student's rnn_cell_forward; cache(a_next, a_prev, xt, y_hat_t) builds what it returns."""
+
+    def rnn_cell_forward(xt, a_prev, p):
+        term_x = p["Wax"] @ xt if inputs != "no x" else 0.0
+        a_next = np.tanh(p["Waa"] @ a_prev + term_x + p["ba"])
+        y_hat_t = softmax(p["Wya"] @ (a_prev if y_from_a_prev else a_next) + p["by"])
+        made = (a_next, a_prev, xt, y_hat_t)
+        return a_next, y_hat_t, made if cache is None else cache(*made)
+
+    return rnn_cell_forward
+
+
+def log_sum_exp_softmax(z):
+    return np.exp(z - np.logaddexp.reduce(z, axis=0, keepdims=True))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        cell_with(softmax=log_sum_exp_softmax),
+        cell_with(cache=lambda a, a_prev, xt, y: [a, a_prev, xt, y]),
+        cell_with(cache=lambda a, a_prev, xt, y: rnn_lib.CellCache(a, a_prev, xt, y)),
+    ],
+)
+def test_cell_forward_written_otherwise_passes(answer, capsys):
+    checks.check_rnn_cell_forward(answer)
+    assert "\N{HEAVY CHECK MARK}" in capsys.readouterr().out
+
+
+def counting_cell(xt, a_prev, p, calls=[]):  # noqa: B006 (the mutable default is the mistake)
+    calls.append(1)
+    return cell_with()(xt, a_prev, {**p, "ba": p["ba"] * len(calls)})
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (cell_with(softmax=naive_softmax), "Compute y_hat_t with your stable_softmax"),
+        (cell_with(cache=lambda *made: None), "the cache of rnn_cell_forward is None"),
+        (
+            cell_with(cache=lambda a, a_prev, xt, y: (a_prev, a, xt, y)),
+            "cache[0] should be a_next but holds a_prev",
+        ),
+        (cell_with(cache=lambda a, a_prev, xt, y: (a, a_prev, xt)), "got 3 values"),
+        (cell_with(cache=lambda a, a_prev, xt, y: (a, a_prev, xt, y * 2)), "cache[3] (y_hat_t)"),
+        (cell_with(inputs="no x"), "computed with xt = 0"),
+        (cell_with(y_from_a_prev=True), "with a_prev in place of a_next"),
+        (counting_cell, "a different result when called a second time"),
+    ],
+)
+def test_cell_forward_mistakes_that_passed_or_had_no_name_are_named(wrong, message):
+    with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
+        checks.check_rnn_cell_forward(wrong)
+    assert message in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda z: (z / np.abs(z)) * stable_tanh(np.abs(z)), "a division by zero, not an overflow"),
+        (lambda z: np.where(z == 0, np.inf, np.tanh(z)), "at z = 0.0"),
+    ],
+)
+def test_tanh_not_finite_at_zero_is_a_division_not_an_overflow(wrong, message):
+    with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
+        checks.check_tanh(wrong)
+    assert message in str(failure.value) and "overflows" not in str(failure.value)

@@ -107,3 +107,22 @@ def test_a_typical_mistake_gets_its_hint(check, wrong, hint):
     with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
         check(wrong)
     assert hint in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda Y_hat, Y: -np.sum(Y_hat * np.log(Y)),
+        lambda Y_hat, Y: rnn_lib.compute_loss(Y, Y_hat),
+    ],
+)
+def test_swapped_cross_entropy_arguments_are_named_not_called_an_overflow(wrong):
+    with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
+        checks.check_compute_loss(wrong)
+    assert "the arguments of the cross-entropy are swapped" in str(failure.value)
+    assert "overflow" not in str(failure.value)
+
+
+def test_a_naive_loss_is_still_told_about_padding():
+    with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed, match="padded"):
+        checks.check_compute_loss(lambda Y_hat, Y: -np.sum(Y * np.log(Y_hat)))

@@ -89,7 +89,7 @@ def test_library_clip_passes(capsys):
         (clip_lower_bound_zero, "negative entries were cut at 0"),
         (clip_upper_only, "entries below -max_value were left"),
         (clip_everything, "da0 was clipped"),
-        (clip_off_by_a_bit, "clip(...)['dWya'] differs from the reference"),
+        (clip_off_by_a_bit, "clip(...)['dWya'] is wrong: it is the reference times 1.01"),
     ],
 )
 def test_clip_mistakes_are_named(wrong, message):

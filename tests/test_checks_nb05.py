@@ -80,7 +80,7 @@ def distribution_with(**planted):
         (distribution_with(in_place=True), "changed the caller's scores"),
         (
             lambda s, temperature=1.0, top_k=None: distribution(s, temperature, top_k) * 0.999,
-            "differs from the reference",
+            "it is the reference times 0.999",
         ),
     ],
 )

@@ -58,7 +58,10 @@ def in_place_loss(y_hat, Y):
         (loss_with(sign=-1.0), "the sign is wrong"),
         (loss_with(divide_by="nothing"), "it is the summed loss"),
         (loss_with(divide_by="entries"), "divided by every entry of Y"),
-        (lambda y_hat, Y: loss_per_char(y_hat, Y) * 1.01, "differs from the reference"),
+        (
+            lambda y_hat, Y: loss_per_char(y_hat, Y) * 1.01,
+            "loss_per_char is 5.24476; expected 5.19283",
+        ),
         (in_place_loss, "changed the caller's y_hat or Y"),
         (lambda y_hat, Y: "2.5 nats", "should return one number"),
     ],
@@ -91,8 +94,13 @@ def adam_update(
     square=True,
     swap_betas=False,
     in_place=False,
+    eps_where="after",
 ):
-    """A student's Adam step for one parameter; the keywords plant one mistake each."""
+    """A student's Adam step for one parameter; the keywords plant one mistake each.
+
+    eps_where: "after" the bias correction (right), "compact" (the paper's form with eps on the
+    uncorrected sqrt(v)), "v" (added to v before the correction, inside the root), "none".
+    """
     b1, b2 = (beta2, beta1) if swap_betas else (beta1, beta2)
     m_new = b1 * m + (1 - b1) * dw
     v_new = b2 * v + (1 - b2) * (dw * dw if square else dw)
@@ -101,6 +109,14 @@ def adam_update(
         m_use, v_use = m_use / (1 - beta1 ** (n + 1)), v_use / (1 - beta2 ** (n + 1))
     numerator = dw if use_gradient else m_use
     denominator = root(v_use + eps) if eps_inside else root(v_use) + eps
+    c1, c2 = 1 - beta1 ** (n + 1), 1 - beta2 ** (n + 1)
+    if eps_where == "compact":
+        step = learning_rate * np.sqrt(c2) / c1 * m_new / (np.sqrt(v_new) + eps)
+        return w - step, m_new, v_new
+    if eps_where == "v":
+        denominator = np.sqrt((v_new + eps) / c2)
+    if eps_where == "none":
+        denominator = np.sqrt(v_use)
     if in_place:
         w -= learning_rate * numerator / denominator
         return w, m_new, v_new
@@ -130,6 +146,9 @@ def test_an_independent_adam_passes(capsys):
         (adam_with(correct=False), "no bias correction"),
         (adam_with(root=lambda x: x), "the square root is missing"),
         (adam_with(eps_inside=True), "eps is inside the square root"),
+        (adam_with(eps_where="compact"), "eps is added to sqrt(v) before the bias correction"),
+        (adam_with(eps_where="v"), "eps is added to v inside the square root, before"),
+        (adam_with(eps_where="none"), "eps is missing from the denominator"),
         (adam_with(use_gradient=True), "the raw gradient dw instead of the running average"),
         (adam_with(old_moments=True), "from before this step's update"),
         (adam_with(square=False), "the gradient is not squared"),
@@ -139,7 +158,7 @@ def test_an_independent_adam_passes(capsys):
             lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
                 w, dw, m, v, n + 1, lr, beta1, beta2, eps
             ),
-            "w differs from the reference",
+            "eps outside the root, after the bias correction",
         ),
         (
             lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
@@ -263,3 +282,22 @@ def test_an_unsolved_optimize_stops_the_notebook():
 
     with pytest.raises(NotImplementedError):
         checks.check_optimize(unsolved)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda y_hat, Y: -np.sum(y_hat * np.log(Y)) / Y.sum(),
+        lambda y_hat, Y: rnn_lib.compute_loss(Y, y_hat) / Y.sum(),
+    ],
+)
+def test_swapped_cross_entropy_arguments_are_named_not_called_an_overflow(wrong):
+    with np.errstate(all="ignore"), pytest.raises(checks.CheckFailed) as failure:
+        checks.check_loss_per_char(wrong)
+    assert "the arguments of the cross-entropy are swapped" in str(failure.value)
+    assert "overflow" not in str(failure.value)
+
+
+def test_a_loss_per_char_over_the_padded_grid_names_the_counts():
+    with pytest.raises(checks.CheckFailed, match="divided by m \\* T_x = 20"):
+        checks.check_loss_per_char(lambda y_hat, Y: rnn_lib.compute_loss(y_hat, Y) / Y[0].size)

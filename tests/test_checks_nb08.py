@@ -3,6 +3,7 @@ import re
 import numpy as np
 import pytest
 
+import rnn_lib
 from rnn_lib import gru_cell_forward, lstm_cell_backward, lstm_cell_forward
 from rnn_lib.teaching import checks
 
@@ -17,8 +18,9 @@ def smax(z):
 
 
 def student_lstm(
-    swap_gates=False, tanh_for=None, squash_c=True, x_on_top=False, return_c_first=False
-):
+    swap_gates=False, tanh_for=None, squash_c=True, x_on_top=False, return_c_first=False,
+    cache_f_i_swapped=False,
+):  # fmt: skip
     """An lstm_cell_forward as a student writes it, with one planted mistake (or none)."""
 
     def cell(xt, a_prev, c_prev, parameters):
@@ -36,9 +38,11 @@ def student_lstm(
         c_next = forget * c_prev + update * candidate
         a_next = out * (np.tanh(c_next) if squash_c else c_next)
         yt_pred = smax(p["Wy"] @ a_next + p["by"])
+        gates = (update, forget) if cache_f_i_swapped else (forget, update)
+        cache = (a_next, c_next, a_prev, c_prev, *gates, candidate, out, xt, parameters)
         if return_c_first:
-            return c_next, a_next, yt_pred, None
-        return a_next, c_next, yt_pred, None
+            return c_next, a_next, yt_pred, cache
+        return a_next, c_next, yt_pred, cache
 
     return cell
 
@@ -216,7 +220,9 @@ def test_an_unnamed_backward_slip_points_at_the_worst_entry_and_a_missing_key_is
         gradients["dWo"] = gradients["dWo"] * 1.003
         return gradients
 
-    with pytest.raises(checks.CheckFailed, match=re.escape("dWo differs from the reference")):
+    with pytest.raises(
+        checks.CheckFailed, match=re.escape("dWo is wrong: it is the reference times 1.003")
+    ):
         checks.check_lstm_cell_backward(off_by_a_bit)
 
     def without_dxt(da_next, dc_next, cache):
@@ -234,3 +240,78 @@ def test_an_unsolved_lstm_backward_stops_the_notebook():
 
     with pytest.raises(NotImplementedError):
         checks.check_lstm_cell_backward(unsolved)
+
+
+# --- the cache, mistakes no table plants, the gradient check's verdict -----------------------
+
+
+def test_a_cache_with_f_and_i_swapped_fails_and_is_named():
+    with pytest.raises(checks.CheckFailed, match=re.escape("cache[4] should be f but holds i")):
+        checks.check_lstm_cell_forward(student_lstm(cache_f_i_swapped=True))
+
+
+def test_an_lstm_answer_returning_a_named_tuple_cache_passes(capsys):
+    def with_named_cache(xt, a_prev, c_prev, parameters):
+        *outputs, cache = student_lstm()(xt, a_prev, c_prev, parameters)
+        return (*outputs, rnn_lib.LSTMCellCache(*cache))
+
+    checks.check_lstm_cell_forward(with_named_cache)
+    assert "✔ lstm_cell_forward" in capsys.readouterr().out
+
+
+def lstm_forward_slip(slip):
+    """A right lstm_cell_forward but for one slip that no table plants."""
+
+    def cell(xt, a_prev, c_prev, p):
+        if slip == "states exchanged":
+            a_prev, c_prev = c_prev, a_prev
+        s = np.concatenate((a_prev, xt))
+        f, i = sig(p["Wf"] @ s + p["bf"]), sig(p["Wi"] @ s + p["bi"])
+        o = sig(p["Wf" if slip == "o reads Wf" else "Wo"] @ s + p["bo"])
+        cc = np.tanh(p["Wc"] @ s + (0.0 if slip == "no bc" else p["bc"]))
+        c_next = f * c_prev + i * cc
+        a_next = o * np.tanh(c_next)
+        cache = (a_next, c_next, a_prev, c_prev, f, i, cc, o, xt, p)
+        return a_next, c_next, smax(p["Wy"] @ a_next + p["by"]), cache
+
+    return cell
+
+
+@pytest.mark.parametrize(
+    ("slip", "message"),
+    [
+        ("states exchanged", "computed with a_prev and c_prev exchanged"),
+        ("o reads Wf", "computed with Wf in place of Wo"),
+        ("no bc", "computed with bc = 0"),
+    ],
+)
+def test_lstm_forward_mistakes_no_table_plants_are_named(slip, message):
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_lstm_cell_forward(lstm_forward_slip(slip))
+
+
+def test_lstm_backward_with_f_and_i_exchanged_throughout_is_named():
+    def exchanged(da_next, dc_next, cache):
+        return student_lstm_backward()(da_next, dc_next, cache._replace(f=cache.i, i=cache.f))
+
+    with pytest.raises(checks.CheckFailed, match=re.escape("computed with f and i exchanged")):
+        checks.check_lstm_cell_backward(exchanged)
+
+
+def test_an_accumulating_lstm_backward_fails():
+    total = {}
+
+    def accumulating(da_next, dc_next, cache):
+        for name, value in lstm_cell_backward(da_next, dc_next, cache).items():
+            total[name] = total.get(name, 0.0) + value
+        return dict(total)
+
+    with pytest.raises(checks.CheckFailed, match="called a second time on the same inputs"):
+        checks.check_lstm_cell_backward(accumulating)
+
+
+def test_a_failing_gradient_check_stops_and_names_the_gradient(capsys):
+    checks.stop_if_gradient_check_fails({"Wf": 3e-10, "xt": 1e-9})
+    assert "✔ gradient check" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match=re.escape("fails for dWo (2.0e-03)")):
+        checks.stop_if_gradient_check_fails({"Wf": 3e-10, "Wo": 2e-3})

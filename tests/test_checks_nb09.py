@@ -24,7 +24,23 @@ from rnn_lib.teaching import checks
 # --- stream_chunks -------------------------------------------------------------------------
 
 
-def chunker(layout="contiguous", target_shift=1, last="keep", drop_from="end", swap=False):
+def test_stream_chunks_one_start_too_far_adds_an_empty_chunk_and_fails():
+    """range(0, N_s // m, k) instead of range(0, T, k): an empty last chunk when k divides T."""
+    with pytest.raises(checks.CheckFailed, match=re.escape("the last chunk is empty (0 steps)")):
+        checks.check_stream_chunks(chunker(too_far=True))
+
+
+def test_stream_chunks_as_a_generator_passes(capsys):
+    def generated(indices, n_x, m, k):
+        yield from chunker()(indices, n_x, m, k)
+
+    checks.check_stream_chunks(generated)
+    assert "no empty chunk" in capsys.readouterr().out
+
+
+def chunker(
+    layout="contiguous", target_shift=1, last="keep", drop_from="end", swap=False, too_far=False
+):
     """A student's stream_chunks, returning a list; the keywords plant one mistake."""
 
     def stream_chunks(indices, n_x, m, k):
@@ -36,7 +52,7 @@ def chunker(layout="contiguous", target_shift=1, last="keep", drop_from="end", s
         else:  # "interleaved": symbol i goes to column i % m
             streams = np.array([kept[j::m] for j in range(m)])
         result = []
-        for start in range(0, L - 1, k):
+        for start in range(0, L if too_far else L - 1, k):
             stop = min(start + k, L - 1)
             if stop - start < k and last == "drop":
                 break
@@ -96,7 +112,8 @@ def test_stream_chunks_other_failures_are_described():
         ]
 
     with pytest.raises(
-        checks.CheckFailed, match=r"X of chunk 0 has shape \(7, 4, 3\); expected \(7, 3, 4\)"
+        checks.CheckFailed,
+        match=r"X of chunk 0 has shape \(7, 4, 3\); expected \(7, 3, 4\)",
     ):
         checks.check_stream_chunks(transposed)
 
@@ -105,7 +122,7 @@ def test_stream_chunks_other_failures_are_described():
         chunks[1][1][:, 2, 0] = 0
         return chunks
 
-    with pytest.raises(checks.CheckFailed, match=r"Y of chunk 1 differs from the reference"):
+    with pytest.raises(checks.CheckFailed, match=r"Y of chunk 1 is wrong: only one entry is wrong"):
         checks.check_stream_chunks(one_entry_off)
     with pytest.raises(checks.CheckFailed, match="should return a list"):
         checks.check_stream_chunks(lambda indices, n_x, m, k: 3)
@@ -191,7 +208,7 @@ def test_truncated_gradients_other_failures_are_described():
         loss, gradients, a_last = truncated_gradients(X, Y, a0, parameters, k)
         return loss, {**gradients, "dWya": gradients["dWya"] * 1.003}, a_last
 
-    with pytest.raises(checks.CheckFailed, match="dWya differs from the reference"):
+    with pytest.raises(checks.CheckFailed, match="dWya is wrong: it is the reference times 1.003"):
         checks.check_truncated_gradients(scaled)
     with pytest.raises(
         checks.CheckFailed, match=r"should return a tuple \(loss, gradients, a_last\)"
@@ -271,7 +288,7 @@ def test_truncation_gap_each_planted_mistake_gets_its_hint(wrong, message):
 
 
 def test_truncation_gap_other_failures_are_described():
-    with pytest.raises(checks.CheckFailed, match="gap differs from the reference"):
+    with pytest.raises(checks.CheckFailed, match="gap is 0.713113; expected 0.706053"):
         checks.check_truncation_gap(lambda X, Y, a0, p, k: truncation_gap(X, Y, a0, p, k) * 1.01)
     with pytest.raises(checks.CheckFailed, match="should return one number"):
         checks.check_truncation_gap(lambda X, Y, a0, p, k: "large")

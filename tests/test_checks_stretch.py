@@ -20,6 +20,7 @@ STRETCH = {
     "check_adam_update",
     "check_bidirectional_output",
     "check_gru_cell_forward",
+    "check_best_first_names",
 }
 CHECKS = sorted(name for name in checks.__all__ if name.startswith("check_"))
 

@@ -35,7 +35,7 @@ def test_the_estimate_counts_reading_exercises_and_questions(tmp_path):
     planted = tmp_path / "01_planted.py"
     planted.write_text(
         "# %% [markdown]\n# " + "word " * 990 + "\n\n"
-        "# %% [markdown]\n# :::{exercise} Do it (core)\n# :::\n\n"
+        "# %% [markdown]\n# :::{exercise} Do it · core\n# :::\n\n"
         '# %% tags=["solution"]\ndef f():\n    ### BEGIN SOLUTION\n    a = 1\n    b = 2\n'
         "    c = 3\n    ### END SOLUTION\n    return a\n\n"
         "# %% [markdown]\n# :::{admonition} Predict, then run: x\n# :class: tip\n#\n# Why?\n# :::\n",

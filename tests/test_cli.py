@@ -278,7 +278,7 @@ def run_module(*argv, cwd):
 def test_subprocess_bad_input_gives_one_line_and_no_traceback(tmp_path):
     result = run_module("train", "--data", "missing.txt", "--no-progress", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "error: data file missing.txt does not exist\n"
+    assert result.stderr == "error: data file 'missing.txt' does not exist\n"
     result = run_module("sample", "--checkpoint", "x.npz", "--temperature", "hot", cwd=tmp_path)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "--temperature" in result.stderr
@@ -289,7 +289,7 @@ def test_subprocess_train_sample_evaluate(trained, tmp_path):
     data, _ = trained
     trained_run = run_module("train", "--data", data, "--out", "m.npz", *FAST, cwd=tmp_path)
     assert trained_run.returncode == 0, trained_run.stderr
-    assert "wrote m.npz" in trained_run.stdout
+    assert "wrote 'm.npz'" in trained_run.stdout
     sampled = run_module("sample", "--checkpoint", "m.npz", "-n", "3", "--seed", "0", cwd=tmp_path)
     assert sampled.returncode == 0 and len(sampled.stdout.splitlines()) == 3
     evaluated = run_module(
@@ -427,5 +427,5 @@ def test_subprocess_a_fifo_checkpoint_is_refused_without_hanging(tmp_path):
     assert result.returncode == 1
     assert (
         result.stderr
-        == "error: checkpoint m.npz is not a regular file (a FIFO, device or socket)\n"
+        == "error: checkpoint 'm.npz' is not a regular file (a FIFO, device or socket)\n"
     )

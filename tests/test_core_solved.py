@@ -24,16 +24,16 @@ from tests.test_student import CELL_EXERCISE, HEADER, SETUP, make_student, write
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 EXERCISE = re.compile(r"^:{3,}\{exercise\}\s*(.*?)\s*$", re.MULTILINE)
-KIND = re.compile(r"\((core|stretch)\)$")
+KIND = re.compile(r"\s·\s(core|stretch)$")
 PASSED = "\N{HEAVY CHECK MARK}"
 SKIPPED = "skipped: this stretch exercise is not done yet"
 
-CORE = CELL_EXERCISE.replace(":::{exercise} The cell\n", ":::{exercise} The cell (core)\n")
+CORE = CELL_EXERCISE.replace(":::{exercise} The cell\n", ":::{exercise} The cell · core\n")
 assert CORE != CELL_EXERCISE, "the fixture's exercise title changed in test_student.py"
 
 STRETCH = '''
 # %% [markdown]
-# :::{exercise} A stable tanh (stretch)
+# :::{exercise} A stable tanh · stretch
 # :label: ex-01-fixture-tanh
 # :::
 
@@ -145,8 +145,8 @@ def test_the_fixture_runs_to_the_end_and_its_stretch_check_says_skipped(tmp_path
     cells = execute([path])[path].cells
     assert_runs_to_the_end(path.name, cells)
     assert [(title, kind) for title, kind, _ in exercise_checks(cells)] == [
-        ("A stable tanh (stretch)", "stretch"),
-        ("The cell (core)", "core"),
+        ("A stable tanh · stretch", "stretch"),
+        ("The cell · core", "core"),
     ]
 
 
@@ -171,14 +171,14 @@ def test_the_run_all_test_goes_red_on_a_broken_notebook(text, complaint, tmp_pat
     ("text", "line", "complaint"),
     [
         (
-            FIXTURE.replace("The cell (core)", "The cell"),
-            FIXTURE.splitlines().index("# :::{exercise} The cell (core)") + 1,
-            "the exercise 'The cell' ends in neither (core) nor (stretch)",
+            FIXTURE.replace("The cell · core", "The cell"),
+            FIXTURE.splitlines().index("# :::{exercise} The cell · core") + 1,
+            "the exercise 'The cell' ends in neither ' · core' nor ' · stretch'",
         ),
         (
-            FIXTURE.replace("The cell (core)", "The cell (Core)"),
-            FIXTURE.splitlines().index("# :::{exercise} The cell (core)") + 1,
-            "the exercise 'The cell (Core)' ends in neither",
+            FIXTURE.replace("The cell · core", "The cell · Core"),
+            FIXTURE.splitlines().index("# :::{exercise} The cell · core") + 1,
+            "the exercise 'The cell · Core' ends in neither",
         ),
         (
             HEADER + SETUP + CORE[CORE.index("# %% nbgrader=") :],

@@ -314,7 +314,7 @@ def test_a_corpus_larger_than_the_limit_is_refused_unread(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
 def test_devices_are_refused(path):
-    with pytest.raises(ValueError, match=f"data file {path} is not a regular file"):
+    with pytest.raises(ValueError, match=f"data file '{path}' is not a regular file"):
         load_names(path)
 
 

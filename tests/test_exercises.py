@@ -1,6 +1,7 @@
 """Core and stretch exercises are labelled the same way in the notebooks, the checks and the README.
 
-- every ``:::{exercise}`` title ends in "(core)" or "(stretch)";
+- every ``:::{exercise}`` title ends in " · core" or " · stretch" (a marker, not parentheses: the
+  book shows the title in parentheses already, "Exercise 2 (The cell · core)");
 - the check cell after a stretch exercise calls a check decorated ``@stretch`` (which skips an
   unsolved answer), the one after a core exercise a check that is not (which stops "Run All");
 - the README's "For teachers" table lists, per notebook, the same core and the same stretch
@@ -18,7 +19,7 @@ from rnn_lib.teaching import checks
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 EXERCISE = re.compile(r"^:{3,}\{exercise\}\s*(.*?)\s*$", re.MULTILINE)
-TITLE = re.compile(r"^(?P<title>.*?)\s*\((?P<kind>core|stretch)\)$")
+TITLE = re.compile(r"^(?P<title>.*?)\s·\s(?P<kind>core|stretch)$")
 CHECK_CALL = re.compile(r"\bchecks\.(check_\w+)\(")
 ROW = re.compile(
     r"^\|\s*(?P<number>\d\d) · [^|]*\|[^|]*\|(?P<core>[^|]*)\|(?P<stretch>[^|]*)\|\s*$"
@@ -73,7 +74,7 @@ def notebook_row(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_every_exercise_is_core_or_stretch(path):
     untagged = [title for title, _ in exercises(path) if split_title(title)[1] is None]
-    assert not untagged, f"{path.name}: end these titles in (core) or (stretch): {untagged}"
+    assert not untagged, f"{path.name}: end these titles in ' · core' or ' · stretch': {untagged}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -167,16 +168,16 @@ def test_the_table_reader_reads_titles_and_dashes_and_only_that_section():
 def test_the_exercise_reader_pairs_each_exercise_with_its_check(tmp_path):
     path = tmp_path / "01_x.py"
     path.write_text(
-        "# %% [markdown]\n# :::{exercise} First (core)\n# :label: ex-01-a\n# :::\n\n"
+        "# %% [markdown]\n# :::{exercise} First · core\n# :label: ex-01-a\n# :::\n\n"
         '# %% tags=["solution"]\nx = 1\n\n# %%\nchecks.check_softmax(f)\n\n'
-        "# %% [markdown]\n# ::::{exercise} Second (stretch)\n# ::::\n\n"
+        "# %% [markdown]\n# ::::{exercise} Second · stretch\n# ::::\n\n"
         '# %% tags=["solution"]\ny = 2\n\n# %%\nprint(y)\n\n'
         "# %% [markdown]\n# :::{exercise} Third\n# :::\n",
         encoding="utf-8",
     )
     assert exercises(path) == [
-        ("First (core)", "checks.check_softmax(f)"),
-        ("Second (stretch)", "print(y)"),
+        ("First · core", "checks.check_softmax(f)"),
+        ("Second · stretch", "print(y)"),
         ("Third", None),
     ]
     assert notebook_row(path) == (["First"], ["Second"])

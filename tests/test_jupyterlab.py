@@ -1,7 +1,8 @@
 """Students read the notebooks in JupyterLab with jupyterlab-myst: no raw MyST may show there.
 
 Each notebook is opened in JupyterLab (served on 127.0.0.1 from a temporary copy, windowing off
-so that every cell renders) in headless Chromium, driven by tools/notebook_browser.py. Every
+so that every cell renders) in headless Chromium, driven by Playwright (tests/chromium.py,
+tests/jupyterlab_page.py). Every
 Markdown cell must be rendered by jupyterlab-myst, show no MyST as text ({eq}, {cite}, :::{,
 ```{, $$, (label)= or a stray (eq-...) line), raise none of jupyterlab-myst's "Not Found"
 warnings, turn each {eq} into a link and each label into an anchor, and draw one box per
@@ -9,8 +10,9 @@ exercise directive. Notebook 7 (/notebooks/...) is checked on the planted notebo
 notebook of the series, which must fare exactly as in JupyterLab.
 
 Without Chromium or Chrome on PATH (Debian: `apt-get install chromium`) the browser tests skip
-and say so; CHROMIUM=PATH names the browser (an error if it does not start). The checks of the
-detector itself always run.
+and say so; CHROMIUM=PATH names the browser (an error if it does not start). Playwright never
+downloads a browser here: it starts the system's (`executable_path`). The checks of the detector
+itself always run.
 """
 
 import shutil
@@ -20,19 +22,17 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tools import notebook_browser as nb_browser
+from tests import chromium, jupyterlab_page
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-try:
-    BROWSER, BROWSER_PROBLEM = nb_browser.find_browser(), None
-except nb_browser.BrowserError as error:  # CHROMIUM names a browser that does not start
-    BROWSER, BROWSER_PROBLEM = None, str(error)
+BROWSER, BROWSER_PROBLEM = chromium.browser_or_reason()
+# No browser at all: skip, saying so. CHROMIUM naming a browser that does not start: fail.
 needs_browser = pytest.mark.skipif(
-    BROWSER is None and BROWSER_PROBLEM is None,
-    reason="no Chromium or Chrome found (apt-get install chromium, or set CHROMIUM=PATH): "
-    "the notebooks were NOT checked in JupyterLab",
+    BROWSER is None and "CHROMIUM=" not in (BROWSER_PROBLEM or ""),
+    reason=f"{BROWSER_PROBLEM}; the notebooks were NOT checked in JupyterLab",
 )
+WINDOW = {"width": 1280, "height": 1400}
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
 # -- the detector, on snapshots made by hand (no browser needed) --------------------------------
@@ -59,7 +59,7 @@ def test_a_cleanly_rendered_cell_has_no_problem():
     )
     rendered = seen("[math](1)See (1).Exercise 1 (Do it)Go.", refs=["eq-x"], ids=["eq-x", "ex-x"])
     rendered["exercises"] = 1
-    assert nb_browser.cell_problems(source, rendered) == []
+    assert jupyterlab_page.cell_problems(source, rendered) == []
 
 
 @pytest.mark.parametrize(
@@ -79,29 +79,31 @@ def test_a_cleanly_rendered_cell_has_no_problem():
     ],
 )
 def test_raw_myst_in_the_rendered_text_is_a_problem(text, kind):
-    problems = nb_browser.cell_problems("", seen(text))
+    problems = jupyterlab_page.cell_problems("", seen(text))
     assert any(f"raw MyST, {kind}" in p for p in problems), problems
 
 
 def test_typeset_maths_that_looks_like_a_label_is_no_problem():
     # KaTeX output is replaced by [math] before the search; "tanh(z)=" must not count as (z)=
-    assert nb_browser.cell_problems("", seen("usually written [math] which overflows")) == []
+    assert jupyterlab_page.cell_problems("", seen("usually written [math] which overflows")) == []
 
 
 def test_a_label_on_a_line_of_its_own_is_a_problem():
-    problems = nb_browser.cell_problems("", seen("x", paragraphs=["(eq-sep)"]))
+    problems = jupyterlab_page.cell_problems("", seen("x", paragraphs=["(eq-sep)"]))
     assert any("a label shown as its own line" in p for p in problems), problems
 
 
 def test_jupyterlab_myst_warnings_are_problems():
     warning = "Cross Reference Not Found: eq-01-state"
-    problems = nb_browser.cell_problems("", seen("eq-01-state", warnings=[warning]))
+    problems = jupyterlab_page.cell_problems("", seen("eq-01-state", warnings=[warning]))
     assert any(warning in p for p in problems), problems
 
 
 def test_an_equation_reference_that_is_no_link_is_a_problem():
     source = "See {eq}`eq-a` and {eq}`eq-a` and {eq}`text <eq-b>`."
-    problems = nb_browser.cell_problems(source, seen("See (1) and (1) and (2).", refs=["eq-a"]))
+    problems = jupyterlab_page.cell_problems(
+        source, seen("See (1) and (1) and (2).", refs=["eq-a"])
+    )
     assert problems == [
         "{eq}`eq-a` is not rendered as a link to the equation",
         "{eq}`eq-b` is not rendered as a link to the equation",
@@ -110,23 +112,23 @@ def test_an_equation_reference_that_is_no_link_is_a_problem():
 
 def test_a_label_without_an_anchor_is_a_problem():
     source = "$$\na\n$$ (eq-a)\n\n:::{exercise}\n:label: ex-a\nGo\n:::"
-    problems = nb_browser.cell_problems(source, seen("[math]", ids=["ex-a"], exercises=1))
+    problems = jupyterlab_page.cell_problems(source, seen("[math]", ids=["ex-a"], exercises=1))
     assert problems == ["the label 'eq-a' gives no anchor (no number, no link target)"]
 
 
 def test_a_missing_exercise_box_is_a_problem():
     source = ":::{exercise} One\nGo\n:::\n\n::::{exercise} Two\nGo\n::::"
-    problems = nb_browser.cell_problems(source, seen("Exercise 1 Go", exercises=1))
+    problems = jupyterlab_page.cell_problems(source, seen("Exercise 1 Go", exercises=1))
     assert problems == ["2 exercise directive(s) but 1 exercise box(es)"]
 
 
 def test_plain_markdown_rendering_is_a_problem():
-    problems = nb_browser.cell_problems("Hello", seen("Hello", renderer="markdown"))
+    problems = jupyterlab_page.cell_problems("Hello", seen("Hello", renderer="markdown"))
     assert problems == ["rendered by JupyterLab's plain Markdown renderer, not jupyterlab-myst"]
 
 
 def test_an_unrendered_cell_is_a_problem():
-    problems = nb_browser.cell_problems("Hello", {"markdown": True, "renderer": None})
+    problems = jupyterlab_page.cell_problems("Hello", {"markdown": True, "renderer": None})
     assert problems == ["not rendered at all (still in edit mode, or no renderer ran)"]
 
 
@@ -173,37 +175,37 @@ def site(tmp_path_factory):
 def server(site):
     if BROWSER is None:
         pytest.fail(BROWSER_PROBLEM or "no browser")
-    with nb_browser.JupyterServer(site) as running:
+    with jupyterlab_page.JupyterServer(site) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def browser():
+def page():
     if BROWSER is None:
         pytest.fail(BROWSER_PROBLEM or "no browser")
-    with nb_browser.Browser(BROWSER) as running:
-        yield running
+    with chromium.launched() as running:
+        yield running.new_page(viewport=WINDOW)
 
 
-def render(browser, server, path, ui):
+def render(page, server, path, ui):
     try:
-        return nb_browser.read_rendered(browser, server, path, ui, timeout=240)
+        return jupyterlab_page.read_rendered(page, server, path, ui, timeout=240)
     finally:
         server.shut_down_kernels()
 
 
 @needs_browser
 @pytest.mark.parametrize("ui", ["lab", "notebook"])
-def test_correct_myst_renders_cleanly(browser, server, site, ui):
-    rendered = render(browser, server, site / "planted" / "good.ipynb", ui)
+def test_correct_myst_renders_cleanly(page, server, site, ui):
+    rendered = render(page, server, site / "planted" / "good.ipynb", ui)
     assert rendered.markdown_cells == len(GOOD)
     assert rendered.problems == {}, rendered.report()
 
 
 @needs_browser
 @pytest.mark.parametrize("ui", ["lab", "notebook"])
-def test_raw_myst_is_caught(browser, server, site, ui):
-    rendered = render(browser, server, site / "planted" / "bad.ipynb", ui)
+def test_raw_myst_is_caught(page, server, site, ui):
+    rendered = render(page, server, site / "planted" / "bad.ipynb", ui)
     for index, expected in enumerate(BAD.values(), start=1):
         problems = rendered.problems.get(index, [])
         assert any(expected in p for p in problems), (
@@ -213,15 +215,15 @@ def test_raw_myst_is_caught(browser, server, site, ui):
 
 @needs_browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_shows_no_raw_myst_in_jupyterlab(browser, server, site, notebook):
-    rendered = render(browser, server, site / "notebooks" / notebook.name, "lab")
+def test_notebook_shows_no_raw_myst_in_jupyterlab(page, server, site, notebook):
+    rendered = render(page, server, site / "notebooks" / notebook.name, "lab")
     assert rendered.problems == {}, "what a student sees in JupyterLab:\n" + rendered.report()
 
 
 @needs_browser
-def test_notebook_7_renders_like_jupyterlab(browser, server, site):
+def test_notebook_7_renders_like_jupyterlab(page, server, site):
     path = site / "notebooks" / NOTEBOOKS[-1].name
-    in_lab, in_notebook = (render(browser, server, path, ui) for ui in ("lab", "notebook"))
+    in_lab, in_notebook = (render(page, server, path, ui) for ui in ("lab", "notebook"))
     assert in_notebook.markdown_cells == in_lab.markdown_cells
     assert in_notebook.problems == in_lab.problems, (
         f"Notebook 7 and JupyterLab differ:\n{in_notebook.report()}\n{in_lab.report()}"

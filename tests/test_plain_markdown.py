@@ -50,7 +50,7 @@ def test_the_notebook_reads_well_without_myst(path):
         "equations {eq}`eq-01-a` to {eq}`eq-01-b`",
         "equations {eq}`eq-01-a`–{eq}`eq-01-b`",
         "the Equation\n{eq}`eq-01-a` on the next line",
-        ":::{exercise} Stable tanh (core)\n:label: ex-01-tanh\n\nImplement it.\n:::",
+        ":::{exercise} Stable tanh · core\n:label: ex-01-tanh\n\nImplement it.\n:::",
         ":::{admonition} Predict, then run: a question\n:class: tip\n\nWhat happens?\n:::",
         ":::{admonition} Answer\n:class: dropdown\n\nIt explodes.\n:::",
         "$$\na = b\n$$ (eq-01-a)",
@@ -98,7 +98,7 @@ def test_the_page_shows_the_cells_as_such_a_front_end_does(tmp_path):
     notebook.cells = [
         nbformat.v4.new_markdown_cell(
             "# 01 · Title\n\n$$\na < b\n$$ (eq-01-a)\n\n"
-            ":::{exercise} Do it (core)\n:label: ex-01-do\n\nThe task.\n:::"
+            ":::{exercise} Do it · core\n:label: ex-01-do\n\nThe task.\n:::"
         ),
         nbformat.v4.new_code_cell("x = 1 < 2"),
     ]
@@ -108,7 +108,7 @@ def test_the_page_shows_the_cells_as_such_a_front_end_does(tmp_path):
     page = (tmp_path / "x.html").read_text(encoding="utf-8")
     assert "<h1>01 · Title</h1>" in page
     assert "\\[\na &lt; b\n\\] (eq-01-a)" in page  # the maths for MathJax, the label as text
-    assert "<p>:::{exercise} Do it (core)\n:label: ex-01-do</p>" in page  # raw, on its own
+    assert "<p>:::{exercise} Do it · core\n:label: ex-01-do</p>" in page  # raw, on its own
     assert '<div class="cell code">x = 1 &lt; 2</div>' in page
     assert "MathJax.js" not in page
 

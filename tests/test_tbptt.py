@@ -300,8 +300,21 @@ def test_the_hyperparameters_are_recorded():
         clip="norm",
         clip_threshold=1.0,
         carry_state=False,
+        random_offset=False,
         seed=5,
     )
+
+
+def test_a_random_offset_moves_the_chunk_boundaries_every_epoch():
+    # With one stream, an epoch that starts o symbols late predicts N_s - 1 - o characters.
+    indices = stream(101, seed=6)
+    settings = dict(hidden=4, m=1, k=10, epochs=8, seed=2)
+    shifted = train_tbptt(indices, 5, random_offset=True, **settings)
+    offsets = [100 - chars for chars in shifted.history["chars"]]
+    assert all(0 <= offset < 10 for offset in offsets) and len(set(offsets)) > 1
+    assert train_tbptt(indices, 5, **settings).history["chars"] == [100] * 8
+    again = train_tbptt(indices, 5, random_offset=True, **settings)
+    assert all(np.array_equal(again.parameters[n], shifted.parameters[n]) for n in PARAM_NAMES)
 
 
 def test_train_chunk_updates_with_the_mean_gradient_and_drops_da0():

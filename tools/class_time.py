@@ -31,7 +31,7 @@ def minutes(path):
         if cell.cell_type == "markdown":
             words += len(cell.source.split())
             questions += len(QUESTION.findall(cell.source))
-            pending_core += [t.endswith("(core)") for t in EXERCISE.findall(cell.source)]
+            pending_core += [t.endswith(" · core") for t in EXERCISE.findall(cell.source)]
         elif "solution" in tags:
             solution = SOLUTION.search(cell.source)
             lines = [line for line in solution.group(1).splitlines() if line.strip()]

@@ -34,7 +34,7 @@ may replace; and it writes the ``--core-solved`` edition, which nbgrader has no 
 ``--core-solved`` writes the edition a student has after doing the core exercises only: the
 solution cells of core exercises keep their solutions (markers included), those of stretch
 exercises get the stub. A solution cell belongs to the last ``:::{exercise}`` directive above it,
-whose title must end in "(core)" or "(stretch)"; a region with neither stops the run the same
+whose title must end in " · core" or " · stretch"; a region with neither stops the run the same
 way. The checks of stretch exercises skip an unsolved answer, so "Run All" goes through such an
 edition to the end. The edition is written into a temporary folder beside the output folder,
 which then replaces the output folder; a failed run leaves an existing student edition as it was.
@@ -59,9 +59,9 @@ NOTEBOOK_GLOB = "[0-9][0-9]_*.py"
 STAMP = ".made-by-make_student"
 CELL_HEADER = re.compile(r"^# %%(.*)$")
 TEXT_CELL = re.compile(r"\[(markdown|md|raw)\]")
-# An exercise directive in a markdown cell ("# :::{exercise} Title (core)") and its kind.
+# An exercise directive in a markdown cell ("# :::{exercise} Title · core") and its kind.
 EXERCISE = re.compile(r"^#\s?:{3,}\{exercise\}(.*)$")
-EXERCISE_KIND = re.compile(r"\((core|stretch)\)$")
+EXERCISE_KIND = re.compile(r"\s·\s(core|stretch)$")
 # The same directive in a notebook's markdown cell, and a cell header marking a solution cell.
 NOTEBOOK_EXERCISE = re.compile(r"^:{3,}\{exercise\}(.*)$", re.MULTILINE)
 SOLUTION_CELL = re.compile(r'nbgrader=\{[^}]*"solution": true')
@@ -92,7 +92,7 @@ def exercise_kind(exercise, begin, filename):
     kind = EXERCISE_KIND.search(title)
     if kind is None:
         raise MalformedRegion(
-            f"{filename}:{line}: the exercise {title!r} ends in neither (core) nor (stretch); "
+            f"{filename}:{line}: the exercise {title!r} ends in neither ' · core' nor ' · stretch'; "
             f"its solution region (line {begin}) must be one or the other"
         )
     return kind.group(1)
@@ -102,7 +102,7 @@ def region_kinds(text, filename):
     """{line of each BEGIN marker: "core" or "stretch"}, the kind of the exercise above it.
 
     A region belongs to the last ``:::{exercise}`` directive of a markdown cell before it, whose
-    title ends in "(core)" or "(stretch)". Raises MalformedRegion, naming file:line, otherwise.
+    title ends in " · core" or " · stretch". Raises MalformedRegion, naming file:line, otherwise.
     """
     kinds, exercise = {}, None  # exercise: (line, title) of the last directive seen
     for number, line, _, in_code_cell in cell_lines(text):

@@ -35,6 +35,12 @@ MATHJAX2_CONFIG = {
     },
     "SVG": {"font": "STIX-Web"},
     "messageStyle": "none",
+    # Screen readers read maths from MathML: AssistiveMML puts a visually hidden MathML copy
+    # (class MJX_Assistive_MathML) beside each typeset formula and hides the glyphs from them.
+    # The combined configuration bundles the extension; this keeps it on whatever a reader's
+    # MathJax menu cookie says.
+    "extensions": ["AssistiveMML.js"],
+    "menuSettings": {"assistiveMML": True},
 }
 
 

@@ -21,8 +21,8 @@ STACK_ORDER = ("o", "f", "i", "c")
 def stacked_weights(parameters):
     """The LSTM's gate weights stacked in STACK_ORDER, split as the loops use them.
 
-    The gate weights stacked in STACK_ORDER: the a_prev columns transposed, (n_a, 4 n_a), the xt
-    columns, (4 n_a, n_x), and the biases, (4 n_a, 1).
+    Returns the a_prev columns transposed, (n_a, 4 n_a), the xt columns, (4 n_a, n_x), and the
+    biases, (4 n_a, 1).
     """
     n_a = parameters["Wf"].shape[0]
     W = np.concatenate([parameters[f"W{g}"] for g in STACK_ORDER])  # (4 n_a, n_a + n_x)

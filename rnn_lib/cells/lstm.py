@@ -233,8 +233,8 @@ def lstm_backward(da, caches):
 def lstm_loss_and_gradients(X, Y, a0, parameters):
     """The LSTM's summed cross-entropy on X and Y from a0, and its gradients.
 
-    The summed cross-entropy of the LSTM on X (n_x, m, T_x) and targets Y (n_y, m, T_x) from a0
-    (n_a, m), and the gradient of every one of LSTM_PARAM_NAMES, with dx, da0 and dc0.
+    X is (n_x, m, T_x), Y (n_y, m, T_x) and a0 (n_a, m); the gradients are those of every one
+    of LSTM_PARAM_NAMES, with dx, da0 and dc0.
 
     lstm_forward, the output layer's backward, then lstm_backward: shared.loss_and_gradients.
     """

@@ -126,8 +126,8 @@ CELLS = {
 def get_cell(name):
     """The Cell called name, or name itself if it is a Cell.
 
-    The Cell called name ("rnn", "lstm" or "gru"), or name itself if it is a Cell (such as
-    rnn_lib.stacked_cell(2)); ValueError naming the choices otherwise.
+    The registered names are "rnn", "lstm" and "gru"; any Cell passes through unchanged (such as
+    rnn_lib.stacked_cell(2)); another name raises a ValueError that lists the choices.
     """
     if isinstance(name, Cell):
         return name

@@ -173,8 +173,8 @@ def _stacked_step(indices, state, parameters):
 def stacked_cell(n_layers):
     """The stack of n_layers layers as a Cell, for train, evaluate, sampling and decoding.
 
-    The stack of n_layers layers as a Cell, for rnn_lib.train, evaluate, sample_names and the
-    decoders: rnn_lib.train(names, cell=stacked_cell(2), hidden=63).
+    For example rnn_lib.train(names, cell=stacked_cell(2), hidden=63); rnn_lib.evaluate,
+    sample_names and the decoders take the same Cell.
     """
     check_integer("n_layers", n_layers)
     return Cell(

@@ -13,9 +13,13 @@ small file cannot make it allocate much more than the model it describes.
 """
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import secrets
+import socket
+import stat
 from typing import NamedTuple
 
 import numpy as np
@@ -29,14 +33,22 @@ from ..validation import (
     check_input_file,
     check_nesting,
     check_output_file,
+    quote_path,
 )
 from . import npz_reader
+from .names import check_vocabulary
 
 #: Bumped whenever the layout of the file changes; load_checkpoint refuses other versions.
 FORMAT_VERSION = 1
 #: The longest metadata, in characters of JSON (stored as 4 bytes each): a history of some
-#: 100,000 epochs. save_checkpoint refuses longer metadata, load_checkpoint does not read it.
+#: 30,000 epochs (see most_epochs). save_checkpoint refuses longer metadata, load_checkpoint
+#: does not read it.
 MAX_METADATA_CHARS = 4 << 20
+#: The most characters of JSON one number of a history can take ("-1.7976931348623157e+308").
+LONGEST_NUMBER = 24
+#: The temporary files save_checkpoint writes: .tmp-<host>-<pid>-<random>.npz, host a hash of
+#: the machine's name, pid the writing process; stale ones (their process gone) are removed.
+TEMPORARY_PATTERN = re.compile(r"\.tmp-([0-9a-f]{8})-([0-9]{1,10})-[0-9a-f]{12}\.npz")
 
 
 class Checkpoint(NamedTuple):
@@ -75,13 +87,7 @@ def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None,
     parameters = as_parameter_arrays(parameters)
     _check_model(parameters, chars, architecture)
     check_finite_parameters(parameters, architecture.param_names)
-    metadata = {
-        "format_version": FORMAT_VERSION,
-        "cell": cell,
-        "chars": chars,
-        "hyperparameters": hyperparameters or {},
-        "history": history or {},
-    }
+    metadata = _metadata(cell, chars, hyperparameters, history)
     arrays = {
         "metadata": np.array(_metadata_text(metadata)),
         **{
@@ -89,11 +95,20 @@ def save_checkpoint(path, parameters, chars, hyperparameters=None, history=None,
             for name in architecture.param_names
         },
     }
-    _write_atomically(check_output_file(path, "path"), arrays)
+    target = check_output_file(path, "path")
+    existed = os.path.exists(target)
+    try:
+        _write_atomically(target, arrays)
+    except OSError as error:
+        kept = "is unchanged" if existed else "was not written"
+        raise OSError(
+            f"could not write {quote_path(path)}: {error.strerror or error}; "
+            f"{quote_path(path)} {kept}"
+        ) from error
 
 
-def _metadata_text(metadata):
-    """The metadata as JSON text, checked as load_checkpoint will check it."""
+def _metadata_text(metadata, check=True):
+    """The metadata as JSON text, checked (its length too, unless not check) as load will."""
     check_nesting(metadata, "metadata")
     try:
         text = json.dumps(metadata)
@@ -101,30 +116,59 @@ def _metadata_text(metadata):
         raise ValueError(
             f"hyperparameters and history must be JSON-serialisable: {error}"
         ) from None
-    if len(text) > MAX_METADATA_CHARS:
+    if check and len(text) > MAX_METADATA_CHARS:
         raise ValueError(
             f"metadata must be at most {MAX_METADATA_CHARS} characters of JSON; got {len(text)}"
         )
     return text
 
 
+def most_epochs(chars, hyperparameters, history_keys, cell="rnn"):
+    """The most epochs whose history (len(history_keys) numbers each) a checkpoint can hold.
+
+    Every number is counted at its longest in JSON (LONGEST_NUMBER characters), so a run of
+    at most this many epochs can always be saved; 0 or less if even the vocabulary and the
+    hyperparameters leave no room (a vocabulary of hundreds of thousands of characters).
+    """
+    empty = {key: [] for key in history_keys}
+    base = len(_metadata_text(_metadata(cell, chars, hyperparameters, empty), check=False))
+    per_epoch = len(history_keys) * (LONGEST_NUMBER + 2)  # each number and its ", "
+    return (MAX_METADATA_CHARS - base) // per_epoch
+
+
+def _metadata(cell, chars, hyperparameters, history):
+    """The metadata dict a checkpoint stores."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "cell": cell,
+        "chars": chars,
+        "hyperparameters": hyperparameters or {},
+        "history": history or {},
+    }
+
+
 def _write_atomically(path, arrays):
     """np.savez(arrays) to a new temporary file beside path, fsync it, rename it onto path.
 
     Stop signals wait until this is over (rnn_lib.interrupts.deferred_signals), so the
-    temporary file is always either renamed or removed. Syncing the folder afterwards makes
+    temporary file is always either renamed or removed; one left by a process that was killed
+    (SIGKILL, a power cut) is removed by the next write into the folder. The temporary file is
+    readable by its owner only until it is complete; then it gets its final permissions (and,
+    where allowed, the group of the file it replaces). Syncing the folder afterwards makes
     the rename durable where the system allows it; it is best effort, since the new file is
     already in place.
     """
     folder = os.path.dirname(path) or "."
-    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else None
+    old = os.stat(path) if os.path.exists(path) else None
+    _remove_stale_temporaries(folder)
     with deferred_signals():
-        temporary, fd = _create_temporary(folder, mode)
+        temporary, fd = _create_temporary(folder)
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **arrays)
                 f.flush()
                 os.fsync(f.fileno())
+                _give_final_permissions(f.fileno(), old)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -133,28 +177,70 @@ def _write_atomically(path, arrays):
         _sync_folder(folder)
 
 
-def _create_temporary(folder, mode):
-    """A new file .tmp-<random>.npz in folder: (its path, a descriptor open for writing).
+def _give_final_permissions(fd, old):
+    """The mode (and group) of the replaced file old, or 0o666 less the umask for a new file."""
+    if old is None:
+        umask = os.umask(0o077)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    os.fchmod(fd, old.st_mode & 0o777)
+    if hasattr(os, "fchown") and os.fstat(fd).st_gid != old.st_gid:
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, old.st_gid)
 
-    It is created with permissions 0o666, which the umask reduces as for any new file, or gets
-    mode (the permissions of the file it will replace).
-    """
+
+def _host_tag():
+    """Eight hex digits naming this machine, so that a temporary file's pid can be trusted."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def temporary_name(pid=None):
+    """A new name .tmp-<host>-<pid>-<random>.npz for the temporary file of process pid."""
+    pid = os.getpid() if pid is None else pid
+    return f".tmp-{_host_tag()}-{pid}-{secrets.token_hex(6)}.npz"
+
+
+def _create_temporary(folder):
+    """A new file named by temporary_name in folder, 0o600: (its path, a descriptor to write)."""
     while True:
-        temporary = os.path.join(folder, f".tmp-{secrets.token_hex(6)}.npz")
+        temporary = os.path.join(folder, temporary_name())
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
-    if mode is not None:
-        try:
-            os.fchmod(fd, mode)
-        except BaseException:
-            os.close(fd)
+
+
+def _remove_stale_temporaries(folder):
+    """Remove the temporary files in folder that a process of this machine left when it died.
+
+    Only a regular file owned by this user whose name says it was written on this machine by
+    a process that no longer runs is removed; anything else, another machine's file on a shared
+    folder included, is left alone. Best effort: errors are ignored.
+    """
+    host = _host_tag()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = TEMPORARY_PATTERN.fullmatch(entry.name)
+            if not match or match[1] != host or _is_running(int(match[2])):
+                continue
             with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-    return temporary, fd
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid():
+                    os.unlink(entry.path)
+
+
+def _is_running(pid):
+    """Whether a process pid exists on this machine (this one included)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def _sync_folder(folder):
@@ -174,15 +260,7 @@ def _check_model(parameters, chars, architecture):
 
     parameters may be arrays or anything with a .shape (the headers of a file being read).
     """
-    if (
-        not isinstance(chars, str)
-        or not chars.startswith("\n")
-        or len(set(chars)) != len(chars)
-        or not _encodable(chars)
-    ):
-        raise ValueError(
-            "chars must be a string of distinct characters starting with '\\n', valid Unicode"
-        )
+    check_vocabulary(chars)
     known = architecture.sizes(parameters)
     for symbol in ("n_x", "n_y"):
         if known[symbol][0] != len(chars):
@@ -190,15 +268,6 @@ def _check_model(parameters, chars, architecture):
                 f"{known[symbol][1]} has {symbol}={known[symbol][0]}, but the vocabulary "
                 f"has {len(chars)} characters"
             )
-
-
-def _encodable(text):
-    """Whether text can be written as UTF-8 (it holds no lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def load_checkpoint(path):
@@ -229,12 +298,13 @@ def load_checkpoint(path):
         check_finite_parameters(parameters, architecture.param_names)
     except npz_reader.EntryError as error:
         raise ValueError(
-            f"checkpoint {path} is not an rnn_lib checkpoint (not a valid .npz file: {error})"
+            f"checkpoint {quote_path(path)} is not an rnn_lib checkpoint (not a valid .npz "
+            f"file: {error})"
         ) from None
     except _Refused as error:
-        raise ValueError(f"checkpoint {path} {error}") from None
+        raise ValueError(f"checkpoint {quote_path(path)} {error}") from None
     except (ValueError, OSError) as error:
-        raise ValueError(f"checkpoint {path}: {_reason(error)}") from None
+        raise ValueError(f"checkpoint {quote_path(path)}: {_reason(error)}") from None
     return Checkpoint(
         parameters,
         metadata["chars"],
@@ -273,10 +343,10 @@ def _read_metadata(archive, size):
         check_nesting(metadata, "metadata")
     except ValueError:
         raise _Refused(f"has metadata nested more than {MAX_NESTING} levels deep") from None
-    if metadata.get("format_version") != FORMAT_VERSION:
+    version = metadata.get("format_version")
+    if type(version) is not int or version != FORMAT_VERSION:
         raise _Refused(
-            f"has format version {metadata.get('format_version')!r}; "
-            f"this rnn_lib reads version {FORMAT_VERSION}"
+            f"has format version {version!r}; this rnn_lib reads version {FORMAT_VERSION}"
         )
     for key, kind in (("chars", str), ("hyperparameters", dict), ("history", dict)):
         if not isinstance(metadata.get(key), kind):

@@ -4,7 +4,7 @@ A corpus is a UTF-8 text file with one name per line. Its vocabulary is the end-
 "\\n" at index 0, followed by the characters of the corpus in sorted order; for the dinosaur
 corpus that is the seed's 27 symbols "\\nabc...z".
 
-A name of length L becomes L + 1 time steps in the seed's layout: the inputs are the zero vector
+A name of T_x - 1 letters becomes T_x time steps in the seed's layout: the inputs are the zero vector
 followed by the name's characters, the targets are the name's characters followed by "\\n".
 """
 
@@ -13,7 +13,13 @@ from importlib import resources
 
 import numpy as np
 
-from ..validation import check_input_file, check_integer
+from ..validation import (
+    check_fraction,
+    check_input_file,
+    check_integer,
+    check_seed,
+    quote_path,
+)
 
 #: The end-of-name token, always index 0 of a vocabulary.
 END = "\n"
@@ -65,13 +71,15 @@ def load_numbered_names(path):
         name = line.strip().lower()
         if len(name) > MAX_NAME_LENGTH:
             raise ValueError(
-                f"data file {path}, line {number}: a name of {len(name)} characters; "
+                f"data file {quote_path(path)}, line {number}: a name of {len(name)} characters; "
                 f"names are at most {MAX_NAME_LENGTH}"
             )
         if name:
             numbered.append((number, name))
     if not numbered:
-        raise ValueError(f"data file {path} holds only blank lines; expected one name per line")
+        raise ValueError(
+            f"data file {quote_path(path)} holds only blank lines; expected one name per line"
+        )
     return numbered
 
 
@@ -82,22 +90,24 @@ def _read_text(path):
         with open(path, "rb") as f:
             raw = f.read(MAX_CORPUS_BYTES + 1)
     except OSError as error:
-        raise ValueError(f"data file {path} cannot be read: {error.strerror}") from None
+        raise ValueError(f"data file {quote_path(path)} cannot be read: {error.strerror}") from None
     if len(raw) > MAX_CORPUS_BYTES:
         raise ValueError(
-            f"data file {path} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
+            f"data file {quote_path(path)} is larger than {MAX_CORPUS_BYTES:,} bytes, the most rnn_lib reads"
         )
     if b"\0" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
-        raise ValueError(f"data file {path} is binary, not text (NUL byte on line {line})")
+        raise ValueError(
+            f"data file {quote_path(path)} is binary, not text (NUL byte on line {line})"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         start = error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line = raw.count(b"\n", 0, start) + 1
-        raise ValueError(f"data file {path} is not UTF-8 text (line {line})") from None
+        raise ValueError(f"data file {quote_path(path)} is not UTF-8 text (line {line})") from None
     if not text:
-        raise ValueError(f"data file {path} is empty")
+        raise ValueError(f"data file {quote_path(path)} is empty")
     return text
 
 
@@ -125,6 +135,52 @@ def load_dinosaur_names():
     return load_names(dinosaur_names_path())
 
 
+def check_names(names, what="names"):
+    """Check that names is a list (or tuple, or other sequence) of strings, not one string.
+
+    A string is a sequence too: taken as a list of names it would be one name per character.
+
+    Raises:
+        ValueError like "names must be a list of names; got the str 'allosaurus' (wrap one name
+        in a list: ['allosaurus'])" or naming the first item that is not a str
+    """
+    if isinstance(names, (str, bytes, bytearray)):
+        shown = repr(names[:40]) + ("..." if len(names) > 40 else "")
+        raise ValueError(
+            f"{what} must be a list of names; got the {type(names).__name__} {shown} (one name "
+            "goes in a list of its own)"
+        )
+    try:
+        items = list(enumerate(names))
+    except TypeError:
+        raise ValueError(f"{what} must be a list of names; got {type(names).__name__}") from None
+    for position, name in items:
+        if not isinstance(name, str):
+            raise ValueError(
+                f"{what} must be a list of names (str); item {position} is "
+                f"{type(name).__name__} {name!r:.40}"
+            )
+
+
+def check_vocabulary(chars):
+    """Check that chars is a vocabulary: a str of distinct characters, "\\n" first, valid Unicode.
+
+    Raises:
+        ValueError like "chars must have '\\n' first (the end of a name); got 'abc\\n...'"
+    """
+    if not isinstance(chars, str):
+        raise ValueError(f"chars must be a string, '\\n' first; got {type(chars).__name__}")
+    if not chars.startswith(END):
+        raise ValueError(f"chars must have '\\n' first (the end of a name); got {chars!r:.40}")
+    if len(set(chars)) != len(chars):
+        twice = next(c for i, c in enumerate(chars) if c in chars[:i])
+        raise ValueError(f"chars must hold each character once; got {twice!r} twice")
+    try:
+        chars.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("chars must be valid Unicode; got a lone surrogate") from None
+
+
 def build_vocabulary(names):
     """The vocabulary of names: "\\n" (index 0, end of name), then their characters, sorted.
 
@@ -133,6 +189,7 @@ def build_vocabulary(names):
     Returns:
         str of distinct characters; chars[i] is the symbol of index i
     """
+    check_names(names)
     characters = set()
     for name in names:
         characters.update(name)
@@ -157,6 +214,7 @@ def check_known_characters(names, char_to_ix, role=""):
         ValueError naming the first name (by position) and its character not in char_to_ix, e.g.
         "dev name 3 ('t-rex') has the character '-', which is not in the vocabulary"
     """
+    check_names(names, f"{role} names" if role else "names")
     label = f"{role} name" if role else "name"
     for position, name in enumerate(names):
         for character in name:
@@ -228,8 +286,8 @@ def count_chars(names):
 def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
     """Split the names into a training set, a dev set and, if asked, a test set.
 
-    Shuffle the names with rng and cut off the last dev_fraction of them as a dev set, and, if
-    test_fraction > 0, a test set from the rest.
+    The dev set is the last dev_fraction of the names once rng has shuffled them; a positive
+    test_fraction cuts the test set from what remains.
 
     The dev set does not depend on test_fraction. The test set is the last
     round(test_fraction * len(names)) of the rest shuffled once more by rng (a seed makes a
@@ -244,6 +302,9 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
     Returns:
         train_names, dev_names -- two lists; train_names, dev_names, test_names with a test set
     """
+    check_names(names)
+    check_seed("rng", rng)
+    check_fraction("dev_fraction", dev_fraction)
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
         raise ValueError(f"test_fraction must be a number in [0, 1); got {test_fraction!r}")
     with_test = test_fraction != 0
@@ -251,8 +312,6 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
         raise ValueError(
             f"names must hold at least {2 + with_test} names to split; got {len(names)}"
         )
-    if isinstance(dev_fraction, bool) or not 0 < dev_fraction < 1:
-        raise ValueError(f"dev_fraction must be between 0 and 1; got {dev_fraction!r}")
     if not 0 <= test_fraction < 1 - dev_fraction:
         raise ValueError(
             f"test_fraction must be at least 0 and below 1 - dev_fraction = {1 - dev_fraction:g}; "
@@ -268,7 +327,7 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
 def _cut_off(names, count, rng):
     """Shuffle names and cut off the last count of them.
 
-    Shuffle names with np.random.default_rng(rng); return (the others, the last count of them),
+    The shuffle is np.random.default_rng(rng)'s; returns (the others, the cut-off ones), with
     count kept between 1 and len(names) - 1.
     """
     order = np.random.default_rng(rng).permutation(len(names))
@@ -292,8 +351,10 @@ def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):
     Returns:
         list of batches, each a list of names; together they hold every name once
     """
+    check_names(names)
     check_integer("batch_size", batch_size)
     check_integer("pool_batches", pool_batches)
+    check_seed("rng", rng)
     rng = np.random.default_rng(rng)
     shuffled = [names[i] for i in rng.permutation(len(names))]
     pool_size = pool_batches * batch_size

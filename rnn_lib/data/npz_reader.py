@@ -111,6 +111,8 @@ def read_header(archive, file_size, name):
     header = EntryHeader(shape, dtype, fortran_order, info, offset, prefix)
     if dtype.hasobject or dtype.kind not in "biufcSU":
         raise EntryError(f"{name} holds {dtype}, not numbers or text")
+    if not all(type(size) is int for size in shape):
+        raise EntryError(f"{name} declares the shape {shape!r}, not a tuple of integers")
     if any(size < 1 for size in shape):
         raise EntryError(f"{name} declares the shape {shape}, with an empty dimension")
     if offset + header.nbytes != info.file_size:

@@ -48,7 +48,7 @@ def split_streams(sequence, m):
     1-D array: indices, or a boolean mask of the same sequence, which then splits alike.
 
     Arguments:
-        sequence -- 1-D array of n symbols (n >= 2 m: every stream needs one input and one target)
+        sequence -- 1-D array of N_s symbols (N_s >= 2 m: every stream needs an input and a target)
         m -- number of streams, a positive integer
     Returns:
         streams -- (m, S) array (a copy), row i the i-th piece
@@ -96,12 +96,12 @@ def stream_chunks(indices, n_x, m, k):
     Deterministic: the same arguments give the same chunks, in order.
 
     Arguments:
-        indices -- 1-D int array of n vocabulary indices, n >= 2 m
+        indices -- 1-D int array of N_s vocabulary indices, N_s >= 2 m
         n_x -- vocabulary size (inputs and targets are one-hot over it)
         m -- number of streams (batch columns), a positive integer
         k -- steps per chunk, a positive integer
     Returns:
-        an iterator over count_chunks(n, m, k) pairs (X, Y), each float64 (n_x, m, k) (the last
+        an iterator over count_chunks(N_s, m, k) pairs (X, Y), each float64 (n_x, m, k) (the last
         (n_x, m, r) with r = (S - 1) - k (count - 1))
     """
     for name, value in (("n_x", n_x), ("m", m), ("k", k)):

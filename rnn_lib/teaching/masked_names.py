@@ -40,7 +40,7 @@ def mask_names(names, char_to_ix, positions):
 
 
 def every_position(names):
-    """Each name repeated once per character, with the positions 0 .. L - 1: (names, positions)."""
+    """Each name once per character, with the positions 0 .. len(name) - 1: (names, positions)."""
     repeated = [name for name in names for _ in name]
     positions = np.concatenate([np.arange(len(name)) for name in names])
     return repeated, positions

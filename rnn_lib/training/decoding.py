@@ -7,9 +7,10 @@ The log-probability of a name is that of the model writing exactly this name and
 over its T_x - 1 characters and the end-of-name "\\n" that closes it (c<T_x> = "\\n"), each
 distribution the model's own (temperature 1). Greedy decoding takes the most likely character at
 every step. Sampling draws it (rnn_lib.sample_names) and scores the names afterwards. Beam
-search keeps the beam_width most likely unfinished names at every step and extends them all;
-a name that ends leaves the beam and is kept with the finished ones, and the finished names are
-ranked by total log-probability. A name may have at most max_length characters: after that only
+search extends every unfinished name of its beam by every character and keeps the beam_width
+best of all these candidates together, finished or not; a candidate that ends leaves the beam
+and is kept with the finished ones, so the beam holds at most beam_width names, fewer once some
+have ended. The finished names are ranked by total log-probability. A name may have at most max_length characters: after that only
 the end-of-name may follow, with its true probability, so every log-probability returned here
 is the one name_log_probabilities gives for the same name.
 
@@ -24,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..cells.registry import get_cell
-from ..data.names import encode_names
+from ..data.names import check_names, encode_names
 from ..validation import check_integer
 from .sampling import sample_names
 
@@ -69,6 +70,7 @@ def name_log_probabilities(parameters, names, char_to_ix, cell="rnn"):
     Returns:
         float64 array (len(names),), each entry <= 0
     """
+    check_names(names)
     architecture = get_cell(cell)
     n_a = architecture.hidden_size(parameters)
     X, Y = encode_names(list(names), char_to_ix)
@@ -182,7 +184,8 @@ def beam_search(
     Arguments:
         parameters -- the model's parameters
         char_to_ix, ix_to_char -- the vocabulary's lookup tables
-        beam_width -- B, the number of hypotheses kept at every step
+        beam_width -- B, the number of candidates kept at every step, finished ones included
+            (those leave the beam, which is not refilled: at most B stay alive)
         max_length -- at most this many characters; then only the end-of-name may follow
         cell -- the architecture: "rnn", "lstm" or "gru"
         length_normalise -- rank finished names by log P / (length + 1) instead of log P
@@ -192,11 +195,35 @@ def beam_search(
     check_integer("beam_width", beam_width)
     check_integer("max_length", max_length)
     architecture, n_a, chars = _vocabulary(parameters, char_to_ix, ix_to_char, cell)
+    state = tuple(np.zeros((n_a, 1)) for _ in range(architecture.state_count))
+
+    def step(idx, state):
+        return architecture.step(idx, state, parameters)
+
+    return beam_loop(step, state, chars, beam_width, max_length, length_normalise)
+
+
+def beam_loop(step, state, chars, beam_width, max_length=50, length_normalise=False):
+    """Beam search over any model that scores the next character from a state, best first.
+
+    The loop of beam_search, for a model given as a function: step(idx, state) runs the model
+    once on k beams, idx (k,) the index of each beam's last character (None at the first step,
+    when the one beam is empty), state a tuple of arrays whose column j is beam j's state; it
+    returns the new state and the scores (n_y, k) whose log-softmax is log p(next | beam).
+    Beams are extended with beam_step; the state columns follow the beams they belong to.
+
+    Arguments:
+        step -- the model, (idx, state) -> (state, scores)
+        state -- the initial state, a tuple of (n, 1) arrays
+        chars -- the vocabulary as one string in index order, "\\n" (the end) among them
+        beam_width, max_length, length_normalise -- as for beam_search
+    Returns:
+        list of at most beam_width Decoded(text, log_probability), best first
+    """
     not_end = np.array([c != END for c in chars])
     alive, finished, idx = [("", 0.0)], [], None
-    state = tuple(np.zeros((n_a, 1)) for _ in range(architecture.state_count))
     for length in range(max_length + 1):
-        state, scores = architecture.step(idx, state, parameters)
+        state, scores = step(idx, state)
         log_probs = log_softmax(scores)
         if length == max_length:
             log_probs[not_end] = -np.inf
@@ -211,6 +238,6 @@ def beam_search(
             break
         column = {text: i for i, (text, _) in enumerate(alive)}
         state = tuple(s[:, [column[text[:-1]] for text, _ in next_alive]] for s in state)
-        idx = np.array([char_to_ix[text[-1]] for text, _ in next_alive])
+        idx = np.array([chars.index(text[-1]) for text, _ in next_alive])
         alive = next_alive
     return _ranked(finished, length_normalise)[:beam_width]

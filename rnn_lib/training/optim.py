@@ -55,7 +55,9 @@ def _norm_factors(gradients):
     with largest = max |g|, so that no square is out of range. factor is 0 for all-zero
     gradients and inf or nan if an entry is.
     """
-    parameter_gradients = [g for key, g in gradients.items() if key not in STATE_GRADIENTS]
+    parameter_gradients = [
+        _as_float_gradient(key, g) for key, g in gradients.items() if key not in STATE_GRADIENTS
+    ]
     total = sum(np.vdot(g, g).real for g in parameter_gradients)
     if _NORMAL_SUM_OF_SQUARES <= total < np.inf or not parameter_gradients:
         return 1.0, float(np.sqrt(total))
@@ -65,6 +67,18 @@ def _norm_factors(gradients):
     return largest, float(
         np.sqrt(sum(np.vdot(g / largest, g / largest).real for g in parameter_gradients))
     )
+
+
+def _as_float_gradient(key, gradient):
+    """A gradient as a float64 array (integers too, whose squares would wrap around).
+
+    Raises:
+        ValueError like "dWax must hold numbers (ints or floats); got an array of bool"
+    """
+    array = np.asarray(gradient)
+    if array.dtype.kind not in "iuf":
+        raise ValueError(f"{key} must hold numbers (ints or floats); got an array of {array.dtype}")
+    return array.astype(np.float64, copy=False)
 
 
 def clip_by_norm(gradients, max_norm):
@@ -108,25 +122,34 @@ def update_parameters(parameters, gradients, learning_rate):
         parameters (the same dict, for convenience)
     """
     check_positive_number("learning_rate", learning_rate)
+    check_update(parameters, gradients)
+    for name, value in parameters.items():
+        value -= learning_rate * gradients[f"d{name}"]
+    return parameters
+
+
+def check_update(parameters, gradients):
+    """Check what every update rule needs before it changes anything.
+
+    The parameters are float numpy arrays (updated in place), and gradients holds "d" + name
+    for each, an array of numbers of exactly the parameter's shape (never broadcast).
+
+    Raises:
+        ValueError naming the missing gradients, or the first of the wrong shape or kind
+    """
     check_updatable(parameters)
-    _check_gradient_keys(parameters, gradients)
+    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
+    if missing:
+        raise ValueError(
+            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
+        )
     for name, value in parameters.items():
         grad = gradients[f"d{name}"]
         if np.shape(grad) != np.shape(value):
             raise ValueError(
                 f"d{name} must have the shape of {name}, {np.shape(value)}; got {np.shape(grad)}"
             )
-        value -= learning_rate * grad
-    return parameters
-
-
-def _check_gradient_keys(parameters, gradients):
-    """Check that gradients holds "d" + name for every parameter; name the missing ones."""
-    missing = [f"d{name}" for name in parameters if f"d{name}" not in gradients]
-    if missing:
-        raise ValueError(
-            f"gradients lacks {', '.join(missing)}, needed to update {', '.join(parameters)}"
-        )
+        _as_float_gradient(f"d{name}", grad)
 
 
 class Adam:
@@ -149,7 +172,8 @@ class Adam:
         check_positive_number("learning_rate", learning_rate)
         check_positive_number("eps", eps)
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= beta < 1:
+            is_number = isinstance(beta, (int, float, np.integer, np.floating))
+            if isinstance(beta, (bool, np.bool_)) or not is_number or not 0 <= beta < 1:
                 raise ValueError(f"{name} must be in [0, 1); got {beta!r}")
         self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
         self.t = 0
@@ -159,8 +183,13 @@ class Adam:
     def step(self, parameters, gradients):
         """Update every parameter in place from its gradient "d" + name; returns parameters."""
         check_positive_number("learning_rate", self.learning_rate)
-        check_updatable(parameters)
-        _check_gradient_keys(parameters, gradients)
+        check_update(parameters, gradients)
+        for name, value in parameters.items():
+            if name in self.m and self.m[name].shape != value.shape:
+                raise ValueError(
+                    f"Adam's moments of {name} are {self.m[name].shape} from its earlier steps; "
+                    f"got {name} of {value.shape} (use a new Adam for another model)"
+                )
         self.t += 1
         correction1 = 1.0 - self.beta1**self.t
         correction2 = 1.0 - self.beta2**self.t

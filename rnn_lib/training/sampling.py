@@ -10,16 +10,31 @@ import numpy as np
 
 from ..activations import softmax
 from ..cells.registry import get_cell
-from ..validation import as_parameter_arrays, check_integer, check_positive_number
+from ..validation import as_parameter_arrays, check_integer, check_positive_number, check_seed
+
+#: How many times sample_names draws again the names shorter than min_length before it gives up.
+MAX_REDRAWS = 1000
 
 
-def _check_sampling_options(temperature, top_k, max_length, n_y):
+def check_top_k(top_k, n_y):
+    """Check that top_k is None or an integer from 1 to n_y (a bool is not an integer here)."""
+    if top_k is None:
+        return
+    try:
+        check_integer("top_k", top_k, 1, n_y)
+    except ValueError:
+        raise ValueError(
+            f"top_k must be None or an integer from 1 to n_y={n_y}; got {top_k!r}"
+        ) from None
+
+
+def _check_sampling_options(temperature, top_k, lengths, n_y):
+    """Check temperature, top_k and lengths = (min_length, max_length), min <= max."""
     check_positive_number("temperature", temperature)
-    if top_k is not None and (
-        isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= n_y
-    ):
-        raise ValueError(f"top_k must be None or an integer from 1 to n_y={n_y}; got {top_k!r}")
+    check_top_k(top_k, n_y)
+    min_length, max_length = lengths
     check_integer("max_length", max_length)
+    check_integer("min_length", min_length, 0, max_length)
 
 
 def next_char_distribution(scores, temperature=1.0, top_k=None):
@@ -40,6 +55,9 @@ def next_char_distribution(scores, temperature=1.0, top_k=None):
     """
     check_positive_number("temperature", temperature)
     scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 2:
+        raise ValueError(f"scores must be (n_y, m), 2-dimensional; got {scores.shape}")
+    check_top_k(top_k, scores.shape[0])
     if not np.isfinite(scores).all():
         raise ValueError("scores must be finite numbers; got nan or inf (a model that overflows?)")
     with np.errstate(over="ignore"):
@@ -64,6 +82,7 @@ def sample_names(
     rng=None,
     max_length=50,
     cell="rnn",
+    min_length=0,
 ):
     """Draw n names at once: one forward step per character for the whole batch.
 
@@ -74,7 +93,9 @@ def sample_names(
     All names draw from one random stream, step by step across the batch, so the same seed
     gives the same n names, but the first k of n names are not the names drawn with n = k.
     Memory follows the characters drawn: finished names leave the batch, and each step keeps
-    only the characters it drew (never an n x max_length table).
+    only the characters it drew (never an n x max_length table). Names shorter than min_length
+    are drawn again (the others are kept as drawn), so the names follow the model's
+    distribution given a length of at least min_length.
 
     Arguments:
         parameters -- the model's parameters (arrays or nested lists), e.g. for the RNN
@@ -86,25 +107,51 @@ def sample_names(
         rng -- a numpy Generator or a seed
         max_length -- a name stops after this many drawn characters
         cell -- the architecture: "rnn", "lstm" or "gru" (see rnn_lib.cells)
+        min_length -- the shortest name, 0 to max_length (0: an empty name may come)
     Returns:
         list of n strings, each ending in "\\n"
+    Raises:
+        ValueError for bad input, or if after MAX_REDRAWS rounds some names are still shorter
+        than min_length (a model that nearly always ends its names sooner)
     """
     architecture = get_cell(cell)
     parameters = as_parameter_arrays(parameters)
     known = architecture.sizes(parameters)
     n_a, n_y = known["n_a"][0], known["n_y"][0]
-    _check_sampling_options(temperature, top_k, max_length, n_y)
+    _check_sampling_options(temperature, top_k, (min_length, max_length), n_y)
     check_integer("n", n)
+    check_seed("rng", rng)
     if len(ix_to_char) != n_y or "\n" not in char_to_ix:
         raise ValueError(
             f"the vocabulary must hold n_y={n_y} characters including '\\n'; got {len(ix_to_char)}"
         )
     rng = np.random.default_rng(rng)
-    options = (temperature, top_k)
-    drawn, lengths = _draw_indices(
-        architecture, parameters, (n_a, n_y), n, options, rng, max_length, char_to_ix["\n"]
+    return _draw_names(
+        (architecture, parameters, (n_a, n_y)), n, (temperature, top_k), rng,
+        (min_length, max_length), (char_to_ix["\n"], ix_to_char),
+    )  # fmt: skip
+
+
+def _draw_names(model, n, options, rng, lengths, vocabulary):
+    """n names drawn by _draw_indices, those shorter than min_length drawn again.
+
+    Arguments:
+        model -- (architecture, parameters, (n_a, n_y));  options -- (temperature, top_k)
+        lengths -- (min_length, max_length);  vocabulary -- (index of "\\n", ix_to_char)
+    """
+    (min_length, max_length), (end, ix_to_char) = lengths, vocabulary
+    names, short = [None] * n, np.arange(n)
+    for _ in range(MAX_REDRAWS):
+        drawn, drawn_lengths = _draw_indices(*model, len(short), options, rng, max_length, end)
+        for position, name in zip(short.tolist(), _spell(drawn, drawn_lengths, ix_to_char)):
+            names[position] = name
+        short = short[drawn_lengths < min_length]
+        if not len(short):
+            return names
+    raise ValueError(
+        f"min_length={min_length}: after {MAX_REDRAWS} draws {len(short)} names are still "
+        "shorter; the model nearly always ends its names sooner"
     )
-    return _spell(drawn, lengths, ix_to_char)
 
 
 def _draw_indices(architecture, parameters, sizes, n, options, rng, max_length, end):
@@ -162,7 +209,7 @@ def _spell(drawn, lengths, ix_to_char):
 
 def sample(
     parameters, char_to_ix, ix_to_char, temperature=1.0, top_k=None, rng=None, max_length=50,
-    cell="rnn",
+    cell="rnn", min_length=0,
 ):  # fmt: skip
     """Draw one name from the RNN, as the seed's sample does, plus temperature, top_k and rng.
 
@@ -174,12 +221,14 @@ def sample(
         rng -- a numpy Generator or a seed
         max_length -- stop after this many characters (the seed's 50)
         cell -- the architecture: "rnn", "lstm" or "gru"
+        min_length -- the shortest name (see sample_names)
     Returns:
         the name as a string ending in "\\n"
     """
     names = sample_names(
-        parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length, cell
-    )
+        parameters, char_to_ix, ix_to_char, 1, temperature, top_k, rng, max_length, cell,
+        min_length,
+    )  # fmt: skip
     return names[0]
 
 

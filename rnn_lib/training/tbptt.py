@@ -117,6 +117,13 @@ def _train_epoch(chunks, parameters, update, carry_state):
     return total, chars, updates
 
 
+def _epoch_offsets(random_offset, k, epochs, seed):
+    """Where each epoch's stream starts: 0, or a draw from 0 .. k - 1 per epoch."""
+    if not random_offset:
+        return np.zeros(epochs, dtype=int)
+    return np.random.default_rng(seed).integers(0, k, size=epochs)
+
+
 def _initial_parameters(parameters, hidden, n_x, seed):
     """A float64 copy of the given parameters, checked against hidden and n_x, or fresh ones."""
     check_integer("n_x", n_x)
@@ -146,6 +153,7 @@ def train_tbptt(
     clip="norm",
     clip_threshold=1.0,
     carry_state=True,
+    random_offset=False,
     parameters=None,
     seed=0,
     progress=False,
@@ -158,18 +166,18 @@ def train_tbptt(
     boundary. With carry_state=False every chunk starts from a zero state instead.
 
     Arguments:
-        indices -- the stream, a 1-D int array of vocabulary indices (n >= 2 m)
-        n_x -- vocabulary size
+        indices -- the stream, a 1-D int array of vocabulary indices (N_s >= 2 m)
+        n_x -- vocabulary size;  epochs -- passes over the stream
         hidden -- hidden units n_a;  m -- streams (batch columns);  k -- steps per chunk
-        epochs -- passes over the stream
         learning_rate, optimizer ("adam" or "sgd"), clip ("norm", "value" or "none"),
             clip_threshold -- the update of every chunk (see optim.make_update), at a
             constant learning rate
         carry_state -- carry the state between chunks (True) or reset it to zero (False)
+        random_offset -- start each epoch 0 to k - 1 symbols into the stream (drawn with seed):
+            the chunk boundaries fall elsewhere in the text every epoch
         parameters -- initial parameters (copied; the caller's are not changed), or None to
             draw them with initialize_parameters(hidden, n_x, n_x, seed)
-        seed -- seed of the initial parameters
-        progress -- show a tqdm progress bar over the epochs
+        seed -- seed of the initial parameters and of the offsets;  progress -- a tqdm bar
     Returns:
         TBPTTResult(parameters, hyperparameters, history); history holds, per epoch, lists of
         epoch, seconds since the start, loss_per_char (mean over the epoch's chunks, each
@@ -177,15 +185,16 @@ def train_tbptt(
     """
     settings = dict(hidden=hidden, m=m, k=k, epochs=epochs, learning_rate=learning_rate)
     settings.update(optimizer=optimizer, clip=clip, clip_threshold=clip_threshold)
-    settings.update(carry_state=bool(carry_state), seed=seed)
+    settings.update(carry_state=bool(carry_state), random_offset=bool(random_offset), seed=seed)
     for name in ("hidden", "m", "k", "epochs"):
         check_integer(name, settings[name])
     update = optim.make_update(optimizer, clip, clip_threshold, learning_rate)
     parameters = _initial_parameters(parameters, hidden, n_x, seed)
     history = {key: [] for key in HISTORY_KEYS}
+    offsets = _epoch_offsets(random_offset, k, epochs, seed)
     start = time.perf_counter()
     for epoch in tqdm(range(1, epochs + 1), unit="epoch", disable=not progress, leave=False):
-        chunks = stream_chunks(indices, n_x, m, k)
+        chunks = stream_chunks(np.asarray(indices)[offsets[epoch - 1] :], n_x, m, k)
         total, chars, updates = _train_epoch(chunks, parameters, update, carry_state)
         record = (epoch, time.perf_counter() - start, total / chars, chars, updates)
         for key, value in zip(HISTORY_KEYS, record, strict=True):
@@ -194,7 +203,7 @@ def train_tbptt(
 
 
 def predict_stream(parameters, indices, m=1, reset_every=None, chunk=256):
-    """The RNN's predictions along a stream read from a zero state: y_hat (n_y, m, L - 1).
+    """The RNN's predictions along a stream read from a zero state: y_hat (n_y, m, T).
 
     The stream is cut into m contiguous streams (data.streams.split_streams); column j's step t
     reads symbol t and predicts symbol t + 1. The state is carried along the whole stream, or
@@ -202,12 +211,12 @@ def predict_stream(parameters, indices, m=1, reset_every=None, chunk=256):
 
     Arguments:
         parameters -- dict of Wax, Waa, Wya, ba, by
-        indices -- 1-D int array of vocabulary indices, n >= 2 m
+        indices -- 1-D int array of N_s vocabulary indices, N_s >= 2 m
         m -- number of streams
         reset_every -- None (never reset), or a positive number of steps
         chunk -- steps per forward pass when the state is carried (bounds memory, not results)
     Returns:
-        y_hat -- (n_y, m, L - 1), L = n // m
+        y_hat -- (n_y, m, T), T = S - 1 steps per stream of S = N_s // m symbols
     """
     if reset_every is not None:
         check_integer("reset_every", reset_every)

@@ -20,6 +20,8 @@ from ..cells.registry import get_cell
 from ..data.names import (
     build_vocabulary,
     check_known_characters,
+    check_names,
+    check_vocabulary,
     count_chars,
     encode_indices,
     encode_names,
@@ -28,7 +30,13 @@ from ..data.names import (
     name_indices,
 )
 from ..loss import compute_loss, perplexity
-from ..validation import as_parameter_arrays, check_integer, check_positive_number
+from ..validation import (
+    as_parameter_arrays,
+    check_flag,
+    check_integer,
+    check_positive_number,
+    check_seed,
+)
 from . import optim
 
 #: What train's history records, one entry per epoch.
@@ -137,6 +145,7 @@ def check_hyperparameters(settings):
         check_integer(name, settings[name])
     for name in ("learning_rate", "clip_threshold"):
         check_positive_number(name, settings[name])
+    check_seed("seed", settings["seed"], generator=False)  # a Generator could not be stored
     get_cell(settings["cell"])
     optim.check_update_choices(
         optimizer=settings["optimizer"], clip=settings["clip"], schedule=settings["schedule"]
@@ -259,9 +268,13 @@ def _record_epoch(history, epoch, seconds, train_loss_per_char, dev):
 
 def _vocabulary(train_names, dev_names, chars):
     """The run's vocabulary (given, or train_names'), checked against every name."""
+    check_names(train_names, "train_names")
+    if dev_names is not None:
+        check_names(dev_names, "dev_names")
     if not train_names:
         raise ValueError("train_names must hold at least one name; got none")
     chars = build_vocabulary(train_names) if chars is None else chars
+    check_vocabulary(chars)
     char_to_ix, _ = index_maps(chars)
     check_known_characters(train_names, char_to_ix, "training")
     if dev_names:
@@ -301,6 +314,7 @@ def train(
         clip_threshold=clip_threshold, schedule=schedule, seed=seed,
     )  # fmt: skip
     check_hyperparameters(settings)
+    check_flag("progress", progress)
     architecture = get_cell(cell)
     settings["cell"] = architecture.name  # JSON-ready, as checkpoints store it
     chars, char_to_ix = _vocabulary(train_names, dev_names, chars)

@@ -18,19 +18,33 @@ from .nb04_clipping import check_clip, check_clip_by_norm
 from .nb05_sampling import check_next_char_distribution, check_sample_indices
 from .nb06_training import check_adam_update, check_loss_per_char, check_optimize
 from .nb07_vanishing import check_gradient_norms_through_time
-from .nb08_gated import check_gru_cell_forward, check_lstm_cell_backward, check_lstm_cell_forward
+from .nb08_gated import (
+    check_gru_cell_forward,
+    check_lstm_cell_backward,
+    check_lstm_cell_forward,
+    stop_if_gradient_check_fails,
+)
 from .nb09_streams import check_stream_chunks, check_truncated_gradients, check_truncation_gap
-from .nb10_beyond import check_beam_step, check_bidirectional_output, check_embedding_backward
+from .nb10_beyond import (
+    check_beam_step,
+    check_best_first_names,
+    check_bidirectional_output,
+    check_embedding_gradient,
+)
+from .nb11_attention import check_attend, check_attention_backward
 
 __all__ = [
     "CheckFailed",
     "check_adam_update",
+    "check_attend",
+    "check_attention_backward",
     "check_beam_step",
+    "check_best_first_names",
     "check_bidirectional_output",
     "check_clip",
     "check_clip_by_norm",
     "check_compute_loss",
-    "check_embedding_backward",
+    "check_embedding_gradient",
     "check_encode_name",
     "check_gradient_norms_through_time",
     "check_gru_cell_forward",
@@ -50,6 +64,7 @@ __all__ = [
     "check_tanh",
     "check_truncated_gradients",
     "check_truncation_gap",
+    "stop_if_gradient_check_fails",
     "guard",
     "hidden_cases",
 ]

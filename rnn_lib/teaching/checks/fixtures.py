@@ -9,7 +9,7 @@ import numpy as np
 
 from ...activations import softmax
 from ...training.seed_recipe import SEED_CHARS
-from .compare import expect_array, plant
+from .compare import CheckFailed, arrays_match, expect_array, plant
 
 #: The characters of the dinosaur-name model: index 0 is the newline that ends a name.
 VOCABULARY = SEED_CHARS
@@ -53,7 +53,7 @@ OUTPUT_MISTAKES = (
 )
 
 
-def expect_prediction(name, got, a_next, expected, Wy, by):
+def expect_prediction(name, got, a_next, expected, Wy, by, more_mistakes=()):
     """Check a cell step's prediction softmax(Wy a_next + by), naming the output layer's mistakes.
 
     Arguments:
@@ -61,6 +61,52 @@ def expect_prediction(name, got, a_next, expected, Wy, by):
         got, expected -- the student's and the reference's prediction, (n_y, m)
         a_next -- the reference's new state, (n_a, m), from which both were computed
         Wy, by -- the output layer's weights, (n_y, n_a) and (n_y, 1)
+        more_mistakes -- (message, planted result) pairs to try after the output layer's own
     """
     __tracebackhide__ = True
-    expect_array(name, got, expected, plant(OUTPUT_MISTAKES, a_next, Wy, by))
+    mistakes = plant(OUTPUT_MISTAKES, a_next, Wy, by) + list(more_mistakes)
+    expect_array(name, got, expected, mistakes, axis_names=("row {}", "batch column {}"))
+
+
+def _field_matches(got, expected):
+    """Whether a cache field holds the reference's value (a dict: the same arrays by key)."""
+    if isinstance(expected, dict):
+        return (
+            isinstance(got, dict)
+            and got.keys() == expected.keys()
+            and all(arrays_match(got[k], expected[k]) for k in expected)
+        )
+    return arrays_match(got, expected)
+
+
+def expect_cache(name, got, expected):
+    """Raise CheckFailed unless the cache ``got`` holds the fields of ``expected`` in its order.
+
+    Arguments:
+        name -- the function whose cache it is ("rnn_cell_forward")
+        got -- the student's cache: a tuple with the fields in the order of the NamedTuple
+        expected -- the reference's cache, a NamedTuple (CellCache, LSTMCellCache)
+    The message names the first wrong field and, when it holds another field's value, which.
+    """
+    __tracebackhide__ = True
+    fields = expected._fields
+    layout = f"({', '.join(fields)})"
+    if got is None:
+        raise CheckFailed(f"the cache of {name} is None: return the tuple {layout}")
+    if not isinstance(got, (tuple, list)) or len(got) != len(fields):
+        size = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
+        raise CheckFailed(f"the cache of {name} should be the tuple {layout}; got {size}")
+    for position, field in enumerate(fields):
+        if _field_matches(got[position], expected[position]):
+            continue
+        holds = [
+            other for j, other in enumerate(fields) if _field_matches(got[position], expected[j])
+        ]
+        if holds:
+            raise CheckFailed(
+                f"cache[{position}] should be {field} but holds {holds[0]}: the cache is "
+                f"{layout}, in this order (the backward pass unpacks it by position)"
+            )
+        if isinstance(expected[position], dict):
+            raise CheckFailed(f"cache[{position}] should be {field}, the dict of parameters")
+        expect_array(f"cache[{position}] ({field})", got[position], expected[position])

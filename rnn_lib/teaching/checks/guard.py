@@ -89,9 +89,12 @@ RULES = {
     "check_truncation_gap": Rule(
         ("truncation_gap",), ("truncated_gradients", "rnn_loss_and_gradients", "global_norm")
     ),
-    "check_embedding_backward": Rule(("embedding_backward",)),
+    "check_embedding_gradient": Rule(("embedding_backward",)),
     "check_bidirectional_output": Rule(("bidirectional_forward",), ("softmax",)),
     "check_beam_step": Rule(("beam_search",)),
+    "check_best_first_names": Rule(("beam_search",)),
+    "check_attend": Rule(("attention_step_forward",)),
+    "check_attention_backward": Rule(("attention_step_backward",)),
 }
 
 

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from ...cells.rnn import rnn_cell_forward, rnn_forward
+from ...cells.rnn import PARAM_NAMES, rnn_cell_forward, rnn_forward
 from ...loss import compute_loss
-from .compare import CheckFailed, expect_array, expect_tuple, passed, plant
+from .compare import CheckFailed, call_twice, expect_array, expect_tuple, passed, plant
+from .diagnosis import altered
 from .fixtures import VOCABULARY, rnn_parameters
 
 
@@ -60,7 +61,7 @@ def check_encode_name(encode_name):
     __tracebackhide__ = True
     name = "zuniceratops"
     char_to_ix = {c: i for i, c in enumerate(VOCABULARY)}
-    result = encode_name(name, char_to_ix)
+    result = call_twice("encode_name", encode_name, name, char_to_ix)
     expect_tuple("encode_name", result, ("X", "Y"))
     expected_X = _one_hot_columns([None] + _indices(name))
     for got, which in zip(result, "XY", strict=True):
@@ -103,18 +104,42 @@ FORWARD_MISTAKES = (
 )
 
 
+#: What the axes of a sequence's states and predictions hold, for diagnosis.transformed.
+SEQUENCE_AXES = ("row {}", "batch column {}", "time step {}")
+
+
+def _parameters(named):
+    """The RNN's parameters out of a dict of named inputs (for diagnosis.altered)."""
+    return {name: named[name] for name in PARAM_NAMES}
+
+
 def check_rnn_forward(rnn_forward_fn):
     """Check rnn_forward(X, a0, parameters) -> a, y_hat, caches against rnn_lib's."""
     __tracebackhide__ = True
     rng = np.random.default_rng(3)
     p = rnn_parameters(rng, n_x=4, n_a=5, n_y=3)
     X, a0 = rng.standard_normal((4, 2, 6)), rng.standard_normal((5, 2))
-    result = rnn_forward_fn(X, a0, p)
+    result = call_twice("rnn_forward", rnn_forward_fn, X, a0, p)
     expect_tuple("rnn_forward", result, ("a", "y_hat", "caches"))
     expected_a, expected_y, _ = rnn_forward(X, a0, p)
     mistakes = plant(FORWARD_MISTAKES, X, a0, p)
-    expect_array("a", result[0], expected_a, [(m, wrong[0]) for m, wrong in mistakes])
-    expect_array("y_hat", result[1], expected_y, [(m, wrong[1]) for m, wrong in mistakes])
+    mistakes += altered(
+        lambda v: rnn_forward(v["X"], v["a0"], _parameters(v))[:2], {"X": X, "a0": a0, **p}
+    )
+    expect_array(
+        "a",
+        result[0],
+        expected_a,
+        [(m, wrong[0]) for m, wrong in mistakes],
+        axis_names=SEQUENCE_AXES,
+    )
+    expect_array(
+        "y_hat",
+        result[1],
+        expected_y,
+        [(m, wrong[1]) for m, wrong in mistakes],
+        axis_names=SEQUENCE_AXES,
+    )
     if len(result[2]) != X.shape[2]:
         raise CheckFailed(
             f"caches should hold one cache per step, {X.shape[2]}; got {len(result[2])}"
@@ -151,13 +176,42 @@ LOSS_MISTAKES = (
 )
 
 
+#: What an answer whose cross-entropy takes the log of the targets is told.
+SWAPPED_ARGUMENTS = (
+    "the arguments of the cross-entropy are swapped: it takes the log of Y, whose zeros give "
+    "log 0 = -inf, instead of the log of the predictions Y_hat. The loss is -sum(Y * log(Y_hat)), "
+    "compute_loss(Y_hat, Y)"
+)
+
+
+def _swapped(compute_loss_fn):
+    """Whether the answer is not finite even where every probability is > 0 and nothing is padded."""
+    rng = np.random.default_rng(14)
+    Y_hat = rng.dirichlet(np.ones(5), size=(2, 3)).transpose(2, 0, 1)
+    Y = np.zeros_like(Y_hat)
+    np.put_along_axis(Y, rng.integers(0, 5, size=(1, 2, 3)), 1.0, axis=0)
+    with np.errstate(all="ignore"):
+        return not np.all(np.isfinite(compute_loss_fn(Y_hat, Y)))
+
+
+def _swapped_loss(Y_hat, Y):
+    """compute_loss with its arguments exchanged, as the library computes it."""
+    try:
+        with np.errstate(all="ignore"):
+            return compute_loss(Y, Y_hat)
+    except ValueError:
+        return np.nan
+
+
 def check_compute_loss(compute_loss_fn):
     """Check compute_loss(Y_hat, Y) on a batch with a padded step and a zero probability."""
     __tracebackhide__ = True
     Y_hat, Y = _loss_batch()
     with np.errstate(all="ignore"):
-        got = compute_loss_fn(Y_hat, Y)
+        got = call_twice("compute_loss", compute_loss_fn, Y_hat, Y)
     if np.ndim(got) == 0 and not np.isfinite(got):
+        if _swapped(compute_loss_fn):
+            raise CheckFailed(f"the loss is {float(got)}: {SWAPPED_ARGUMENTS}")
         raise CheckFailed(
             f"the loss is {float(got)}: the test gives probability 0 to a character that is never "
             "the target, and has an all-zero (padded) column of Y. Y * log(Y_hat) there is "
@@ -166,5 +220,6 @@ def check_compute_loss(compute_loss_fn):
     expected = compute_loss(Y_hat, Y)
     chars = int(Y.sum())
     mistakes = plant(LOSS_MISTAKES, expected, chars, Y.shape[1], chars=chars)
+    mistakes.append((SWAPPED_ARGUMENTS, _swapped_loss(Y_hat, Y)))
     expect_array("the loss", got, expected, mistakes)
     passed(f"compute_loss: {float(got):.4f} nats, padding ignored")

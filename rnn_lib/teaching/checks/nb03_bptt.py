@@ -3,6 +3,8 @@
 import numpy as np
 
 from ...cells.rnn import (
+    PARAM_NAMES,
+    CellCache,
     rnn_backward,
     rnn_cell_backward,
     rnn_cell_forward,
@@ -10,7 +12,8 @@ from ...cells.rnn import (
     step_gradients,
 )
 from ..gradcheck import numerical_gradient
-from .compare import CheckFailed, expect_array, expect_keys, passed, plant, stretch
+from .compare import CheckFailed, call_twice, expect_array, expect_keys, passed, plant, stretch
+from .diagnosis import altered
 from .fixtures import one_hot, rnn_parameters
 
 CELL_GRADIENTS = ("dWax", "dWaa", "dWya", "dba", "dby", "da_prev")
@@ -109,6 +112,11 @@ CELL_BACKWARD_MISTAKES = (
 )
 
 
+def _parameters(named):
+    """The RNN's parameters out of a dict of named inputs (for diagnosis.altered)."""
+    return {name: named[name] for name in PARAM_NAMES}
+
+
 def check_rnn_cell_backward(cell_backward):
     """Check rnn_cell_backward(y, da_next, cache, parameters) against rnn_lib's."""
     __tracebackhide__ = True
@@ -119,10 +127,18 @@ def check_rnn_cell_backward(cell_backward):
     _, _, cache = rnn_cell_forward(xt, a_prev, p)
     y = one_hot(rng, n_y, (m,))
     da_next = rng.standard_normal((n_a, m))
-    got = cell_backward(y, da_next, cache, p)
+    got = call_twice("rnn_cell_backward", cell_backward, y, da_next, cache, p)
     expect_keys("the gradients", got, CELL_GRADIENTS)
     expected = rnn_cell_backward(y, da_next, cache, p)
-    _expect_gradients(got, expected, plant(CELL_BACKWARD_MISTAKES, y, da_next, cache, p), m)
+    mistakes = plant(CELL_BACKWARD_MISTAKES, y, da_next, cache, p)
+    named = {"y": y, "da_next": da_next, **cache._asdict(), **p}
+    mistakes += altered(
+        lambda v: rnn_cell_backward(
+            v["y"], v["da_next"], CellCache(*(v[f] for f in CellCache._fields)), _parameters(v)
+        ),
+        named,
+    )
+    _expect_gradients(got, expected, mistakes, m)
     passed("rnn_cell_backward: all six gradients match the reference")
 
 
@@ -182,10 +198,13 @@ def check_rnn_backward(rnn_backward_fn):
     Y = one_hot(rng, n_y, (m, T_x))
     a0 = rng.standard_normal((n_a, m))
     _, _, caches = rnn_forward(X, a0, p)
-    got = rnn_backward_fn(X, Y, p, caches)
+    got = call_twice("rnn_backward", rnn_backward_fn, X, Y, p, caches)
     expect_keys("the gradients", got, SEQUENCE_GRADIENTS)
     expected = rnn_backward(X, Y, p, caches)
-    _expect_gradients(got, expected, plant(BACKWARD_MISTAKES, X, Y, p, caches), m)
+    mistakes = plant(BACKWARD_MISTAKES, X, Y, p, caches)
+    run = lambda v: rnn_backward(v["X"], v["Y"], _parameters(v), caches)  # noqa: E731
+    mistakes += altered(run, {"X": X, "Y": Y, **p})
+    _expect_gradients(got, expected, mistakes, m)
     passed("rnn_backward: the gradients of all five parameters and of a0 match the reference")
 
 

@@ -8,6 +8,7 @@ from ...training.optim import clip_by_norm as reference_clip_by_norm
 from .compare import (
     CheckFailed,
     arrays_match,
+    call_twice,
     expect_array,
     expect_keys,
     named_mistake,
@@ -46,7 +47,7 @@ def _call(name, function, gradients, threshold):
     """Run the student's function; fail if it changed the caller's dict or arrays."""
     original = _copy(gradients)
     arrays = {key: g for key, g in gradients.items()}
-    result = function(gradients, threshold)
+    result = call_twice(name, function, gradients, threshold)
     if set(gradients) != set(original):
         raise CheckFailed(
             f"{name} changed the keys of the caller's dict: build a new dict and return it"

@@ -5,7 +5,7 @@ import numpy as np
 from ...activations import softmax
 from ...cells.rnn import rnn_cell_forward
 from ...training.sampling import next_char_distribution as reference_distribution
-from .compare import CheckFailed, expect_array, named_mistake, passed, plant, stretch
+from .compare import CheckFailed, call_twice, expect_array, named_mistake, passed, plant, stretch
 from .fixtures import rnn_parameters
 
 
@@ -80,7 +80,13 @@ def check_next_char_distribution(next_char_distribution):
     scores = _check_scores()
     for temperature, top_k in ((1.0, None), (0.5, None), (2.0, 3)):
         given = scores.copy()
-        got = next_char_distribution(given, temperature=temperature, top_k=top_k)
+        got = call_twice(
+            "next_char_distribution",
+            next_char_distribution,
+            given,
+            temperature=temperature,
+            top_k=top_k,
+        )
         if not np.array_equal(given, scores):
             raise CheckFailed(
                 "next_char_distribution changed the caller's scores (scores /= temperature "

@@ -10,8 +10,18 @@ from ...data.names import encode_names, index_maps
 from ...loss import compute_loss
 from ...training.optim import Adam, clip, clip_by_norm
 from ...training.seed_recipe import optimize as reference_optimize
-from .compare import CheckFailed, expect_array, expect_keys, expect_tuple, passed, plant, stretch
+from .compare import (
+    CheckFailed,
+    call_twice,
+    expect_array,
+    expect_keys,
+    expect_tuple,
+    passed,
+    plant,
+    stretch,
+)
 from .fixtures import VOCABULARY, rnn_parameters
+from .nb02_unrolling import SWAPPED_ARGUMENTS, _swapped_loss
 from .outputs import expect_outputs
 
 #: The batch loss_per_char is checked on: four names of different lengths, so that dividing by
@@ -92,7 +102,7 @@ def check_loss_per_char(loss_per_char):
     __tracebackhide__ = True
     y_hat, Y = _batch()
     y_hat_given, Y_given = y_hat.copy(), Y.copy()
-    got = loss_per_char(y_hat_given, Y_given)
+    got = call_twice("loss_per_char", loss_per_char, y_hat_given, Y_given)
     if not (np.array_equal(y_hat_given, y_hat) and np.array_equal(Y_given, Y)):
         raise CheckFailed("loss_per_char changed the caller's y_hat or Y: compute new arrays")
     try:
@@ -105,7 +115,11 @@ def check_loss_per_char(loss_per_char):
     n_y, m, T_x = Y.shape
     batch = {"m": m, "T_x": T_x, "grid": m * T_x, "chars": chars, "letters": chars - m}
     mistakes = plant(LOSS_PER_CHAR_MISTAKES, y_hat, Y, total, chars, size=Y.size, **batch)
-    expect_array("loss_per_char", got, total / chars, mistakes)
+    with np.errstate(all="ignore"):
+        swapped = [-np.sum(y_hat * np.log(Y)) / chars, _swapped_loss(y_hat, Y) / chars]
+    mistakes += [(SWAPPED_ARGUMENTS.replace("Y_hat", "y_hat"), value) for value in swapped]
+    counts = {"m": m, "T_x": T_x, "m * T_x": m * T_x, "the characters": chars}
+    expect_array("loss_per_char", got, total / chars, mistakes, counts=counts)
     passed(f"loss_per_char: {total / chars:.4f} nats per character over {chars} characters")
 
 
@@ -123,8 +137,8 @@ def _adam_inputs(seed=6):
 def _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps):
     """The library's Adam applied once, at update step n, from moments m and v.
 
-    The library's Adam after n updates, with moments m and v, applied once: update step n,
-    counted from 0 as rnn_lib.train counts its steps (Adam's own counter becomes n + 1).
+    The step n is counted from 0 as rnn_lib.train counts its steps, so Adam's own counter
+    becomes n + 1 (n updates made before this one).
     """
     adam = Adam(learning_rate, beta1, beta2, eps)
     adam.t = n
@@ -197,6 +211,26 @@ STEP_MISTAKES = (
         ),
     ),
     (
+        "eps is added to sqrt(v) before the bias correction (the Adam paper's compact form "
+        "lr sqrt(1 - beta2**(n + 1)) / (1 - beta1**(n + 1)) * m / (sqrt(v) + eps)); rnn_lib "
+        "adds it after: m_hat / (sqrt(v_hat) + eps). The two differ by eps / "
+        "sqrt(1 - beta2**(n + 1)) in the denominator, which matters early on",
+        lambda w, dw, new, old, h: (
+            w - h["lr"] * np.sqrt(h["c2"]) / h["c1"] * new[0] / (np.sqrt(new[1]) + h["eps"])
+        ),
+    ),
+    (
+        "eps is added to v inside the square root, before the bias correction: rnn_lib adds "
+        "it outside and after, sqrt(v_hat) + eps",
+        lambda w, dw, new, old, h: (
+            w - h["lr"] * new[0] / h["c1"] / np.sqrt((new[1] + h["eps"]) / h["c2"])
+        ),
+    ),
+    (
+        "eps is missing from the denominator: rnn_lib divides by sqrt(v_hat) + eps",
+        lambda w, dw, new, old, h: w - h["lr"] * new[0] / h["c1"] / np.sqrt(new[1] / h["c2"]),
+    ),
+    (
         "the step uses the raw gradient dw instead of the running average m_hat",
         lambda w, dw, new, old, h: _step(w, h["lr"], dw, new[1] / h["c2"], h["eps"]),
     ),
@@ -225,6 +259,14 @@ STEP_MISTAKES = (
 )
 
 
+#: What the message of an unrecognised step recalls: where every term and eps go.
+_STEP_HINT = (
+    "rnn_lib's step is w - learning_rate * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - "
+    "beta1**(n + 1)), v_hat = v / (1 - beta2**(n + 1)) from the updated m, v, and eps outside "
+    "the root, after the bias correction"
+)
+
+
 @stretch("rnn_lib.Adam")
 def check_adam_update(adam_update):
     """Check adam_update(w, dw, m, v, n, learning_rate, beta1, beta2, eps) -> (w, m, v).
@@ -235,7 +277,9 @@ def check_adam_update(adam_update):
     w, dw, m, v = _adam_inputs()
     n, learning_rate, beta1, beta2, eps = 2, 0.01, 0.9, 0.99, 0.05
     given = [array.copy() for array in (w, dw, m, v)]
-    result = adam_update(*given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+    result = call_twice(
+        "adam_update", adam_update, *given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps
+    )
     for name, original, array in zip(("w", "dw", "m", "v"), (w, dw, m, v), given, strict=True):
         if not np.array_equal(original, array):
             raise CheckFailed(
@@ -255,7 +299,7 @@ def check_adam_update(adam_update):
         "c2_before": 1 - beta2**n,
     }
     mistakes = plant(STEP_MISTAKES, w, dw, (m_ref, v_ref), (m, v), corrections)
-    expect_array("w", result[0], w_ref, mistakes)
+    expect_array("w", result[0], w_ref, mistakes, hint=_STEP_HINT)
     passed("adam_update: moments, bias correction and step all match rnn_lib.Adam")
 
 
@@ -397,7 +441,8 @@ def check_optimize(optimize):
     __tracebackhide__ = True
     X, Y, a_prev, parameters, learning_rate, clip_value = _optimize_inputs()
     theirs = {name: value.copy() for name, value in parameters.items()}
-    result = optimize(X.copy(), Y.copy(), a_prev.copy(), theirs, learning_rate, clip_value)
+    given = (X.copy(), Y.copy(), a_prev.copy(), theirs, learning_rate, clip_value)
+    result = call_twice("optimize", optimize, *given)
     expect_tuple("optimize", result, ("loss", "gradients", "a_last"))
     expect_keys("gradients", result[1], SEQUENCE_GRADIENTS)
     ours = {name: value.copy() for name, value in parameters.items()}

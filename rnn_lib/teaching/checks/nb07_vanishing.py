@@ -3,7 +3,8 @@
 import numpy as np
 
 from ..diagnostics import gradient_norms_through_time as reference
-from .compare import expect_array, passed, plant
+from .compare import call_twice, expect_array, passed, plant
+from .diagnosis import altered
 
 
 def _norms(a, Waa, da_last, slope_at, weight):
@@ -48,7 +49,10 @@ def check_gradient_norms_through_time(gradient_norms_through_time):
     Waa = rng.standard_normal((n_a, n_a))
     a = np.tanh(rng.standard_normal((n_a, 1, T_x)))
     da_last = rng.standard_normal((n_a, 1))
-    got = gradient_norms_through_time(a, Waa, da_last)
+    got = call_twice("gradient_norms_through_time", gradient_norms_through_time, a, Waa, da_last)
     expected = reference(a, Waa, da_last)
-    expect_array("norms", got, expected, plant(NORMS_MISTAKES, a, Waa, da_last))
+    mistakes = plant(NORMS_MISTAKES, a, Waa, da_last)
+    named = {"a": a, "Waa": Waa, "da_last": da_last}
+    mistakes += altered(lambda v: reference(v["a"], v["Waa"], v["da_last"]), named)
+    expect_array("norms", got, expected, mistakes, axis_names=("step {}",))
     passed("gradient_norms_through_time: every step's norm matches the reference")

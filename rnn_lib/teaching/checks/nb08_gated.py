@@ -9,6 +9,7 @@ from ...cells.gru import GRU_PARAM_NAMES, gru_cell_forward
 from ...cells.lstm import LSTM_PARAM_NAMES, lstm_cell_backward, lstm_cell_forward
 from .compare import (
     CheckFailed,
+    call_twice,
     expect_array,
     expect_keys,
     expect_tuple,
@@ -17,7 +18,8 @@ from .compare import (
     plant,
     stretch,
 )
-from .fixtures import expect_prediction
+from .diagnosis import altered
+from .fixtures import expect_cache, expect_prediction
 from .outputs import expect_outputs
 
 
@@ -84,19 +86,37 @@ LSTM_MISTAKES = (
 )
 
 
+#: The LSTM's parts, for diagnosis.altered: exchanging two gates exchanges their W and b.
+LSTM_GATES = {
+    "forget gate": ("Wf", "bf"),
+    "input gate": ("Wi", "bi"),
+    "candidate": ("Wc", "bc"),
+    "output gate": ("Wo", "bo"),
+}
+
+
+def _lstm_step(named):
+    """rnn_lib's LSTM step on a dict of xt, a_prev, c_prev and the parameters."""
+    p = {name: named[name] for name in LSTM_PARAM_NAMES}
+    return lstm_cell_forward(named["xt"], named["a_prev"], named["c_prev"], p)
+
+
 def check_lstm_cell_forward(cell_forward):
-    """Check lstm_cell_forward(xt, a_prev, c_prev, parameters) against rnn_lib's."""
+    """Check lstm_cell_forward(xt, a_prev, c_prev, parameters) against rnn_lib's, cache included."""
     __tracebackhide__ = True
     xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
-    result = cell_forward(xt, a_prev, c_prev, p)
+    result = call_twice("lstm_cell_forward", cell_forward, xt, a_prev, c_prev, p)
     expect_tuple("lstm_cell_forward", result, ("a_next", "c_next", "yt_pred", "cache"))
-    a_next, c_next, yt_pred, _ = result
-    expected_a, expected_c, expected_y, _ = lstm_cell_forward(xt, a_prev, c_prev, p)
-    mistakes = plant(LSTM_MISTAKES, xt, a_prev, c_prev, p)
-    expect_array("c_next", c_next, expected_c, [(m, wrong[1]) for m, wrong in mistakes])
-    expect_array("a_next", a_next, expected_a, [(m, wrong[0]) for m, wrong in mistakes])
+    a_next, c_next, yt_pred, cache = result
+    expected_a, expected_c, expected_y, expected_cache = lstm_cell_forward(xt, a_prev, c_prev, p)
+    named = {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, **p}
+    planted = plant(LSTM_MISTAKES, xt, a_prev, c_prev, p)
+    planted += altered(lambda v: _lstm_step(v)[:2], named, LSTM_GATES)
+    expect_array("c_next", c_next, expected_c, [(m, wrong[1]) for m, wrong in planted])
+    expect_array("a_next", a_next, expected_a, [(m, wrong[0]) for m, wrong in planted])
     expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
-    passed("lstm_cell_forward: a_next, c_next and yt_pred match the reference")
+    expect_cache("lstm_cell_forward", cache, expected_cache)
+    passed("lstm_cell_forward: a_next, c_next, yt_pred and the cache match the reference")
 
 
 #: What lstm_cell_backward returns, in the order the check compares it.
@@ -108,8 +128,8 @@ LSTM_BACKWARD_GRADIENTS = (
 def _through_the_weights(dz, dc_prev, cache):
     """The gradients of one LSTM step from its gates' pre-activation gradients dz.
 
-    dz is a dict of f, i, c, o, each (n_a, m); this is what the notebook's scaffold does with the
-    student's dz.
+    dz is a dict of f, i, c, o, each (n_a, m); this is what the notebook's gate_gradients does
+    with the student's dz.
     """
     a_prev, xt, p = cache[2], cache[8], cache[9]
     stacked = np.concatenate((a_prev, xt))
@@ -228,22 +248,59 @@ LSTM_BACKWARD_MISTAKES = (
 )
 
 
+#: The arrays of an LSTM step's backward pass that diagnosis.altered exchanges or leaves out.
+_BACKWARD_INPUTS = ("da_next", "dc_next", "c_next", "c_prev", "f", "i", "cc", "o")
+
+
+def _lstm_backward_on(cache):
+    """rnn_lib's LSTM backward on a dict of da_next, dc_next and the cache's gates and states."""
+
+    def run(named):
+        altered_cache = cache._replace(**{k: named[k] for k in _BACKWARD_INPUTS[2:]})
+        gradients = lstm_cell_backward(named["da_next"], named["dc_next"], altered_cache)
+        return {name: gradients[name] for name in LSTM_BACKWARD_GRADIENTS}
+
+    return run
+
+
 def check_lstm_cell_backward(cell_backward):
     """Check lstm_cell_backward(da_next, dc_next, cache) against rnn_lib's."""
     __tracebackhide__ = True
     xt, a_prev, c_prev, p = _gated_inputs(LSTM_PARAM_NAMES)
     cache = lstm_cell_forward(xt, a_prev, c_prev, p)[3]
     da_next, dc_next = np.random.default_rng(9).standard_normal((2, *a_prev.shape))
-    result = cell_backward(da_next.copy(), dc_next.copy(), cache)
+    result = call_twice("lstm_cell_backward", cell_backward, da_next.copy(), dc_next.copy(), cache)
     expect_keys("the result of lstm_cell_backward", result, LSTM_BACKWARD_GRADIENTS)
     expected = lstm_cell_backward(da_next, dc_next, cache)
     mistakes = plant(LSTM_BACKWARD_MISTAKES, da_next, dc_next, cache)
+    named = {"da_next": da_next, "dc_next": dc_next}
+    named |= {k: getattr(cache, k) for k in _BACKWARD_INPUTS[2:]}
+    mistakes += altered(_lstm_backward_on(cache), named)
     expect_outputs(
         {name: result[name] for name in LSTM_BACKWARD_GRADIENTS},
         {name: expected[name] for name in LSTM_BACKWARD_GRADIENTS},
         mistakes,
     )
     passed("lstm_cell_backward: dc_prev, da_prev, dxt and every gate's dW and db match rnn_lib")
+
+
+def stop_if_gradient_check_fails(errors, tolerance=1e-7):
+    """Stop unless every relative error of a gradient check is below tolerance.
+
+    Arguments:
+        errors -- dict name -> relative error, as rnn_lib.gradient_check returns it
+        tolerance -- the largest error of a right gradient (round-off)
+    """
+    __tracebackhide__ = True
+    bad = {name: error for name, error in errors.items() if not error < tolerance}
+    if bad:
+        listed = ", ".join(f"d{name} ({error:.1e})" for name, error in bad.items())
+        raise CheckFailed(
+            f"the gradient check fails for {listed}: your backward step and the centred "
+            f"differences disagree by more than {tolerance:g}, so those gradients are wrong "
+            "(a right one errs by round-off only)"
+        )
+    passed(f"gradient check: every relative error is below {tolerance:g}")
 
 
 def _gru_variant(xt, a_prev, p, tanh_gate=None, relevance="before", swap_u=False, x_first=False):
@@ -304,18 +361,29 @@ GRU_MISTAKES = (
 )
 
 
+#: The GRU's parts, for diagnosis.altered.
+GRU_GATES = {"update gate": ("Wu", "bu"), "relevance gate": ("Wr", "br"), "candidate": ("Wc", "bc")}
+
+
+def _gru_step(named):
+    """rnn_lib's GRU step on a dict of xt, a_prev and the parameters."""
+    return gru_cell_forward(named["xt"], named["a_prev"], {k: named[k] for k in GRU_PARAM_NAMES})
+
+
 @stretch("rnn_lib.gru_cell_forward")
 def check_gru_cell_forward(cell_forward):
     """Check gru_cell_forward(xt, a_prev, parameters) against rnn_lib's."""
     __tracebackhide__ = True
     xt, a_prev, _, p = _gated_inputs(GRU_PARAM_NAMES)
-    result = cell_forward(xt, a_prev, p)
+    result = call_twice("gru_cell_forward", cell_forward, xt, a_prev, p)
     expect_tuple("gru_cell_forward", result, ("a_next", "yt_pred", "cache"))
     a_next, yt_pred, _ = result
     expected_a, expected_y, _ = gru_cell_forward(xt, a_prev, p)
     convention = named_mistake(a_next, expected_a, plant(GRU_CONVENTIONS, xt, a_prev, p))
     if convention:
         raise CheckFailed(f"a_next follows another convention of the GRU: {convention}")
-    expect_array("a_next", a_next, expected_a, plant(GRU_MISTAKES, xt, a_prev, p))
+    mistakes = plant(GRU_MISTAKES, xt, a_prev, p)
+    mistakes += altered(lambda v: _gru_step(v)[0], {"xt": xt, "a_prev": a_prev, **p}, GRU_GATES)
+    expect_array("a_next", a_next, expected_a, mistakes)
     expect_prediction("yt_pred", yt_pred, expected_a, expected_y, p["Wy"], p["by"])
     passed("gru_cell_forward: a_next and yt_pred match the reference")

@@ -16,6 +16,7 @@ from ...training.tbptt import truncated_gradients as reference_gradients
 from ..truncation import truncation_gap as reference_gap
 from .compare import (
     CheckFailed,
+    call_twice,
     expect_array,
     expect_keys,
     expect_tuple,
@@ -27,9 +28,12 @@ from .compare import (
 
 # --- cutting a stream -----------------------------------------------------------------------
 
-#: The stream the chunking check cuts: 35 symbols into m=3 streams of L=11 (2 dropped), whose
-#: 10 steps make chunks of k=4, 4 and 2 steps.
+#: The streams the chunking check cuts (the notation page's letters): N_s = 35 symbols into
+#: m = 3 streams of N_s // m = 11 symbols (2 dropped), whose T = 10 steps make chunks of k = 4, 4
+#: and 2 steps; then k = 5, which divides T: two chunks of 5, and a loop that runs one start
+#: too far (range(0, N_s // m, k)) adds an empty third.
 _N, _N_X, _M, _K = 35, 7, 3, 4
+_KS = (_K, 5)
 
 
 def _one_hot(streams_x, streams_y, n_x):
@@ -42,11 +46,14 @@ def _one_hot(streams_x, streams_y, n_x):
     return X, Y
 
 
-def _chunks_of(streams, n_x, k, shift=1, keep_last=True, pad=False):
-    """The chunks of given (m, L) streams: targets `shift` steps after the inputs."""
+def _chunks_of(streams, n_x, k, shift=1, keep_last=True, pad=False, too_far=False):
+    """The chunks of given (m, N_s // m) streams: targets `shift` steps after the inputs.
+
+    too_far: the loop runs over the symbols, not the steps, range(0, N_s // m, k).
+    """
     length = streams.shape[1] - 1
     chunks = []
-    for start in range(0, length, k):
+    for start in range(0, length + too_far, k):
         stop = min(start + k, length)
         if stop - start < k and not keep_last:
             break
@@ -71,9 +78,9 @@ def _chunk_major(sequence, n_x, m, k):
 
 
 def _contiguous(sequence, m):
-    """The first m L symbols as m contiguous streams, (m, L), L = len(sequence) // m."""
-    L = len(sequence) // m
-    return sequence[: m * L].reshape(m, L)
+    """The first m (N_s // m) symbols as m contiguous streams, (m, N_s // m)."""
+    per_stream = len(sequence) // m
+    return sequence[: m * per_stream].reshape(m, per_stream)
 
 
 #: Typical mistakes of stream_chunks, as (message, planted function of (sequence, n_x, m, k))
@@ -81,7 +88,8 @@ def _contiguous(sequence, m):
 STREAM_MISTAKES = (
     (
         "the streams are interleaved (column j reads every m-th symbol): column j must read "
-        "one contiguous piece, symbols j L ... (j + 1) L - 1, so that its text goes on",
+        "one contiguous piece, symbols j S ... (j + 1) S - 1 with S = N_s // m, so that its text "
+        "goes on",
         lambda seq, n_x, m, k: _chunks_of(_contiguous(seq, m).reshape(-1, m).T, n_x, k),
     ),
     (
@@ -99,7 +107,8 @@ STREAM_MISTAKES = (
         lambda seq, n_x, m, k: [(Y, X) for X, Y in _chunks_of(_contiguous(seq, m), n_x, k)],
     ),
     (
-        "the last, shorter chunk is missing: when k does not divide L - 1, keep the steps "
+        "the last, shorter chunk is missing: when k does not divide the T = N_s // m - 1 steps, "
+        "keep the steps "
         "that are left as a chunk of fewer than k steps",
         lambda seq, n_x, m, k: _chunks_of(_contiguous(seq, m), n_x, k, keep_last=False),
     ),
@@ -109,8 +118,14 @@ STREAM_MISTAKES = (
         lambda seq, n_x, m, k: _chunks_of(_contiguous(seq, m), n_x, k, pad=True),
     ),
     (
-        "the remainder was dropped from the start: keep the first m L symbols and drop the "
-        "last len(indices) - m L",
+        "the last chunk is empty (0 steps): the loop ran one start too far, range(0, N_s // m, "
+        "k) instead of range(0, T, k) over the T = N_s // m - 1 steps (the last symbol of a "
+        "stream is only a target); it shows when k divides T",
+        lambda seq, n_x, m, k: _chunks_of(_contiguous(seq, m), n_x, k, too_far=True),
+    ),
+    (
+        "the remainder was dropped from the start: keep the first m (N_s // m) symbols and drop "
+        "the last N_s - m (N_s // m)",
         lambda seq, n_x, m, k: _chunks_of(_contiguous(seq[len(seq) % m :], m), n_x, k),
     ),
 )
@@ -142,29 +157,43 @@ def _as_chunk_list(result):
     return chunks
 
 
-def check_stream_chunks(stream_chunks):
-    """Check stream_chunks(indices, n_x, m, k) -> list of (X, Y), each (n_x, m, k) (last shorter)."""
+def _expect_chunks(stream_chunks, k):
+    """Run the answer on the check's stream with chunk length k and compare every chunk."""
     __tracebackhide__ = True
     sequence = np.random.default_rng(9).integers(0, _N_X, size=_N)
     given = sequence.copy()
-    got = _as_chunk_list(stream_chunks(given, _N_X, _M, _K))
+    got = call_twice(
+        "stream_chunks", lambda *a: _as_chunk_list(stream_chunks(*a)), given, _N_X, _M, k
+    )
     if not np.array_equal(given, sequence):
         raise CheckFailed("stream_chunks changed the caller's indices: read them, do not write")
-    expected = list(reference_chunks(sequence, _N_X, _M, _K))
-    for message, chunks in plant(STREAM_MISTAKES, sequence, _N_X, _M, _K):
+    expected = list(reference_chunks(sequence, _N_X, _M, k))
+    for message, chunks in plant(STREAM_MISTAKES, sequence, _N_X, _M, k):
         if _same_chunks(got, chunks) and not _same_chunks(chunks, expected):
-            raise CheckFailed(f"stream_chunks is wrong: {message}")
+            raise CheckFailed(f"stream_chunks(indices, n_x, m={_M}, k={k}) is wrong: {message}")
+    steps = _N // _M - 1
     if len(got) != len(expected):
+        sizes = ", ".join(str(np.shape(X)[2]) for X, _ in expected)
         raise CheckFailed(
-            f"stream_chunks gave {len(got)} chunks; expected {len(expected)}: {_N} symbols make "
-            f"m={_M} streams of L={_N // _M}, whose L - 1 = {_N // _M - 1} steps make chunks of "
-            f"k={_K}, {_K} and {_N // _M - 1 - 2 * _K} steps"
+            f"stream_chunks gave {len(got)} chunks; expected {len(expected)}: "
+            f"N_s={_N} symbols make m={_M} streams of N_s // m = {_N // _M}, whose T = {steps} "
+            f"steps make chunks of k={k}: {sizes} steps"
         )
     for c, ((X, Y), (X_ref, Y_ref)) in enumerate(zip(got, expected)):
-        expect_array(f"X of chunk {c}", X, X_ref)
-        expect_array(f"Y of chunk {c}", Y, Y_ref)
+        axes = ("row {}", "stream {}", "step {} of the chunk")
+        case = "" if k == _K else f" with k={k}"
+        expect_array(f"X of chunk {c}{case}", X, X_ref, axis_names=axes)
+        expect_array(f"Y of chunk {c}{case}", Y, Y_ref, axis_names=axes)
+
+
+def check_stream_chunks(stream_chunks):
+    """Check stream_chunks(indices, n_x, m, k) -> list of (X, Y), each (n_x, m, k) (last shorter)."""
+    __tracebackhide__ = True
+    for k in _KS:
+        _expect_chunks(stream_chunks, k)
     passed(
-        f"stream_chunks: {len(expected)} chunks of {_M} contiguous streams, targets one step ahead"
+        f"stream_chunks: k = {' and '.join(map(str, _KS))}, {_M} contiguous streams, targets one "
+        "step ahead, no empty chunk"
     )
 
 
@@ -285,7 +314,8 @@ def check_truncated_gradients(truncated_gradients):
     __tracebackhide__ = True
     X, Y, a0, parameters = _gradient_problem()
     copies = [array.copy() for array in (X, Y, a0)]
-    answer = _unpack_gradient_answer(truncated_gradients(*copies, parameters, _K_GRAD))
+    result = call_twice("truncated_gradients", truncated_gradients, *copies, parameters, _K_GRAD)
+    answer = _unpack_gradient_answer(result)
     for name, original, given in zip(("X", "Y", "a0"), (X, Y, a0), copies, strict=True):
         if not np.array_equal(original, given):
             raise CheckFailed(f"truncated_gradients changed the caller's {name}")
@@ -359,7 +389,7 @@ def check_truncation_gap(truncation_gap):
     """Check truncation_gap(X, Y, a0, parameters, k) -> ||g_full - g_trunc|| / ||g_full||."""
     __tracebackhide__ = True
     X, Y, a0, parameters = _gradient_problem(seed=23)
-    got = truncation_gap(X, Y, a0, parameters, _K_GRAD)
+    got = call_twice("truncation_gap", truncation_gap, X, Y, a0, parameters, _K_GRAD)
     try:
         got = float(got)
     except (TypeError, ValueError):

@@ -1,22 +1,15 @@
-"""Open notebooks in JupyterLab or Notebook 7 in headless Chromium and read what a student sees.
+"""JupyterLab (or Notebook 7) on 127.0.0.1, and what a student sees of a notebook opened in it.
 
-The engine of tests/test_jupyterlab.py, and a command-line tool:
-
-    python tools/notebook_browser.py notebooks/*.ipynb              # report raw MyST; exit 1 if any
-    python tools/notebook_browser.py --ui notebook notebooks/08_lstm_gru.ipynb   # Notebook 7
-    python tools/notebook_browser.py --screenshots DIR notebooks/01_rnn_cell.ipynb
-
-Nothing is downloaded. JupyterLab runs from this environment on 127.0.0.1 (a free port, a random
-token, every Jupyter folder temporary); the browser is the system's Chromium (Debian's `chromium`)
-or Chrome, driven over the Chrome DevTools Protocol through a websocket. JupyterLab's settings
-switch windowing off, so every cell is rendered and not only those in view, and switch off news
-and update checks. jupyterlab-myst renders the Markdown cells: each cell's rendered text (never
-the source JupyterLab keeps in a hidden editor) is searched for MyST that stayed raw, and the
-cell's source says what must have rendered (equation labels, references, exercise boxes).
+The engine of tests/test_jupyterlab.py and of the JupyterLab part of tests/test_a11y.py; the
+browser is Playwright's page on the system Chromium (tests/chromium.py). Nothing is downloaded.
+JupyterLab runs from this environment (a free port, a random token, every Jupyter folder
+temporary). Its settings switch windowing off, so every cell is rendered and not only those in
+view, and switch off news and update checks. jupyterlab-myst renders the Markdown cells: each
+cell's rendered text (never the source JupyterLab keeps in a hidden editor) is searched for MyST
+that stayed raw, and the cell's source says what must have rendered (equation labels,
+references, exercise boxes).
 """
 
-import argparse
-import base64
 import json
 import os
 import re
@@ -32,21 +25,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-BROWSER_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--remote-debugging-port=0",
-)
-WINDOW = (1280, 1400)
+from tests.chromium import BrowserError
+
 SETTINGS = {
     # every cell rendered, not only those near the viewport ("full" windowing, the default)
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -56,145 +36,6 @@ SETTINGS = {
         "checkForUpdates": False,
     },
 }
-
-
-class BrowserError(RuntimeError):
-    """Chromium or JupyterLab did not do what was asked; the message says what and where."""
-
-
-# -- the browser -------------------------------------------------------------------------------
-
-
-def find_browser():
-    """The path of a Chromium or Chrome that starts, or None if there is none on PATH.
-
-    $CHROMIUM, when set, names the browser to use; if it does not start, that is an error.
-    """
-    named = os.environ.get("CHROMIUM")
-    for path in [named] if named else filter(None, map(shutil.which, BROWSER_NAMES)):
-        if _starts(path):
-            return path
-    if named:
-        raise BrowserError(f"CHROMIUM={named} does not start (`{named} --version` failed)")
-    return None
-
-
-def _starts(path):
-    try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    # Ubuntu's chromium-browser can be a stub that only asks for a snap: it prints no version.
-    return done.returncode == 0 and "chrom" in done.stdout.lower()
-
-
-class Browser:
-    """A headless Chromium with one page, driven over the DevTools Protocol (a websocket)."""
-
-    def __init__(self, executable, window=WINDOW):
-        import websocket  # websocket-client; imported here so --help works without it
-
-        self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        width, height = window
-        self.process = subprocess.Popen(
-            [executable, *BROWSER_FLAGS, f"--window-size={width},{height}"]
-            + [f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            port = self._debugging_port()
-            page = next(t for t in self._targets(port) if t["type"] == "page")
-            self.socket = websocket.create_connection(
-                page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
-            )
-        except BaseException:
-            self.close()
-            raise
-        self.next_id = 0
-        self.window = window
-        self.call("Page.enable")
-        self.call("Runtime.enable")
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-
-    def _debugging_port(self, timeout=30):
-        marker = Path(self.profile) / "DevToolsActivePort"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BrowserError(f"Chromium exited at start (code {self.process.returncode})")
-            lines = marker.read_text().split() if marker.exists() else []
-            if len(lines) >= 2:
-                return int(lines[0])
-            time.sleep(0.05)
-        raise BrowserError(f"Chromium did not open its DevTools port within {timeout} s")
-
-    @staticmethod
-    def _targets(port):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=30) as answer:
-            return json.load(answer)
-
-    def call(self, method, **params):
-        """Send one DevTools command and return its result (events in between are dropped)."""
-        self.next_id += 1
-        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise BrowserError(f"{method}: {message['error'].get('message')}")
-                return message["result"]
-
-    def evaluate(self, expression):
-        """The value of a JavaScript expression in the page (JSON-serialisable values only)."""
-        result = self.call(
-            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
-        )
-        if "exceptionDetails" in result:
-            details = result["exceptionDetails"]
-            text = details.get("exception", {}).get("description") or details.get("text")
-            raise BrowserError(f"JavaScript error in the page: {text}")
-        return result["result"].get("value")
-
-    def navigate(self, url):
-        self.call("Page.navigate", url=url)
-
-    def screenshot(self, path, clip=None):
-        params = {"format": "png"}
-        if clip:
-            params["clip"] = {**clip, "scale": 1}
-        data = self.call("Page.captureScreenshot", **params)["data"]
-        Path(path).write_bytes(base64.b64decode(data))
-
-    def close(self):
-        socket = getattr(self, "socket", None)
-        if socket is not None:
-            socket.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        try:  # Chromium's helpers (crash handler, zygotes) share its session: end them too
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 # -- the Jupyter server ------------------------------------------------------------------------
@@ -449,21 +290,26 @@ class RenderedNotebook:
         return "\n".join(lines)
 
 
-def read_rendered(browser, server, notebook_path, ui="lab", timeout=90, settle=1.5):
-    """Open notebook_path (inside server.root) and inspect every Markdown cell once all render."""
+def open_notebook(page, server, notebook_path, ui="lab", timeout=90, settle=1.5):
+    """Open notebook_path (inside server.root) in `page`; return its cells once all have rendered.
+
+    Rendering is done when every cell is in the page, every Markdown cell has been rendered, and
+    that count has not changed for `settle` seconds. A modal dialog is an error.
+    """
     import nbformat
+    from playwright.sync_api import Error as PlaywrightError
 
     notebook_path = Path(notebook_path).resolve()
     cells = nbformat.read(notebook_path, as_version=4).cells
     started = time.monotonic()
-    browser.navigate(server.page_url(notebook_path.relative_to(server.root), ui))
+    page.goto(server.page_url(notebook_path.relative_to(server.root), ui))
     progress, stable_since, previous = None, None, None
     while time.monotonic() - started < timeout:
         time.sleep(0.25)
         try:
-            progress = browser.evaluate(PROGRESS_JS)
-            dialog = browser.evaluate(DIALOG_JS)
-        except BrowserError:
+            progress = page.evaluate(PROGRESS_JS)
+            dialog = page.evaluate(DIALOG_JS)
+        except PlaywrightError:
             continue  # the page is still loading
         if dialog:
             raise BrowserError(f"{notebook_path.name} in {ui}: a dialog: {dialog[:400]}")
@@ -481,10 +327,15 @@ def read_rendered(browser, server, notebook_path, ui="lab", timeout=90, settle=1
             f"{notebook_path.name} did not finish rendering in {ui} within {timeout} s "
             f"({count} of {len(cells)} cells in the page, {rendered} Markdown cells rendered)"
         )
-    snapshot = browser.evaluate(SNAPSHOT_JS)
-    rendered = RenderedNotebook(
-        notebook_path, ui, time.monotonic() - started, sum(c["markdown"] for c in snapshot)
-    )
+    return cells, time.monotonic() - started
+
+
+def read_rendered(page, server, notebook_path, ui="lab", timeout=90):
+    """Open notebook_path (inside server.root) and inspect every Markdown cell once all render."""
+    notebook_path = Path(notebook_path).resolve()
+    cells, seconds = open_notebook(page, server, notebook_path, ui, timeout)
+    snapshot = page.evaluate(SNAPSHOT_JS)
+    rendered = RenderedNotebook(notebook_path, ui, seconds, sum(c["markdown"] for c in snapshot))
     for index, (cell, seen) in enumerate(zip(cells, snapshot, strict=True)):
         if cell.cell_type != "markdown" or not seen["markdown"]:
             if (cell.cell_type == "markdown") != seen["markdown"]:
@@ -494,71 +345,3 @@ def read_rendered(browser, server, notebook_path, ui="lab", timeout=90, settle=1
         if problems:
             rendered.problems[index] = problems
     return rendered
-
-
-SCROLLER_JS = r"""
-(() => {
-  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  const scroller = panel && (panel.querySelector('.jp-WindowedPanel-outer')
-    || panel.querySelector('.jp-Notebook'));
-  if (!scroller) return null;
-  const box = scroller.getBoundingClientRect();
-  return {top: box.top, left: box.left, width: box.width, height: box.height,
-          scroll: scroller.scrollHeight};
-})()
-"""
-
-
-def screenshots(browser, prefix, pages=3):
-    """Up to `pages` PNGs of the open notebook, one screenful each, top to bottom: PREFIX-N.png."""
-    box = browser.evaluate(SCROLLER_JS)
-    if box is None:
-        raise BrowserError("no notebook in the page to take a screenshot of")
-    written = []
-    for page in range(pages):
-        offset = page * box["height"]
-        if offset >= box["scroll"]:
-            break
-        browser.evaluate(
-            "(() => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
-            " const s = p.querySelector('.jp-WindowedPanel-outer') || p.querySelector('.jp-Notebook');"
-            f" s.scrollTop = {offset}; }})()"
-        )
-        time.sleep(0.5)
-        path = Path(f"{prefix}-{page + 1}.png")
-        browser.screenshot(path, clip={"x": 0, "y": 0, "width": WINDOW[0], "height": WINDOW[1]})
-        written.append(path)
-    return written
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="+", type=Path, help=".ipynb files under --root")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="folder the server serves")
-    parser.add_argument("--ui", choices=("lab", "notebook"), default="lab")
-    parser.add_argument("--screenshots", type=Path, metavar="DIR", help="save PNGs of each page")
-    parser.add_argument("--pages", type=int, default=3, help="screenfuls per notebook (default 3)")
-    args = parser.parse_args(argv)
-    failed = False
-    try:
-        executable = find_browser()
-        if executable is None:
-            sys.exit("no Chromium or Chrome found: apt-get install chromium, or set CHROMIUM=PATH")
-        with JupyterServer(args.root) as server, Browser(executable) as browser:
-            for notebook in args.notebooks:
-                rendered = read_rendered(browser, server, notebook, args.ui)
-                print(rendered.report(), f"({rendered.seconds:.1f} s)", flush=True)
-                failed = failed or bool(rendered.problems)
-                if args.screenshots:
-                    args.screenshots.mkdir(parents=True, exist_ok=True)
-                    prefix = args.screenshots / f"{notebook.stem}-{args.ui}"
-                    for path in screenshots(browser, prefix, args.pages):
-                        print(f"  screenshot {path}")
-                server.shut_down_kernels()
-    except (BrowserError, OSError) as error:
-        sys.exit(f"error: {error}")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
