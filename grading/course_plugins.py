@@ -8,7 +8,7 @@ show the checks' internals and the hidden tests' lines.
 CoreStretchExport (an export plugin, ``nbgrader export``): grades.csv with one row per student and
 assignment, the core points and the stretch points (a bonus) in separate columns. Whether a graded
 cell is core or stretch is read from the course's source notebooks: the ``:::{exercise}`` whose
-``:label:`` is the cell's grade_id ends in "(core)" or "(stretch)".
+``:label:`` is the cell's grade_id ends in " · core" or " · stretch" (or "(core)", "(stretch)").
 """
 
 import csv
@@ -27,7 +27,7 @@ HIDDEN = re.compile(
 )
 HIDDEN_NOTE = "# (hidden tests ran here; they are not shown)"
 EXERCISE = re.compile(
-    r"^:{3,}\{exercise\}.*\((?P<kind>core|stretch)\)\s*\n:label:\s*(?P<label>\S+)", re.M
+    r"^:{3,}\{exercise\}.*(?:\s·\s|\()(?P<kind>core|stretch)\)?\s*\n:label:\s*(?P<label>\S+)", re.M
 )
 # IPython colours its tracebacks; the one-line diagnosis is shown without the escapes.
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

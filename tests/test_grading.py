@@ -100,6 +100,10 @@ EXERCISES = {
         ),
     },
 }
+# A later answer that uses an earlier one is given rnn_lib's instead (allowed there), so that
+# the earlier mistake loses that exercise's points only: the cell's check feeds it huge scores.
+ISOLATE = {"ex-01-softmax": {"ex-01-cell-forward": ("stable_softmax(", "rnn_lib.softmax(")}}
+
 # RNN_GRADING_NOTEBOOKS: "all", or NN_topic names separated by commas; by default 01, 03 and 06.
 CHOSEN = {
     "": sorted(EXERCISES),
@@ -212,6 +216,8 @@ def submissions_of(name, release, source):
     }
     for grade_id, (mistake, _) in EXERCISES.get(name, {}).items():
         answers = dict(solved, **{grade_id: planted(source, grade_id, mistake)})
+        for later, (old, new) in ISOLATE.get(grade_id, {}).items():
+            answers[later] = answers[later].replace(old, new)
         result[f"mistake-{grade_id}"] = submission(release, source, answers)
     if name == "01_rnn_cell":
         first = f"{ids[0]}-answer"
@@ -317,7 +323,7 @@ def kinds(folder, name):
     source = nbformat.read(folder / "source" / name / f"{name}.ipynb", as_version=4)
     found = {}
     for cell in source.cells:
-        for kind, label in re.findall(r"\((core|stretch)\)\s*\n:label:\s*(\S+)", cell.source):
+        for kind, label in re.findall(r"\s·\s(core|stretch)\s*\n:label:\s*(\S+)", cell.source):
             found[label] = kind
     return found
 
@@ -385,6 +391,7 @@ def printed(folder, name, student, grade_id):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
+@pytest.mark.skipif("01_rnn_cell" not in CHOSEN, reason="the snooper submits notebook 01")
 def test_the_sandbox_limits_the_memory(course):
     folder = course[0]
     assert "memory MemoryError" in printed(folder, "01_rnn_cell", SNOOPER, "ex-01-softmax-answer")
