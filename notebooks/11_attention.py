@@ -674,8 +674,8 @@ print("length normalisation changes no output here: True")
 
 # %% [markdown]
 # Beam search helps: the model's likeliest output is right more often than its greedy one, by
-# several points (from about 42% to about 47% of the test dates in our run, and a similar gain
-# for other seeds, `benchmarks/bench_attention.py`). Length normalisation changes nothing here,
+# several points (over seeds 0 to 3, greedy 36–47% of 1,000 test dates, a beam of 4 40–50%,
+# `benchmarks/bench_attention.py`). Length normalisation changes nothing here,
 # because every ISO date has 10 characters and the model has learnt that an output ends
 # after exactly 10: outputs of other lengths never compete. Where it matters is a model that has
 # not learnt this yet. After 60 update steps, the model with attention still ends some outputs
