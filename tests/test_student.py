@@ -75,7 +75,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     pre_activation = parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"]
     a_next = np.tanh(pre_activation)
     y_hat_t = rnn_lib.softmax(parameters["Wya"] @ a_next + parameters["by"])
-    cache = (a_next, a_prev, xt, parameters)
+    cache = (a_next, a_prev, xt, y_hat_t)
     ### END SOLUTION
     return a_next, y_hat_t, cache
 
@@ -272,7 +272,7 @@ def test_the_leak_finder_sees_a_line_left_behind(fixture_edition):
     """Plant the classic bug, keeping the line before END SOLUTION: the leak test goes red."""
     student_py = (fixture_edition / "01_fixture.py").read_text()
     student_ipynb = (fixture_edition / "01_fixture.ipynb").read_text()
-    kept = "    cache = (a_next, a_prev, xt, parameters)\n"
+    kept = "    cache = (a_next, a_prev, xt, y_hat_t)\n"
     buggy_py = student_py.replace("    return a_next, y_hat_t", kept + "    return a_next, y_hat_t")
     buggy_ipynb = student_ipynb.replace(
         '"    return a_next, y_hat_t', json.dumps(kept)[:-1] + '",\n    "    return a_next, y_hat_t'
