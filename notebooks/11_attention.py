@@ -41,9 +41,9 @@
 #   normalisation, and say when each one matters.
 
 # %% tags=["remove-cell"]
-# Colab, VS Code or any Python without rnn_lib: install it from the project's repository; this
-# needs git and the network. Where rnn_lib is installed already (`pip install -r
-# requirements.txt`), this cell does nothing.
+# Colab, VS Code or any Python without rnn_lib: install it (with the dinosaur names) from the
+# project's repository; this needs git and the network. Where rnn_lib is installed already
+# (`pip install -r requirements.txt`), this cell does nothing.
 import importlib.util
 import subprocess
 import sys

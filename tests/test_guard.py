@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from rnn_lib.cells.rnn import CellCache
 from rnn_lib.teaching import checks
 from rnn_lib.teaching.checks import guard
 
@@ -161,9 +162,10 @@ def test_a_replaced_check_fools_the_visible_check_but_not_the_hidden_test(monkey
 def test_a_replaced_reference_fools_the_visible_check_but_not_the_hidden_test(monkeypatch):
     def no_bias(xt, a_prev, p):
         a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt)
-        y_hat_t = np.exp(p["Wya"] @ a_next + p["by"])
+        z = p["Wya"] @ a_next + p["by"]
+        y_hat_t = np.exp(z - z.max(axis=0))
         y_hat_t /= y_hat_t.sum(axis=0)
-        return a_next, y_hat_t, None
+        return a_next, y_hat_t, CellCache(a_next, a_prev, xt, y_hat_t)
 
     monkeypatch.setattr(checks.nb01_rnn_cell, "rnn_cell_forward", no_bias)
     checks.check_rnn_cell_forward(no_bias)  # compared with itself
@@ -197,7 +199,8 @@ def test_an_answer_fitted_to_the_visible_shapes_fails_the_hidden_test():
         p = parameters
         bias = p["ba"].repeat(4, axis=1)
         a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + bias)
-        return a_next, rnn_lib.softmax(p["Wya"] @ a_next + p["by"]), None
+        y_hat_t = rnn_lib.softmax(p["Wya"] @ a_next + p["by"])
+        return a_next, y_hat_t, (a_next, a_prev, xt, y_hat_t)
 
     checks.check_rnn_cell_forward(rnn_cell_forward)
     with pytest.raises(AssertionError, match=r"a_next \(with n_x=1, n_a=1, n_y=2, m=1\) has shape"):

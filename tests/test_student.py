@@ -322,7 +322,7 @@ def test_the_fixture_solutions_pass_their_checks(tmp_path, monkeypatch):
     cells = run_student_notebook(path, monkeypatch)
     errors = [o for c in cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    assert "rnn_cell_forward: a_next and y_hat_t match" in str(cells[4].outputs)
+    assert "rnn_cell_forward: a_next, y_hat_t and the cache match" in str(cells[4].outputs)
 
 
 def test_the_fixture_edition_stops_at_its_first_exercise(fixture_edition, monkeypatch):

@@ -23,8 +23,11 @@ from .diagnosis import altered
 
 
 def _embedding_inputs(n_e=3, n_x=6, seed=10):
-    """Indices with repeats in both names, index 0 (the newline) three times, NO_INPUT at the
-    start, and a gradient de."""
+    """Indices with repeats, and a gradient de of the embedded inputs.
+
+    Both names repeat an index, index 0 (the newline) comes three times and both start with
+    NO_INPUT: the cases a fancy-indexed assignment gets wrong.
+    """
     indices = np.array([[NO_INPUT, 2, 0, 4, 2, 5], [NO_INPUT, 1, 0, 1, 0, 3]])
     de = np.random.default_rng(seed).standard_normal((n_e, *indices.shape))
     return de, indices, n_x
