@@ -100,8 +100,8 @@ print(batch.mask[:2].astype(int))
 # %% [markdown]
 # ## 2. An encoder–decoder, and its bottleneck
 #
-# The **encoder** is the bidirectional RNN of notebook 10 without its output layer (equation
-# {eq}`eq-10-bidirectional`): at every input step $i$ it stacks the forward and the backward
+# The **encoder** is the bidirectional RNN of [notebook 10](10_beyond_one_layer.ipynb) without
+# its output layer: at every input step $i$ it stacks the forward and the backward
 # state into $h^{\langle i\rangle} = [\overrightarrow{a}^{\langle i\rangle};
 # \overleftarrow{a}^{\langle i\rangle}]$, of size $n_h = 2 n_a$. Each column is reversed within
 # its own length $L$, so that the backward layer starts at the last real character. The

@@ -222,6 +222,18 @@ def test_exercises_are_boxes_and_solutions_are_folded(html_dir, name):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_check_cells_show_their_visible_check_but_not_the_hidden_tests(html_dir, name):
+    cells = notebook_cells(name)
+    hidden = [c for c in cells if "### BEGIN HIDDEN TESTS" in source(c)]
+    text = (html_dir / f"{name}.html").read_text(encoding="utf8")
+    assert hidden, f"{name}: no check cell holds hidden tests"
+    assert "HIDDEN TESTS" not in text and "hidden_test" not in text
+    for cell in hidden:  # what is above the hidden block still shows (highlighted, so by name)
+        check = re.search(r"checks\.(check_\w+)\(", source(cell)).group(1)
+        assert check in text, f"{name}: the visible {check} is missing"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_equations_and_exercises_are_numbered_from_one_on_each_page(html_dir, name):
     text = (html_dir / f"{name}.html").read_text(encoding="utf8")
     for label, pattern in (
