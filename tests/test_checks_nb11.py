@@ -72,7 +72,9 @@ def test_attend_unfinished_or_malformed_answers_are_named():
         checks.check_attend(unfinished)
     with pytest.raises(checks.CheckFailed, match=re.escape("should return a tuple")):
         checks.check_attend(lambda S, H, mask, p: student_attend()(S, H, mask, p)[1])
-    with pytest.raises(checks.CheckFailed, match=re.escape("alphas is wrong: it is the reference times 1.01")):
+    with pytest.raises(
+        checks.CheckFailed, match=re.escape("alphas is wrong: it is the reference times 1.01")
+    ):
         checks.check_attend(
             lambda S, H, mask, p: tuple(1.01 * x for x in student_attend()(S, H, mask, p))
         )
