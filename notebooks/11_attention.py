@@ -356,7 +356,7 @@ checks.check_attend(attend)
 # A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
 from rnn_lib.teaching.checks.guard import hidden_test
 
-hidden_test("check_attend", attend, seed=1910)
+hidden_test("check_attend", attend, seed=1911)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -464,7 +464,7 @@ checks.check_attention_backward(attention_backward)
 # A fresh copy of the checks, which no cell can have changed, on inputs from other seeds.
 from rnn_lib.teaching.checks.guard import hidden_test
 
-hidden_test("check_attention_backward", attention_backward, seed=1910)
+hidden_test("check_attention_backward", attention_backward, seed=1911)
 ### END HIDDEN TESTS
 
 # %% [markdown]
