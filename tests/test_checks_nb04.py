@@ -81,8 +81,6 @@ def test_library_clip_passes(capsys):
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (clip_in_place, "modified the caller's array dWax in place"),
-        (clip_into_callers_dict, "replaced gradients['dWax'] in the caller's dict"),
         (clip_dropping_da0, "lacks da0"),
         (clip_doing_nothing, "nothing was clipped"),
         (clip_weights_only, "dba and dby were not clipped"),
@@ -182,7 +180,6 @@ def test_library_clip_by_norm_passes(capsys):
         (norm_clip_per_array, "each gradient was rescaled by its own norm"),
         (norm_clip_scaling_up, "should not be rescaled up to max_norm"),
         (norm_clip_without_sqrt, "the square root is missing"),
-        (norm_clip_in_place, "modified the caller's array dWax in place"),
         (norm_clip_counting_da0, "da0 was counted in the global norm"),
         (norm_clip_upside_down, "the factor is upside down"),
         (norm_clip_to_unit, "not multiplied by max_norm"),

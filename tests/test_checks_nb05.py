@@ -77,7 +77,6 @@ def distribution_with(**planted):
         (distribution_with(largest=False), "kept the 3 smallest scores"),
         (distribution_with(renormalise=False), "were not renormalised"),
         (distribution_with(ignore_top_k=True), "top_k was ignored"),
-        (distribution_with(in_place=True), "changed the caller's scores"),
         (
             lambda s, temperature=1.0, top_k=None: distribution(s, temperature, top_k) * 0.999,
             "it is the reference times 0.999",

@@ -63,7 +63,6 @@ def in_place_loss(y_hat, Y):
             lambda y_hat, Y: loss_per_char(y_hat, Y) * 1.01,
             "loss_per_char is 5.24476; expected 5.19283",
         ),
-        (in_place_loss, "changed the caller's y_hat or Y"),
         (lambda y_hat, Y: "2.5 nats", "should return one number"),
     ],
 )
@@ -154,7 +153,6 @@ def test_an_independent_adam_passes(capsys):
         (adam_with(old_moments=True), "from before this step's update"),
         (adam_with(square=False), "the gradient is not squared"),
         (adam_with(swap_betas=True), "m uses beta2"),
-        (adam_with(in_place=True), "changed the caller's w in place"),
         (
             lambda w, dw, m, v, n, lr, beta1=0.9, beta2=0.999, eps=1e-8: adam_update(
                 w, dw, m, v, n + 1, lr, beta1, beta2, eps

@@ -132,14 +132,6 @@ def test_stream_chunks_other_failures_are_described():
             lambda indices, n_x, m, k: list(stream_chunks(indices, n_x, m, k))[:1]
         )
 
-    def in_place(indices, n_x, m, k):
-        chunks = list(stream_chunks(indices, n_x, m, k))
-        indices[0] = 0 if indices[0] else 1
-        return chunks
-
-    with pytest.raises(checks.CheckFailed, match="changed the caller's indices"):
-        checks.check_stream_chunks(in_place)
-
 
 # --- truncated_gradients -------------------------------------------------------------------
 
@@ -225,14 +217,6 @@ def test_truncated_gradients_other_failures_are_described():
 
     with pytest.raises(checks.CheckFailed, match="gradients lacks dby"):
         checks.check_truncated_gradients(without_dby)
-
-    def writes_a0(X, Y, a0, parameters, k):
-        result = truncated_gradients(X, Y, a0, parameters, k)
-        a0 *= 2
-        return result
-
-    with pytest.raises(checks.CheckFailed, match="changed the caller's a0"):
-        checks.check_truncated_gradients(writes_a0)
 
 
 # --- truncation_gap ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ autograde an unwritten stretch answer fails.
 """
 
 import importlib.util
+import re
 import sys
 import threading
 from pathlib import Path
@@ -21,6 +22,10 @@ import rnn_lib
 from rnn_lib.cells.rnn import CellCache
 from rnn_lib.teaching import checks
 from rnn_lib.teaching.checks import guard
+
+from .test_checks_nb04 import clip_in_place, clip_into_callers_dict, norm_clip_in_place
+from .test_checks_nb05 import distribution_with
+from .test_checks_nb06 import adam_with, in_place_loss
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,6 +154,56 @@ def test_a_callback_the_check_hands_over_may_be_called():
         return grad
 
     checks.check_numerical_gradient(numerical_gradient)
+
+
+def cell_zeroing_its_input(xt, a_prev, p):
+    """Drops the Wax xt term, and zeroes xt so that the reference computed afterwards agrees."""
+    xt[...] = 0
+    return honest_cell(xt, a_prev, p)
+
+
+def cell_zeroing_a_weight(xt, a_prev, p):
+    """The same trick on the parameters: Wax = 0 in the caller's dict."""
+    p["Wax"] *= 0
+    return honest_cell(xt, a_prev, p)
+
+
+@pytest.mark.parametrize(
+    ("check_name", "answer", "where"),
+    [
+        ("check_rnn_cell_forward", cell_zeroing_its_input, "xt"),
+        ("check_rnn_cell_forward", cell_zeroing_a_weight, "p['Wax']"),
+        ("check_clip", clip_in_place, "gradients['dWax']"),
+        ("check_clip", clip_into_callers_dict, "gradients['dWax']"),
+        ("check_clip_by_norm", norm_clip_in_place, "gradients['dWax']"),
+        ("check_next_char_distribution", distribution_with(in_place=True), "scores"),
+        ("check_loss_per_char", in_place_loss, "y_hat"),
+        ("check_adam_update", adam_with(in_place=True), "w"),
+    ],
+)
+def test_an_answer_that_rewrites_its_inputs_fails_visibly_and_hidden(check_name, answer, where):
+    message = re.escape(f"changed its input in place ({where} is not what the check passed)")
+    with pytest.raises(checks.CheckFailed, match=message):
+        getattr(checks, check_name)(answer)
+    with pytest.raises(AssertionError, match=message):
+        guard.hidden_test(check_name, answer, seed=7)
+
+
+def test_an_answer_may_update_what_its_exercise_updates_and_restore_what_it_probes(capsys):
+    def numerical_gradient(f, array, eps):  # perturbs array in place, puts it back to rounding
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            saved = array[index]
+            array[index] = saved + eps
+            plus = f()
+            array[index] = saved - eps
+            minus = f()
+            array[index] = saved * (1 + 2**-52)  # put back, but one rounding step away
+            grad[index] = (plus - minus) / (2 * eps)
+        return grad
+
+    checks.check_numerical_gradient(numerical_gradient)
+    assert "numerical_gradient" in capsys.readouterr().out
 
 
 def test_a_replaced_check_fools_the_visible_check_but_not_the_hidden_test(monkeypatch):

@@ -220,8 +220,8 @@ def call_twice(name, function, *args, **kwargs):
 
     An answer that keeps something from one call to the next (a dict or array defined outside
     the function and updated with +=, a mutable default argument) is right on its first call
-    and wrong on every later one. The first call gets args themselves (the checks look at them
-    afterwards, to see whether the answer changed them), the second deep copies made before.
+    and wrong on every later one. The first call gets args themselves (the guard fails an answer
+    that changes them; optimize's parameters it must change), the second deep copies made before.
     """
     __tracebackhide__ = True
     copies, keywords = copy.deepcopy(args), copy.deepcopy(kwargs)

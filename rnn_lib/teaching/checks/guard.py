@@ -11,6 +11,12 @@ bound earlier (``from rnn_lib import rnn_cell_forward as f``), ``getattr``, a mo
 caught. An offence fails the check with "this exercise asks you to write NAME yourself", whatever
 the answer returned.
 
+The guard also keeps the check's inputs honest: the student's function gets the check's own
+arrays, and if it leaves one changed (``xt[...] = 0``, ``p["Wax"] *= 0``) the check fails,
+naming the argument, before it computes the reference from inputs the answer has rewritten.
+Only the arguments of a Rule's ``updates`` may change: optimize's parameters, and the array that
+numerical_gradient perturbs (its check wants it restored to rounding, not bit for bit).
+
 Under nbgrader's autograde (``NBGRADER_EXECUTION`` is set) an answer that is not written yet
 (``raise NotImplementedError()``) fails its check, stretch exercises included; in a notebook the
 stretch checks skip it, so that "Run All" goes on.
@@ -26,9 +32,11 @@ the rest is left to the teacher who reads a suspicious submission (README, "Grad
 """
 
 import contextlib
+import copy
 import functools
 import importlib
 import importlib.util
+import inspect
 import io
 import itertools
 import os
@@ -51,10 +59,11 @@ CONSTRUCTORS = ("__init__", "__new__", "__post_init__", "__init_subclass__", "__
 
 
 class Rule(NamedTuple):
-    """What an exercise asks for, and the rnn_lib functions its text lets the student call."""
+    """What an exercise asks for, the rnn_lib functions it lets the student call, what it updates."""
 
     asks: tuple  # rnn_lib's functions that compute what the exercise asks (the references)
     allows: tuple = ()  # rnn_lib's public names the exercise lets the student use
+    updates: tuple = ()  # positions of the arguments the answer may change (its check checks them)
 
 
 #: Every check of the package, by name: everything in rnn_lib is denied but its allow-list.
@@ -67,7 +76,10 @@ RULES = {
     "check_compute_loss": Rule(("compute_loss",)),
     "check_rnn_cell_backward": Rule(("rnn_cell_backward",)),
     "check_rnn_backward": Rule(("rnn_backward",), ("rnn_cell_backward",)),
-    "check_numerical_gradient": Rule(("numerical_gradient",)),
+    "check_numerical_gradient": Rule(
+        ("numerical_gradient",),
+        updates=(1,),  # the check wants array restored, to rounding
+    ),
     "check_clip": Rule(("clip",)),
     "check_clip_by_norm": Rule(("clip_by_norm", "global_norm")),
     "check_next_char_distribution": Rule(("next_char_distribution",), ("softmax",)),
@@ -76,6 +88,7 @@ RULES = {
     "check_optimize": Rule(
         ("optimize",),
         ("rnn_forward", "rnn_backward", "compute_loss", "clip", "update_parameters"),
+        updates=(3,),  # optimize(X, Y, a_prev, parameters, ...) updates parameters in place
     ),
     "check_adam_update": Rule(("Adam",)),
     "check_gradient_norms_through_time": Rule(("gradient_norms_through_time",)),
@@ -176,6 +189,54 @@ class _Watch:
             self.offence = code.co_qualname
 
 
+def _first_difference(before, after, path):
+    """Where ``after`` differs from the snapshot ``before`` (arrays, dicts, sequences), or None."""
+    if isinstance(before, np.ndarray):
+        same = isinstance(after, np.ndarray) and before.shape == after.shape
+        return None if same and np.array_equal(before, after, equal_nan=True) else path
+    if isinstance(before, dict):
+        if not isinstance(after, dict) or before.keys() != after.keys():
+            return f"{path}'s keys"
+        found = (_first_difference(before[k], after[k], f"{path}[{k!r}]") for k in before)
+        return next((where for where in found if where), None)
+    if isinstance(before, list | tuple):
+        if len(before) != len(after):
+            return f"{path}'s length"
+        found = (
+            _first_difference(b, a, f"{path}[{i}]") for i, (b, a) in enumerate(zip(before, after))
+        )
+        return next((where for where in found if where), None)
+    return None  # numbers, strings, functions: nothing the answer can change in place
+
+
+def _argument_names(answer, args, kwargs):
+    """The names of the answer's arguments as it was called, positional ones by its signature."""
+    try:
+        parameters = list(inspect.signature(answer).parameters)
+    except (TypeError, ValueError):
+        parameters = []
+    names = [
+        parameters[i] if i < len(parameters) else f"argument {i + 1}" for i in range(len(args))
+    ]
+    return names + list(kwargs)
+
+
+def _changed_in_place(answer, args, kwargs, before, rule):
+    """The message for the first argument the answer left changed (one it may not update), or None."""
+    names = _argument_names(answer, args, kwargs)
+    for i, (arg_name, old, new) in enumerate(zip(names, before, [*args, *kwargs.values()])):
+        where = None if i in rule.updates else _first_difference(old, new, arg_name)
+        if where:
+            return (
+                f"{getattr(answer, '__name__', 'the function')} changed its input in place "
+                f"({where} is not what the check passed): the check compares your result with "
+                "the reference on those same inputs, so read them and compute new arrays "
+                "(+=, *=, [...] = and out= write into the caller's array; put back an entry "
+                "you change to probe it)"
+            )
+    return None
+
+
 def _offence_message(name, offence, rule):
     allowed = f"; it may use {', '.join(rule.allows)}" if rule.allows else ""
     return (
@@ -188,11 +249,13 @@ def _watched_call(answer, args, kwargs, allowed, rule):
     """Call the answer under the watch; raise CheckFailed on an offence or a switched-off watch."""
     __tracebackhide__ = True
     name = getattr(answer, "__name__", "the function")
+    before = copy.deepcopy([*args, *kwargs.values()])  # functions are kept, not copied
     watch, previous = _Watch(allowed | _callback_keys(args, kwargs)), sys.getprofile()
+    previous_in_threads = threading.getprofile()
     threading.setprofile(watch)
     sys.setprofile(watch)
     try:
-        return answer(*args, **kwargs)
+        result = answer(*args, **kwargs)
     except NotImplementedError:
         if os.environ.get(GRADING_VARIABLE):
             raise CheckFailed(
@@ -202,11 +265,15 @@ def _watched_call(answer, args, kwargs, allowed, rule):
     finally:
         switched_off = sys.getprofile() is not watch
         sys.setprofile(previous)
-        threading.setprofile(None)
+        threading.setprofile(previous_in_threads)
         if watch.offence is not None:
             raise CheckFailed(_offence_message(name, watch.offence, rule))
         if switched_off:
             raise CheckFailed(f"{name} switched the check's guard off (sys.setprofile)")
+    changed = _changed_in_place(answer, args, kwargs, before, rule)
+    if changed:
+        raise CheckFailed(changed)
+    return result
 
 
 def guard(check, rule, package, readers=frozenset()):

@@ -98,7 +98,7 @@ def numerical_gradient_cases(answer):
             return float(np.sum(np.sin(array)) + 0.5 * np.sum(array**2) * array.flat[0])
 
         got = answer(f, array, 1e-4)
-        if not np.array_equal(array, original):
+        if not np.allclose(array, original, rtol=0, atol=1e-12):
             raise CheckFailed(f"the array of shape {shape} was left changed: put each entry back")
         expect_array(
             f"the numerical gradient of shape {shape}", got, numerical_gradient(f, array, 1e-4)

@@ -101,10 +101,7 @@ def check_loss_per_char(loss_per_char):
     """Check loss_per_char(y_hat, Y): the mean cross-entropy per predicted character, in nats."""
     __tracebackhide__ = True
     y_hat, Y = _batch()
-    y_hat_given, Y_given = y_hat.copy(), Y.copy()
-    got = call_twice("loss_per_char", loss_per_char, y_hat_given, Y_given)
-    if not (np.array_equal(y_hat_given, y_hat) and np.array_equal(Y_given, Y)):
-        raise CheckFailed("loss_per_char changed the caller's y_hat or Y: compute new arrays")
+    got = call_twice("loss_per_char", loss_per_char, y_hat, Y)
     try:
         got = float(got)
     except (TypeError, ValueError):
@@ -276,16 +273,9 @@ def check_adam_update(adam_update):
     __tracebackhide__ = True
     w, dw, m, v = _adam_inputs()
     n, learning_rate, beta1, beta2, eps = 2, 0.01, 0.9, 0.99, 0.05
-    given = [array.copy() for array in (w, dw, m, v)]
     result = call_twice(
-        "adam_update", adam_update, *given, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps
+        "adam_update", adam_update, w, dw, m, v, n, learning_rate, beta1=beta1, beta2=beta2, eps=eps
     )
-    for name, original, array in zip(("w", "dw", "m", "v"), (w, dw, m, v), given, strict=True):
-        if not np.array_equal(original, array):
-            raise CheckFailed(
-                f"adam_update changed the caller's {name} in place (+=, *= or [...] = write into "
-                "it): compute new arrays and return them"
-            )
     expect_tuple("adam_update", result, ("w", "m", "v"))
     w_ref, m_ref, v_ref = _reference_adam(w, dw, m, v, n, learning_rate, beta1, beta2, eps)
     expect_array("m", result[1], m_ref, plant(FIRST_MOMENT_MISTAKES, dw, m, beta1, beta2))

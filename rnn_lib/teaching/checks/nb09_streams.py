@@ -161,12 +161,9 @@ def _expect_chunks(stream_chunks, k):
     """Run the answer on the check's stream with chunk length k and compare every chunk."""
     __tracebackhide__ = True
     sequence = np.random.default_rng(9).integers(0, _N_X, size=_N)
-    given = sequence.copy()
     got = call_twice(
-        "stream_chunks", lambda *a: _as_chunk_list(stream_chunks(*a)), given, _N_X, _M, k
+        "stream_chunks", lambda *a: _as_chunk_list(stream_chunks(*a)), sequence, _N_X, _M, k
     )
-    if not np.array_equal(given, sequence):
-        raise CheckFailed("stream_chunks changed the caller's indices: read them, do not write")
     expected = list(reference_chunks(sequence, _N_X, _M, k))
     for message, chunks in plant(STREAM_MISTAKES, sequence, _N_X, _M, k):
         if _same_chunks(got, chunks) and not _same_chunks(chunks, expected):
@@ -313,12 +310,8 @@ def check_truncated_gradients(truncated_gradients):
     """Check truncated_gradients(X, Y, a0, parameters, k) -> (loss, gradients, a_last)."""
     __tracebackhide__ = True
     X, Y, a0, parameters = _gradient_problem()
-    copies = [array.copy() for array in (X, Y, a0)]
-    result = call_twice("truncated_gradients", truncated_gradients, *copies, parameters, _K_GRAD)
+    result = call_twice("truncated_gradients", truncated_gradients, X, Y, a0, parameters, _K_GRAD)
     answer = _unpack_gradient_answer(result)
-    for name, original, given in zip(("X", "Y", "a0"), (X, Y, a0), copies, strict=True):
-        if not np.array_equal(original, given):
-            raise CheckFailed(f"truncated_gradients changed the caller's {name}")
     loss, gradients, a_last = answer
     expected = reference_gradients(X, Y, a0, parameters, _K_GRAD)
     mistakes = plant(GRADIENT_MISTAKES, X, Y, a0, parameters, _K_GRAD)
