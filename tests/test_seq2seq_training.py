@@ -1,6 +1,8 @@
 """Tests of rnn_lib.training.seq2seq_training: batches of similar length holding every pair once,
 a training run that lowers the loss, and exact match against hand-made answers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -32,8 +34,30 @@ def test_training_lowers_the_loss_and_stops_at_max_steps():
     assert history.steps == 30
     assert history.loss_per_char[-1] < history.loss_per_char[0] - 0.15  # nats per character
     assert np.log(len(OUTPUT_CHARS)) * 0.8 < history.loss_per_char[0] < 1.2 * np.log(12)
-    short = train_encoder_decoder(dict(p), pairs, epochs=3, batch_size=30, max_steps=7)
-    assert short.steps == 7
+    short = train_encoder_decoder(dict(p), pairs, epochs=3, batch_size=30, max_steps=17)
+    assert short.steps == 17 and len(short.loss_per_char) == 2  # 10 steps, then 7 of epoch 2
+    assert min(short.loss_per_char) > 0.5 * np.log(len(OUTPUT_CHARS))
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"pairs": []}, "pairs must hold at least one"),
+        ({"batch_size": 0}, "batch_size must be a positive integer; got 0"),
+        ({"max_steps": -1}, "max_steps must be a positive integer; got -1"),
+        ({"max_steps": 0}, "max_steps must be a positive integer; got 0"),
+        ({"epochs": 0}, "epochs must be a positive integer; got 0"),
+    ],
+)
+def test_training_refuses_bad_settings_before_any_step(setting, message):
+    pairs = split_dates(20, 1, 1, rng=1)[0]
+    p = initialize_encoder_decoder(2, 3, len(INPUT_CHARS), len(OUTPUT_CHARS), n_v=2, rng=0)
+    before = {k: v.copy() for k, v in p.items()}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        train_encoder_decoder(p, **{"pairs": pairs, "epochs": 1, **setting})
+    assert all(np.array_equal(before[k], p[k]) for k in p)
+    with pytest.raises(ValueError, match="pairs must hold at least one"):
+        exact_match(p, [])
 
 
 def test_exact_match_counts_whole_outputs(monkeypatch):

@@ -66,15 +66,22 @@ def train_encoder_decoder(
         rng -- a numpy Generator or a seed, for the batches
         max_steps -- stop after this many update steps (N = min(max_steps, all steps))
     Returns:
-        Seq2SeqHistory(loss_per_char, steps)
+        Seq2SeqHistory(loss_per_char, steps): one mean loss per epoch that took a step
+    Raises:
+        ValueError, before any step, for no pairs or a bad setting
     """
+    if not pairs:
+        raise ValueError("pairs must hold at least one (input, output) pair; got none")
     check_integer("epochs", epochs)
+    check_integer("batch_size", batch_size)
+    if max_steps is not None:
+        check_integer("max_steps", max_steps)
     check_positive_number("max_norm", max_norm)
     rng = np.random.default_rng(rng)
     per_epoch = -(-len(pairs) // batch_size)
     total = epochs * per_epoch if max_steps is None else min(max_steps, epochs * per_epoch)
     adam, n, losses = Adam(learning_rate), 0, []
-    for _ in range(epochs):
+    while n < total:  # one epoch per pass; the last may stop at max_steps
         summed, chars = 0.0, 0
         for batch in similar_length_batches(pairs, batch_size, rng):
             if n == total:
@@ -120,5 +127,7 @@ def translate(parameters, inputs, beam_width=1, length_normalise=False, batch_si
 
 def exact_match(parameters, pairs, beam_width=1, length_normalise=False):
     """The share of pairs whose decoded output is exactly the expected one, in [0, 1]."""
+    if not pairs:
+        raise ValueError("pairs must hold at least one (input, output) pair to score; got none")
     got = translate(parameters, [h for h, _ in pairs], beam_width, length_normalise)
     return float(np.mean([g == expected for g, (_, expected) in zip(got, pairs)]))
