@@ -25,7 +25,8 @@
 # the whole input. **Attention** ([Bahdanau et al., 2015](../book/references.md)) lets every
 # decoder step look at all of the encoder's states and choose which to read. We write its
 # forward and backward passes by hand, check them against finite differences, train a model of
-# 6,000 parameters to normalise dates without a mistake, look at *where* it attends, and finally
+# 6,000 parameters to normalise dates (at least 999 of 1,000 held-out ones right; all of them in
+# every run we measured), look at *where* it attends, and finally
 # decode with beam search, which on a conditioned model has something to find.
 #
 # **Learning goals**
@@ -157,7 +158,7 @@ iso_right = np.array(
 )
 per_position = iso_right.mean(axis=0)
 year, month, day_digits = per_position[:4], per_position[5:7], per_position[8:10]
-assert year.min() > 0.97 and day_digits.min() < 0.85 and month.min() < 0.85
+assert year.min() > 0.97 and day_digits[1] < 0.85 and month[1] < 0.85
 print("the year's four digits: right in more than 97% of the test dates")
 print("the month's second digit and the day's second digit: right in fewer than 85%")
 
@@ -325,9 +326,10 @@ draw_attention_step()
 # `parameters` holds `Ws` $(n_v, n_s)$, `Wh` $(n_v, n_h)$ and `v` $(n_v, 1)$. Return
 # `(contexts, alphas)`: `contexts[:, :, t]` of shape $(n_h, m)$ and `alphas[:, t, :]` of shape
 # $(m, T_x)$ for the output step $t + 1$ (counting from 0 in the code), which reads
-# `S[:, :, t]`. Mask with `-np.inf` and subtract the maximum before `np.exp`. A loop over the
-# steps is fine; `np.einsum("v,vmi->mi", v[:, 0], u)` computes $v^\top u$ for every example and
-# step.
+# `S[:, :, t]`. Write the masked softmax yourself, as section 3 derives it (the check does not
+# let your function call `rnn_lib.masked_softmax`, or any other function of `rnn_lib`): mask
+# with `-np.inf` and subtract the maximum before `np.exp`. A loop over the steps is fine;
+# `np.einsum("v,vmi->mi", v[:, 0], u)` computes $v^\top u$ for every example and step.
 # :::
 
 
@@ -475,7 +477,7 @@ hidden_test("check_attention_backward", attention_backward, seed=1911)
 # As in notebook 03, we compare each of its gradients with centred finite differences
 # (`rnn_lib.gradient_check`), in float64, with a step of $10^{-5}$: a step of $10^{-7}$ would
 # show round-off as a false error of about $10^{-5}$. A small model on three dates of different
-# lengths keeps the $2 \times 1{,}200$ loss evaluations quick:
+# lengths (519 parameters) keeps the $2 \times 519$ loss evaluations quick:
 
 # %%
 small = rnn_lib.initialize_encoder_decoder(3, 4, n_x, n_y, n_v=5, rng=2)
@@ -661,14 +663,16 @@ print("largest weight of the year's last digit: above 0.85 in all four dates")
 
 # %%
 widths = (1, 2, 4, 8)
-found = {
-    (width, normalised): rnn_lib.exact_match(summary_model, test_pairs, width, normalised)
+outputs = {
+    (width, normalised): rnn_lib.translate(summary_model, test_inputs, width, normalised)
     for width in widths
     for normalised in ((False, True) if width > 1 else (False,))
 }
+test_isos = [iso for _, iso in test_pairs]
+found = {key: np.mean([o == iso for o, iso in zip(out, test_isos)]) for key, out in outputs.items()}
 greedy_share = found[(1, False)]
 assert found[(2, False)] > greedy_share + 0.02 and found[(4, False)] > greedy_share + 0.02
-assert all(found[(w, True)] == found[(w, False)] for w in widths[1:])
+assert all(outputs[(w, True)] == outputs[(w, False)] for w in widths[1:])
 print("beam search of width 2 and 4 gets more test dates right than greedy decoding: True")
 print("length normalisation changes no output here: True")
 
@@ -708,8 +712,9 @@ print("beam of 8, log P / length : less than a third as many")
 #   {eq}`eq-11-attention-backward`) sends each encoder state two gradients, through the context
 #   and through the keys; every gradient of the model agrees with finite differences to $10^{-6}$
 #   (with PyTorch's autograd to $10^{-12}$, in the library's tests).
-# - With attention, 6,000 parameters trained for a few seconds normalise every one of 1,000
-#   held-out dates, and the heat maps show the re-ordering alignment the model learnt.
+# - With attention, 6,000 parameters trained for a few seconds normalise at least 999 of 1,000
+#   held-out dates (all of them, in every run we measured), and the heat maps show the
+#   re-ordering alignment the model learnt.
 # - On a conditioned model beam search finds better outputs than greedy decoding; length
 #   normalisation matters when outputs of different lengths compete.
 #

@@ -6,7 +6,8 @@ Time = the words a student reads (the Markdown, and the code cells except the so
 cells folded in the book, such as the code that draws a figure) at 100 words a minute, plus
 5 minutes and 1 more per line of the reference solution for each core exercise, plus 3 minutes
 per "predict, then run" question, plus the running time, rounded up to 5 minutes. The running
-time is under 15 s a notebook and does not change the result.
+time is under 25 s a notebook (notebook 11, the longest, about 20 s here) and does not change
+the result.
 """
 
 import argparse
