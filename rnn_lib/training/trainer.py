@@ -40,10 +40,11 @@ from . import optim
 HISTORY_KEYS = ("epoch", "seconds", "train_loss_per_char", "dev_loss_per_char", "dev_perplexity")
 
 
-#: Most values per step-array evaluate puts in one forward pass: names x time steps (padding
-#: included) x (n_x + n_a), 32 MiB of float64, so that its memory follows the names' total
-#: length and the model's size, never batch_size times the longest name. Batches of 512 names
-#: of the dinosaur corpus fit many times over.
+#: Most values per step-array evaluate puts in one forward pass, and a training step in one
+#: forward and backward pass (a larger batch is computed in parts, see _batch_loss_and_gradients):
+#: names x time steps (padding included) x (n_x + n_a), 32 MiB of float64, so that memory follows
+#: the model's size, never batch_size times the longest name. Batches of 512 names of the
+#: dinosaur corpus fit many times over.
 MAX_BATCH_VALUES = 1 << 22
 
 
@@ -130,14 +131,14 @@ def _summed_loss(architecture, parameters, corpus, batch_size):
     """The summed cross-entropy of a Corpus, in batches of similar lengths (little padding)."""
     n_a = architecture.hidden_size(parameters)
     total = 0.0
-    for batch in _evaluation_batches(corpus.lengths, batch_size, len(corpus.chars) + n_a):
+    for batch in _bounded_batches(corpus.lengths, batch_size, len(corpus.chars) + n_a):
         X, Y = corpus.encode(batch)
         y_hat = architecture.predict(X, np.zeros((n_a, X.shape[1])), parameters)
         total += compute_loss(y_hat, Y)
     return total
 
 
-def _evaluation_batches(lengths, batch_size, width):
+def _bounded_batches(lengths, batch_size, width):
     """The positions of the names sorted by length (stably), cut into batches of bounded size.
 
     A batch holds at most batch_size names and at most MAX_BATCH_VALUES = m * T_x * width
@@ -227,11 +228,7 @@ def _train_step(run, batch, n, epoch):
     run.update clips them and applies them. Raises TrainingDiverged if the loss, or any
     parameter after the update, is not a finite number.
     """
-    X, Y = run.corpus.encode(batch)
-    n_a = run.architecture.hidden_size(run.parameters)
-    loss, gradients = run.architecture.loss_and_gradients(
-        X, Y, np.zeros((n_a, len(batch))), run.parameters
-    )
+    loss, gradients = _batch_loss_and_gradients(run, batch)
     if not math.isfinite(loss):
         _diverged(run, f"the loss of step {n + 1} is {loss}", epoch)
     n_chars = int(run.corpus.lengths[batch].sum()) + len(batch)
@@ -241,6 +238,31 @@ def _train_step(run, batch, n, epoch):
         if not np.isfinite(run.parameters[name]).all():
             _diverged(run, f"step {n + 1} made {name} non-finite (nan or inf)", epoch)
     return loss, n_chars
+
+
+def _batch_loss_and_gradients(run, batch):
+    """The summed loss of a batch and its gradients, in parts of at most MAX_BATCH_VALUES.
+
+    A batch that fits (every batch of the dinosaur names, many times over) is one call of the
+    cell's loss_and_gradients. A larger one, such as 64 names padded to a name of 10,000
+    letters, is cut by _bounded_batches and the parts' losses and gradients are summed: every
+    name starts from a zero state, so the sums are the batch's, up to the rounding of the
+    order of the additions, while the memory is one part's.
+    """
+    n_a = run.architecture.hidden_size(run.parameters)
+    width = len(run.corpus.chars) + n_a
+    parts = list(_bounded_batches(run.corpus.lengths[batch], len(batch), width))
+    total, summed = 0.0, None
+    for part in parts:
+        positions = batch[part] if len(parts) > 1 else batch
+        X, Y = run.corpus.encode(positions)
+        loss, gradients = run.architecture.loss_and_gradients(
+            X, Y, np.zeros((n_a, len(positions))), run.parameters
+        )
+        keys = [f"d{name}" for name in run.architecture.param_names]
+        summed = gradients if summed is None else {k: summed[k] + gradients[k] for k in keys}
+        total += loss
+    return total, summed
 
 
 def _diverged(run, what, epoch):
