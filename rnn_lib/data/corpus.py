@@ -18,8 +18,9 @@ import numpy as np
 from ..validation import quote_path
 from .names import END, check_split, grouped_batch_indices, iter_numbered_names, split_indices
 
-#: Characters gathered before read_corpus turns them into an array of code points.
-CHUNK_CHARS = 1 << 20
+#: Characters gathered before read_corpus turns them into an array of code points (a few
+#: hundred kB of Python strings at a time).
+CHUNK_CHARS = 1 << 16
 
 
 class Corpus:
@@ -107,7 +108,8 @@ def _to_indices(points, lookup, out):
 def _assemble(chunks, lengths, chars):
     """The Corpus of code-point chunks (freed one by one as they are converted) and lengths."""
     lengths = np.frombuffer(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, np.int64)
-    starts = np.cumsum(lengths) - lengths
+    starts = np.cumsum(lengths)
+    starts -= lengths  # in place: one int64 array per name less at the peak
     codes = np.empty(int(lengths.sum()), dtype=_code_dtype(len(chars)))
     lookup, done = _indexer(chars), 0
     while chunks:
