@@ -21,6 +21,7 @@ Where things live (each module imports only from the ones above it in this table
     cells/attention.py additive attention: energies, the masked softmax, the context           11
     cells/encoder_decoder.py   the bidirectional encoder, the decoder with attention, BPTT      11
     data/names.py      the corpus, vocabulary, one-hot encoding, batches, the split          02, 06
+    data/corpus.py     a corpus as one array of indices: train and evaluate's compact form  06
     data/streams.py    one long sequence as m contiguous streams in chunks of k steps           09
     data/dates.py      dates in human formats and in ISO, drawn at run time; encoding, the split 11
     data/npz_reader.py reading an .npz's entries within the sizes they declare
@@ -126,6 +127,7 @@ from .cells.stacked import (
     stacked_param_names,
 )
 from .data.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from .data.corpus import Corpus, corpus_from_names, read_corpus
 from .data.dates import (
     INPUT_CHARS,
     OUTPUT_CHARS,
@@ -175,6 +177,7 @@ __all__ = [
     "ATTENTION_PARAM_NAMES",
     "BIDIRECTIONAL_PARAM_NAMES",
     "CELLS",
+    "Corpus",
     "FAMOUS_NAMES",
     "GRU_PARAM_NAMES",
     "INPUT_CHARS",
@@ -285,6 +288,8 @@ __all__ = [
     "softmax",
     "split_dates",
     "split_names",
+    "read_corpus",
+    "corpus_from_names",
     "split_streams",
     "stacked_backward",
     "stacked_cell",

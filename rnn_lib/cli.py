@@ -24,14 +24,8 @@ import sys
 
 from .cells.registry import CELLS
 from .data.checkpoint import load_checkpoint, most_epochs, save_checkpoint
-from .data.names import (
-    build_vocabulary,
-    dinosaur_names_path,
-    index_maps,
-    load_names,
-    load_numbered_names,
-    split_names,
-)
+from .data.corpus import read_corpus
+from .data.names import dinosaur_names_path, index_maps
 from .interrupts import deferred_signals, raising_on_signals
 from .training.optim import UPDATE_CHOICES
 from .training.sampling import sample_names
@@ -239,11 +233,11 @@ def _train(args):
     unchanged = f"{out} is unchanged" if existed else f"{out} was not written"
     written = False
     try:
-        names = load_names(args.data or dinosaur_names_path())
-        chars = build_vocabulary(names)
-        _check_saveable(args, chars)
-        train_names, dev_names = split_names(names, args.dev_fraction, args.seed)
-        result = _run_training(args, train_names, dev_names, chars)
+        corpus = read_corpus(args.data or dinosaur_names_path())
+        _check_saveable(args, corpus.chars)
+        train_names, dev_names = corpus.split(args.dev_fraction, args.seed)
+        del corpus  # its codes live on in the two subsets; nothing else of it is needed
+        result = _run_training(args, train_names, dev_names)
         if existed and not args.force:
             _check_not_worse_than_guessing(result, unchanged)
         with deferred_signals():  # a stop signal now waits until the line below is printed
@@ -313,10 +307,10 @@ def _silence_stdout():
         os.close(fd)
 
 
-def _run_training(args, train_names, dev_names, chars):
-    """train() with the command's settings.
+def _run_training(args, train_names, dev_names):
+    """train() with the command's settings, on two Corpora of the whole corpus's vocabulary.
 
-    chars is the whole corpus's vocabulary (the dev names may hold rarer letters).
+    (The dev names may hold rarer letters than the training names.)
     """
     return train(
         train_names,
@@ -331,7 +325,6 @@ def _run_training(args, train_names, dev_names, chars):
         clip_threshold=args.clip_threshold,
         schedule=args.schedule,
         seed=args.seed,
-        chars=chars,
         progress=not args.no_progress,
     )
 
@@ -367,15 +360,9 @@ def _evaluate(args):
     """evaluate: print the checkpoint's loss on a corpus, naming the line of an unknown letter."""
     model = load_checkpoint(args.checkpoint)
     char_to_ix, _ = index_maps(model.chars)
-    numbered = load_numbered_names(args.data)
-    for line, name in numbered:
-        unknown = [c for c in name if c not in char_to_ix]
-        if unknown:
-            raise ValueError(
-                f"data file {quote_path(args.data)}, line {line}: character {unknown[0]!r} is "
-                f"not in the vocabulary of checkpoint {quote_path(args.checkpoint)}"
-            )
-    result = evaluate(model.parameters, [name for _, name in numbered], char_to_ix, model.cell)
+    of = f"checkpoint {quote_path(args.checkpoint)}"
+    corpus = read_corpus(args.data, model.chars, vocabulary_of=of)
+    result = evaluate(model.parameters, corpus, char_to_ix, model.cell)
     if args.json:
         print(json.dumps(result._asdict()), flush=True)
     else:

@@ -340,13 +340,13 @@ def test_evaluate_bounds_the_name_steps_of_a_batch(monkeypatch):
     expected = evaluate(parameters, names, char_to_ix, batch_size=1)
     monkeypatch.setattr(trainer_module, "MAX_BATCH_VALUES", 2000 * (27 + 8))  # 2000 name-steps
     shapes = []
-    encode = trainer_module.encode_names
+    encode = trainer_module.Corpus.encode
 
-    def spying(batch, char_to_ix):
-        shapes.append((len(batch), max(len(name) for name in batch) + 1))
-        return encode(batch, char_to_ix)
+    def spying(corpus, positions):
+        shapes.append((len(positions), int(corpus.lengths[positions].max()) + 1))
+        return encode(corpus, positions)
 
-    monkeypatch.setattr(trainer_module, "encode_names", spying)
+    monkeypatch.setattr(trainer_module.Corpus, "encode", spying)
     result = evaluate(parameters, names, char_to_ix)
     assert result.loss_per_char == pytest.approx(expected.loss_per_char, rel=1e-12)
     assert all(m * T_x <= 2000 or m == 1 for m, T_x in shapes), shapes

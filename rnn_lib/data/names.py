@@ -313,36 +313,53 @@ def split_names(names, dev_fraction=0.1, rng=0, test_fraction=0.0):
         train_names, dev_names -- two lists; train_names, dev_names, test_names with a test set
     """
     check_names(names)
+    fractions = check_split(len(names), dev_fraction, rng, test_fraction)
+    return tuple([names[i] for i in part] for part in split_indices(len(names), *fractions))
+
+
+def check_split(count, dev_fraction=0.1, rng=0, test_fraction=0.0):
+    """Check split_names' settings for count names; returns them as (dev_fraction, rng, test).
+
+    Raises:
+        ValueError naming the first bad setting, or too few names for the sets asked for
+    """
     check_seed("rng", rng)
     check_fraction("dev_fraction", dev_fraction)
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
         raise ValueError(f"test_fraction must be a number in [0, 1); got {test_fraction!r}")
     with_test = test_fraction != 0
-    if len(names) < 2 + with_test:
-        raise ValueError(
-            f"names must hold at least {2 + with_test} names to split; got {len(names)}"
-        )
+    if count < 2 + with_test:
+        raise ValueError(f"names must hold at least {2 + with_test} names to split; got {count}")
     if not 0 <= test_fraction < 1 - dev_fraction:
         raise ValueError(
             f"test_fraction must be at least 0 and below 1 - dev_fraction = {1 - dev_fraction:g}; "
             f"got {test_fraction!r}"
         )
-    rest, dev = _cut_off(names, round(dev_fraction * len(names)), rng)
-    if not with_test:
+    return dev_fraction, rng, test_fraction
+
+
+def split_indices(count, dev_fraction=0.1, rng=0, test_fraction=0.0):
+    """The positions of split_names' sets among count names: two or three int arrays.
+
+    split_names(names, ...) is [names[i] for i in part] for each part; a compact corpus
+    (rnn_lib.data.corpus) takes its subsets at the same positions. Check the settings first
+    with check_split.
+    """
+    rest, dev = _cut_off(np.arange(count), round(dev_fraction * count), rng)
+    if test_fraction == 0:
         return rest, dev
-    train, test = _cut_off(rest, round(test_fraction * len(names)), rng)
+    train, test = _cut_off(rest, round(test_fraction * count), rng)
     return train, dev, test
 
 
-def _cut_off(names, count, rng):
-    """Shuffle names and cut off the last count of them.
+def _cut_off(positions, count, rng):
+    """Shuffle positions (an int array) and cut off the last count of them.
 
     The shuffle is np.random.default_rng(rng)'s; returns (the others, the cut-off ones), with
-    count kept between 1 and len(names) - 1.
+    count kept between 1 and len(positions) - 1.
     """
-    order = np.random.default_rng(rng).permutation(len(names))
-    count = min(max(1, count), len(names) - 1)
-    shuffled = [names[i] for i in order]
+    shuffled = positions[np.random.default_rng(rng).permutation(len(positions))]
+    count = min(max(1, count), len(positions) - 1)
     return shuffled[:-count], shuffled[-count:]
 
 
@@ -362,15 +379,28 @@ def length_grouped_batches(names, batch_size, rng=None, pool_batches=20):
         list of batches, each a list of names; together they hold every name once
     """
     check_names(names)
+    lengths = np.fromiter(map(len, names), dtype=np.intp, count=len(names))
+    batches = grouped_batch_indices(lengths, batch_size, rng, pool_batches)
+    return [[names[i] for i in batch] for batch in batches]
+
+
+def grouped_batch_indices(lengths, batch_size, rng=None, pool_batches=20):
+    """length_grouped_batches by position: the batches as int arrays of positions of names.
+
+    lengths is an int array, the length of every name; the random draws and the order are
+    length_grouped_batches' (a stable sort by length within each pool, as sorted(key=len)).
+    Memory follows the number of names (one int each), never their text.
+    """
     check_integer("batch_size", batch_size)
     check_integer("pool_batches", pool_batches)
     check_seed("rng", rng)
     rng = np.random.default_rng(rng)
-    shuffled = [names[i] for i in rng.permutation(len(names))]
+    shuffled = rng.permutation(len(lengths))
     pool_size = pool_batches * batch_size
     batches = []
     for start in range(0, len(shuffled), pool_size):
-        pool = sorted(shuffled[start : start + pool_size], key=len)
+        pool = shuffled[start : start + pool_size]
+        pool = pool[np.argsort(lengths[pool], kind="stable")]
         batches.extend(pool[i : i + batch_size] for i in range(0, len(pool), batch_size))
     return [batches[i] for i in rng.permutation(len(batches))]
 
