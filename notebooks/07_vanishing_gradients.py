@@ -53,17 +53,9 @@ import numpy as np
 
 import rnn_lib
 from rnn_lib.teaching import checks
+from rnn_lib.teaching.figure_styles import SERIES_STYLES  # series told apart without colour
 
 np.set_printoptions(precision=4, suppress=True)
-# Series in a figure differ by line style and marker as well as by colour: Okabe and Ito's
-# palette (blue, orange, green, vermilion, purple), which stays distinct under colour blindness.
-SERIES_STYLES = [
-    {"color": "#0072B2", "ls": "-", "marker": "o"},
-    {"color": "#E69F00", "ls": "--", "marker": "s"},
-    {"color": "#009E73", "ls": "-.", "marker": "^"},
-    {"color": "#D55E00", "ls": ":", "marker": "D"},
-    {"color": "#CC79A7", "ls": (0, (6, 2, 1, 2, 1, 2)), "marker": "v"},
-]
 
 # %% [markdown]
 # ## The gradient is a product of Jacobians

@@ -62,21 +62,13 @@ from threadpoolctl import threadpool_limits
 
 import rnn_lib
 from rnn_lib.teaching import checks
+from rnn_lib.teaching.figure_styles import SERIES_STYLES  # series told apart without colour
 
 np.set_printoptions(precision=4, suppress=True)
 # The matrices here are small (40 x 67 at most): a second BLAS thread costs more in
 # synchronisation than it saves, and on a shared machine it makes training several times slower.
 threadpool_limits(1, user_api="blas")
 
-# Series in a figure differ by line style and marker as well as by colour: Okabe and Ito's
-# palette (blue, orange, green, vermilion, purple), which stays distinct under colour blindness.
-SERIES_STYLES = [
-    {"color": "#0072B2", "ls": "-", "marker": "o"},
-    {"color": "#E69F00", "ls": "--", "marker": "s"},
-    {"color": "#009E73", "ls": "-.", "marker": "^"},
-    {"color": "#D55E00", "ls": ":", "marker": "D"},
-    {"color": "#CC79A7", "ls": (0, (6, 2, 1, 2, 1, 2)), "marker": "v"},
-]
 
 # %% [markdown]
 # ## The LSTM, derived

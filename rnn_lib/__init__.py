@@ -38,6 +38,7 @@ Where things live (each module imports only from the ones above it in this table
     teaching/tasks.py, masked_names.py      the recall and echo tasks; the masked letter  07-10
     teaching/truncation.py   the share of the full gradient that truncated BPTT misses          09
     teaching/checks/   the checks of the notebooks' exercises, one module per notebook
+    teaching/figure_styles.py   the figures' line styles, told apart without colour    04, 07, 08
     cli.py, __main__.py  python -m rnn_lib train | sample | evaluate
 
 The numbers on the right are the notebooks that teach (or use) the module.
