@@ -12,6 +12,7 @@ import numpy as np
 
 from ..cells.encoder_decoder import encoder_decoder_loss_and_gradients
 from ..data.dates import OUTPUT_CHARS, encode_dates
+from ..data.names import grouped_batch_indices
 from ..validation import check_integer, check_positive_number
 from .optim import Adam, clip_by_norm
 from .seq2seq_decoding import beam_translate, greedy_translate
@@ -20,8 +21,9 @@ from .seq2seq_decoding import beam_translate, greedy_translate
 def similar_length_batches(pairs, batch_size, rng=None, pool_batches=20):
     """Shuffle the pairs into batches of similar input length, every pair once.
 
-    The pairs are shuffled, cut into pools of pool_batches * batch_size, each pool is sorted by
-    the length of the input and cut into batches, and the order of all batches is shuffled.
+    The length grouping of the names' training (data/names.py, grouped_batch_indices) by the
+    length of each pair's input: shuffled, cut into pools of pool_batches * batch_size, each
+    pool sorted by input length and cut into batches, the order of all batches shuffled.
 
     Arguments:
         pairs -- list of (input, output) strings
@@ -31,16 +33,9 @@ def similar_length_batches(pairs, batch_size, rng=None, pool_batches=20):
     Returns:
         list of batches, each a list of pairs
     """
-    check_integer("batch_size", batch_size)
-    check_integer("pool_batches", pool_batches)
-    rng = np.random.default_rng(rng)
-    shuffled = [pairs[i] for i in rng.permutation(len(pairs))]
-    pool_size = pool_batches * batch_size
-    batches = []
-    for start in range(0, len(shuffled), pool_size):
-        pool = sorted(shuffled[start : start + pool_size], key=lambda pair: len(pair[0]))
-        batches.extend(pool[i : i + batch_size] for i in range(0, len(pool), batch_size))
-    return [batches[i] for i in rng.permutation(len(batches))]
+    lengths = np.fromiter((len(human) for human, _ in pairs), dtype=np.intp, count=len(pairs))
+    batches = grouped_batch_indices(lengths, batch_size, rng, pool_batches)
+    return [[pairs[i] for i in batch] for batch in batches]
 
 
 class Seq2SeqHistory(NamedTuple):
