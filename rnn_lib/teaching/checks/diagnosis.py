@@ -4,8 +4,9 @@ The tables of the checks plant the mistakes students are known to make. Two fami
 the others, with no table:
 
 - the reference computed on altered inputs (``altered``): an input or parameter left out (set
-  to 0 as a term, to 1 as a factor), transposed, reversed or shifted by one step in time, with its sign flipped, two inputs (or two gates' weights) exchanged, one
-  used in place of another; an answer that equals one of these is told which;
+  to 0 as a term, to 1 as a factor), transposed, reversed or shifted by one step in time, with
+  its sign flipped, two inputs (or two gates' weights) exchanged, one used in place of another;
+  an answer that equals one of these is told which;
 - transformations of the reference output itself (``transformed``): minus it, its transpose,
   reversed or shifted by one step along an axis, scaled by a constant (a wrong normaliser, named
   by the counts of the case when one fits), shifted by a constant, its absolute value, not
