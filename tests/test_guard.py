@@ -107,6 +107,27 @@ def test_every_route_to_the_reference_fails_the_check(route):
     assert sys.getprofile() is None, "the guard left its profile function behind"
 
 
+def attend_with_library_softmax(S, H, mask, parameters):
+    """Notebook 11's attend, written by hand but for rnn_lib's masked softmax."""
+    keys = np.einsum("vh,hmi->vmi", parameters["Wh"], H)
+    alphas = []
+    for t in range(S.shape[2] - 1):
+        u = np.tanh(keys + (parameters["Ws"] @ S[:, :, t])[:, :, None])
+        alphas.append(
+            rnn_lib.masked_softmax(np.einsum("v,vmi->mi", parameters["v"][:, 0], u), mask)
+        )
+    alphas = np.stack(alphas, axis=1)
+    return np.einsum("hmi,mti->hmt", H, alphas), alphas
+
+
+def test_notebook_11s_attend_may_not_call_the_librarys_masked_softmax():
+    message = "attend_with_library_softmax yourself: your function called rnn_lib's masked_softmax"
+    with pytest.raises(checks.CheckFailed, match=re.escape(message)):
+        checks.check_attend(attend_with_library_softmax)
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        guard.hidden_test("check_attend", attend_with_library_softmax, seed=7)
+
+
 def test_a_private_module_of_rnn_lib_is_denied_by_default():
     """Default deny: not only the reference, any rnn_lib function outside the allow-list."""
 
