@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from rnn_lib.cells.encoder_decoder import initialize_encoder_decoder
-from rnn_lib.data.dates import INPUT_CHARS, OUTPUT_CHARS, split_dates
+from rnn_lib.data.dates import INPUT_CHARS, OUTPUT_CHARS, encode_dates, split_dates
 from rnn_lib.training import seq2seq_training
+from rnn_lib.training.seq2seq_decoding import beam_translate
 from rnn_lib.training.seq2seq_training import (
     exact_match,
     similar_length_batches,
@@ -68,10 +69,15 @@ def test_exact_match_counts_whole_outputs(monkeypatch):
     assert exact_match({}, pairs) == pytest.approx(2 / 3)
 
 
-def test_translate_greedy_is_beam_width_one():
+def test_translate_does_not_depend_on_its_batch_size_and_returns_the_best_beam():
     pairs = split_dates(20, 1, 1, rng=2)[0]
     p = initialize_encoder_decoder(3, 4, len(INPUT_CHARS), len(OUTPUT_CHARS), n_v=3, rng=5)
     inputs = [h for h, _ in pairs]
     greedy = translate(p, inputs, batch_size=7)
     assert greedy == translate(p, inputs)
     assert all(set(text) <= set(OUTPUT_CHARS) - {"\n"} for text in greedy)
+    X, lengths, _ = encode_dates(pairs)
+    for normalise in (False, True):
+        beams = beam_translate(p, X, lengths, 3, chars=OUTPUT_CHARS, length_normalise=normalise)
+        best = [found[0].name for found in beams]
+        assert translate(p, inputs, 3, normalise, batch_size=7) == best
