@@ -93,12 +93,17 @@ def multi_line_summaries(path):
                 yield node.name, node.lineno
 
 
-def test_every_docstring_opens_with_a_one_line_summary():
-    long = [
+def offenders(finder):
+    """Every "module:line name" of the package that finder(path) yields as (name, line)."""
+    return [
         f"{path.relative_to(PACKAGE.parent)}:{line} {name}"
         for path in MODULES
-        for name, line in multi_line_summaries(path)
+        for name, line in finder(path)
     ]
+
+
+def test_every_docstring_opens_with_a_one_line_summary():
+    long = offenders(multi_line_summaries)
     assert not long, "docstrings whose summary runs over one line: " + "; ".join(long)
 
 
@@ -139,11 +144,7 @@ def restated_summaries(path):
 
 
 def test_no_docstring_restates_its_summary_line():
-    restated = [
-        f"{path.relative_to(PACKAGE.parent)}:{line} {name}"
-        for path in MODULES
-        for name, line in restated_summaries(path)
-    ]
+    restated = offenders(restated_summaries)
     assert not restated, "docstrings that say their summary line again: " + "; ".join(restated)
 
 

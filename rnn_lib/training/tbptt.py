@@ -191,10 +191,10 @@ def train_tbptt(
     update = optim.make_update(optimizer, clip, clip_threshold, learning_rate)
     parameters = _initial_parameters(parameters, hidden, n_x, seed)
     history = {key: [] for key in HISTORY_KEYS}
-    offsets = _epoch_offsets(random_offset, k, epochs, seed)
+    stream, offsets = np.asarray(indices), _epoch_offsets(random_offset, k, epochs, seed)
     start = time.perf_counter()
     for epoch in tqdm(range(1, epochs + 1), unit="epoch", disable=not progress, leave=False):
-        chunks = stream_chunks(np.asarray(indices)[offsets[epoch - 1] :], n_x, m, k)
+        chunks = stream_chunks(stream[offsets[epoch - 1] :], n_x, m, k)
         total, chars, updates = _train_epoch(chunks, parameters, update, carry_state)
         record = (epoch, time.perf_counter() - start, total / chars, chars, updates)
         for key, value in zip(HISTORY_KEYS, record, strict=True):
