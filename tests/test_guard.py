@@ -189,6 +189,12 @@ def cell_zeroing_a_weight(xt, a_prev, p):
     return honest_cell(xt, a_prev, p)
 
 
+def backward_zeroing_the_caches(X, Y, parameters, caches):
+    """Writes into the cache object rnn_forward made (its attributes are compared too)."""
+    caches.states[...] = 0
+    return {}
+
+
 @pytest.mark.parametrize(
     ("check_name", "answer", "where"),
     [
@@ -200,6 +206,7 @@ def cell_zeroing_a_weight(xt, a_prev, p):
         ("check_next_char_distribution", distribution_with(in_place=True), "scores"),
         ("check_loss_per_char", in_place_loss, "y_hat"),
         ("check_adam_update", adam_with(in_place=True), "w"),
+        ("check_rnn_backward", backward_zeroing_the_caches, "caches.states"),
     ],
 )
 def test_an_answer_that_rewrites_its_inputs_fails_visibly_and_hidden(check_name, answer, where):

@@ -206,6 +206,15 @@ def _first_difference(before, after, path):
             _first_difference(b, a, f"{path}[{i}]") for i, (b, a) in enumerate(zip(before, after))
         )
         return next((where for where in found if where), None)
+    if type(before).__module__.split(".")[0].lstrip("_").startswith("rnn_lib"):
+        # an rnn_lib object, such as the caches rnn_forward returns: its attributes, each
+        slots = [n for c in type(before).__mro__ for n in getattr(c, "__slots__", ())]
+        names = slots or list(getattr(before, "__dict__", {}))
+        found = (
+            _first_difference(getattr(before, n, None), getattr(after, n, None), f"{path}.{n}")
+            for n in names
+        )
+        return next((where for where in found if where), None)
     return None  # numbers, strings, functions: nothing the answer can change in place
 
 
