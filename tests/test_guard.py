@@ -159,8 +159,8 @@ def test_what_the_exercise_allows_passes(capsys):
     assert capsys.readouterr().out.count("\N{HEAVY CHECK MARK}") == 2
 
 
-def test_a_callback_the_check_hands_over_may_be_called():
-    """check_numerical_gradient gives the answer f, a function of the checks package."""
+def probing_gradient(put_back):
+    """A numerical_gradient that perturbs array in place and then stores put_back(saved)."""
 
     def numerical_gradient(f, array, eps=1e-6):
         grad = np.zeros_like(array)
@@ -170,11 +170,16 @@ def test_a_callback_the_check_hands_over_may_be_called():
             f_plus = f()
             array[index] = saved - eps
             f_minus = f()
-            array[index] = saved
+            array[index] = put_back(saved)
             grad[index] = (f_plus - f_minus) / (2 * eps)
         return grad
 
-    checks.check_numerical_gradient(numerical_gradient)
+    return numerical_gradient
+
+
+def test_a_callback_the_check_hands_over_may_be_called():
+    """check_numerical_gradient gives the answer f, a function of the checks package."""
+    checks.check_numerical_gradient(probing_gradient(lambda saved: saved))
 
 
 def cell_zeroing_its_input(xt, a_prev, p):
@@ -218,19 +223,8 @@ def test_an_answer_that_rewrites_its_inputs_fails_visibly_and_hidden(check_name,
 
 
 def test_an_answer_may_update_what_its_exercise_updates_and_restore_what_it_probes(capsys):
-    def numerical_gradient(f, array, eps):  # perturbs array in place, puts it back to rounding
-        grad = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            saved = array[index]
-            array[index] = saved + eps
-            plus = f()
-            array[index] = saved - eps
-            minus = f()
-            array[index] = saved * (1 + 2**-52)  # put back, but one rounding step away
-            grad[index] = (plus - minus) / (2 * eps)
-        return grad
-
-    checks.check_numerical_gradient(numerical_gradient)
+    one_rounding_step_away = probing_gradient(lambda saved: saved * (1 + 2**-52))
+    checks.check_numerical_gradient(one_rounding_step_away)
     assert "numerical_gradient" in capsys.readouterr().out
 
 

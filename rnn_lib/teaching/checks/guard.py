@@ -54,6 +54,8 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(_
 CHECKS_DIR = os.path.dirname(os.path.realpath(__file__))
 #: Set by nbgrader while it executes a notebook (autograde): an unwritten answer then fails.
 GRADING_VARIABLE = "NBGRADER_EXECUTION"
+#: The start of a private copy's package name (private_checks); in sys.modules only while it loads.
+PRIVATE_PREFIX = "_rnn_lib_private_"
 #: Special methods that make a new object: denied like any function of rnn_lib.
 CONSTRUCTORS = ("__init__", "__new__", "__post_init__", "__init_subclass__", "__call__")
 
@@ -189,6 +191,12 @@ class _Watch:
             self.offence = code.co_qualname
 
 
+def _is_rnn_lib_object(value):
+    """Whether value's class comes from rnn_lib or from a private copy of it (private_checks)."""
+    package = type(value).__module__.split(".")[0]
+    return package == "rnn_lib" or package.startswith(PRIVATE_PREFIX)
+
+
 def _first_difference(before, after, path):
     """Where ``after`` differs from the snapshot ``before`` (arrays, dicts, sequences), or None."""
     if isinstance(before, np.ndarray):
@@ -206,8 +214,7 @@ def _first_difference(before, after, path):
             _first_difference(b, a, f"{path}[{i}]") for i, (b, a) in enumerate(zip(before, after))
         )
         return next((where for where in found if where), None)
-    if type(before).__module__.split(".")[0].lstrip("_").startswith("rnn_lib"):
-        # an rnn_lib object, such as the caches rnn_forward returns: its attributes, each
+    if _is_rnn_lib_object(before):  # such as the caches rnn_forward returns: each attribute
         slots = [n for c in type(before).__mro__ for n in getattr(c, "__slots__", ())]
         names = slots or list(getattr(before, "__dict__", {}))
         found = (
@@ -362,7 +369,7 @@ def private_checks(seed=None):
     Returns:
         the copy's ``teaching.checks`` package (check_* functions guarded as here)
     """
-    name = f"_rnn_lib_private_{os.getpid()}_{next(_COPIES)}"
+    name = f"{PRIVATE_PREFIX}{os.getpid()}_{next(_COPIES)}"
     spec = importlib.util.spec_from_file_location(
         name, os.path.join(PACKAGE_DIR, "__init__.py"), submodule_search_locations=[PACKAGE_DIR]
     )
